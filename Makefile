@@ -1,0 +1,41 @@
+# One Makefile for people and CI: `.ci/run` calls these same targets.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+DEMO_DIR ?= supportqa-demo
+
+.PHONY: setup demo test lint format typecheck bench check clean
+
+$(BIN)/supportqa: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	@touch $@
+
+setup: $(BIN)/supportqa  ## create .venv and install supportqa with its dev tools
+
+demo: setup  ## generate, import, score and report on 2,000 conversations in ./supportqa-demo (SQLite)
+	$(BIN)/supportqa demo --dir $(DEMO_DIR)
+
+test: setup  ## run the test suite
+	$(BIN)/pytest
+
+lint: setup  ## ruff lint and format check
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+format: setup
+	$(BIN)/ruff format src tests benchmarks
+	$(BIN)/ruff check --fix src tests benchmarks
+
+typecheck: setup  ## mypy --strict over the package
+	$(BIN)/mypy
+
+check: lint typecheck test
+
+bench: setup  ## print benchmark figures (not timed tests)
+	$(BIN)/python benchmarks/bench_scoring.py
+	$(BIN)/python benchmarks/bench_iqs_query.py
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache $(DEMO_DIR)

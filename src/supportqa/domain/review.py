@@ -1,0 +1,117 @@
+"""The review record: one shape for AI and human reviews, what `score` writes and `import`/`iqs` read."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from supportqa.domain.conversation import Reviewee, as_utc
+from supportqa.domain.score import Evidence, ScorerRef, Status
+
+
+class ReviewKind(StrEnum):
+    AI = "ai"
+    HUMAN = "human"
+
+
+class ScorecardRef(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    version: str
+
+
+class Counts(BaseModel):
+    rated: int = 0
+    na: int = 0
+    failed: int = 0
+    unrated: int = 0
+
+
+class CriterionResult(BaseModel):
+    """A criterion as it stands in a review: the score plus the scorecard facts it was weighed with."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    key: str
+    group: str | None = None
+    status: Status
+    rating: float | None = None
+    score_pct: float | None = None
+    weight: float = 0
+    critical: bool = False
+    explanation: str = ""
+    evidence: list[Evidence] = Field(default_factory=list)
+    confidence: float | None = None
+    scorer: ScorerRef | None = None
+
+
+class Review(BaseModel):
+    """A scored conversation. `iqs` is null when incomplete (a critical scorer failed) or nothing rated."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    review_id: str
+    kind: ReviewKind
+    conversation_id: str
+    source: str = "jsonl"
+    reviewer: str | None = None
+    reviewee: Reviewee = Field(default_factory=Reviewee)
+    reviewed_at: datetime | None = None
+    conversation_created_at: datetime | None = None
+    channel: str | None = None
+    scorecard: ScorecardRef
+    session_id: str | None = None
+    iqs: float | None = None
+    critical_failed: bool = False
+    incomplete: bool = False
+    counts: Counts = Field(default_factory=Counts)
+    criteria: list[CriterionResult] = Field(default_factory=list)
+
+    @field_validator("conversation_id", "source", "review_id", mode="before")
+    @classmethod
+    def _text(cls, value: Any) -> Any:
+        return str(value) if isinstance(value, int) else value
+
+    @field_validator("reviewed_at", "conversation_created_at", mode="after")
+    @classmethod
+    def _utc(cls, value: datetime | None) -> datetime | None:
+        return as_utc(value)
+
+    @property
+    def period_at(self) -> datetime | None:
+        """Periods are keyed on the conversation's creation, else the review time."""
+        return self.conversation_created_at or self.reviewed_at
+
+    def criterion(self, key: str) -> CriterionResult | None:
+        return next((c for c in self.criteria if c.key == key), None)
+
+
+class RatingsLine(BaseModel):
+    """Shorthand for human reviews exported from other tools: `{criterion key: number or null (N/A)}`."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    conversation_id: str
+    source: str = "jsonl"
+    agent: str | None = None
+    agent_name: str | None = None
+    team: str | None = None
+    reviewer: str | None = None
+    reviewed_at: datetime | None = None
+    conversation_created_at: datetime | None = None
+    session_id: str | None = None
+    ratings: dict[str, float | None]
+
+    @field_validator("conversation_id", "source", "agent", mode="before")
+    @classmethod
+    def _text(cls, value: Any) -> Any:
+        return str(value) if isinstance(value, int) else value
+
+    @field_validator("reviewed_at", "conversation_created_at", mode="after")
+    @classmethod
+    def _utc(cls, value: datetime | None) -> datetime | None:
+        return as_utc(value)

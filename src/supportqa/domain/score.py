@@ -1,0 +1,90 @@
+"""What a scorer says about one criterion: a rating, N/A, or a recorded failure — never a silent zero."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+MAX_QUOTE_WORDS = 30
+
+
+class Status(StrEnum):
+    RATED = "rated"
+    NA = "na"
+    FAILED = "failed"
+    UNRATED = "unrated"
+
+
+class EvidenceKind(StrEnum):
+    QUOTE = "quote"
+    ABSENCE = "absence"
+    TIMING = "timing"
+
+
+class Evidence(BaseModel):
+    """Where a rating comes from: a quote in a message, or a pointer to what is missing or late."""
+
+    model_config = ConfigDict(frozen=True)
+
+    message_index: int | None = None
+    quote: str = ""
+    kind: EvidenceKind = EvidenceKind.QUOTE
+
+
+class ScorerRef(BaseModel):
+    """Exactly what produced a score: registered name, version and arguments."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    version: str = "1"
+    args: dict[str, Any] = Field(default_factory=dict)
+
+
+class Score(BaseModel):
+    """One criterion's outcome from one scorer (AI) or one person (human)."""
+
+    status: Status
+    rating: float | None = None
+    explanation: str = ""
+    evidence: list[Evidence] = Field(default_factory=list)
+    confidence: float | None = None
+    scorer: ScorerRef | None = None
+
+    @classmethod
+    def rated(
+        cls,
+        rating: float,
+        explanation: str,
+        evidence: list[Evidence] | None = None,
+        confidence: float | None = None,
+    ) -> Score:
+        return cls(
+            status=Status.RATED,
+            rating=rating,
+            explanation=explanation,
+            evidence=evidence or [],
+            confidence=confidence,
+        )
+
+    @classmethod
+    def not_applicable(cls, reason: str, evidence: list[Evidence] | None = None) -> Score:
+        return cls(status=Status.NA, explanation=reason, evidence=evidence or [])
+
+    @classmethod
+    def failure(cls, reason: str) -> Score:
+        return cls(status=Status.FAILED, explanation=reason)
+
+    @classmethod
+    def unrated(cls, reason: str = "rated by people only") -> Score:
+        return cls(status=Status.UNRATED, explanation=reason)
+
+
+def clip_quote(text: str, max_words: int = MAX_QUOTE_WORDS) -> str:
+    """Evidence quotes are spans, not whole messages: at most `max_words` words, kept verbatim."""
+    words = text.split()
+    if len(words) <= max_words:
+        return text.strip()
+    return " ".join(words[:max_words])

@@ -1,0 +1,264 @@
+"""Scorecards: weighted criteria, their rating scales, N/A and critical rules.
+
+A scorecard is data (YAML), never Python objects: scorers are named as `{name: {args}}` and resolved
+through the scorer registry, so a stored review can always say what produced it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from supportqa.errors import ConfigError
+
+NAMED_SCALES: dict[str, tuple[float, float]] = {
+    "binary": (0, 1),
+    "3-point": (1, 3),
+    "4-point": (1, 4),
+    "5-point": (1, 5),
+}
+
+
+class Scale(BaseModel):
+    """A rating range; `binary` is 0/1, the n-point scales are 1..n."""
+
+    model_config = ConfigDict(frozen=True)
+
+    min: float
+    max: float
+    name: str | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Scale:
+        if self.max <= self.min:
+            raise ValueError(f"scale max {self.max} must be greater than min {self.min}")
+        return self
+
+    @classmethod
+    def parse(cls, value: Any) -> Scale:
+        if isinstance(value, Scale):
+            return value
+        if isinstance(value, str):
+            if value not in NAMED_SCALES:
+                known = ", ".join(NAMED_SCALES)
+                raise ValueError(f"unknown scale {value!r} (use one of {known} or {{min, max}})")
+            low, high = NAMED_SCALES[value]
+            return cls(min=low, max=high, name=value)
+        if isinstance(value, dict):
+            return cls.model_validate(value)
+        raise ValueError(f"scale must be a name or {{min, max}}, got {value!r}")
+
+    def contains(self, rating: float) -> bool:
+        return self.min <= rating <= self.max
+
+    def to_yaml(self) -> str | dict[str, float]:
+        return self.name if self.name else {"min": self.min, "max": self.max}
+
+
+class ScorerSpec(BaseModel):
+    """A registered scorer's name and the arguments it is configured with."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    args: dict[str, Any] = Field(default_factory=dict)
+
+    @classmethod
+    def parse_many(cls, value: Any) -> list[ScorerSpec]:
+        """`name`, `{name: args}` or a list of those (tried in order as fallbacks)."""
+        if value is None:
+            return []
+        items = value if isinstance(value, list) else [value]
+        specs: list[ScorerSpec] = []
+        for item in items:
+            if isinstance(item, str):
+                specs.append(cls(name=item))
+            elif isinstance(item, dict) and len(item) == 1:
+                name, args = next(iter(item.items()))
+                if args is not None and not isinstance(args, dict):
+                    raise ValueError(f"arguments of scorer {name!r} must be a mapping")
+                specs.append(cls(name=str(name), args=args or {}))
+            else:
+                raise ValueError(f"scorer must be a name or {{name: {{args}}}}, got {item!r}")
+        return specs
+
+    def to_yaml(self) -> dict[str, dict[str, Any]]:
+        return {self.name: dict(self.args)}
+
+
+class Criterion(BaseModel):
+    """One line of the scorecard; `scorers` empty means humans rate it (status `unrated` in AI reviews)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    key: str
+    name: str
+    group: str = "General"
+    description: str = ""
+    weight: float
+    scale: Scale
+    critical: bool = False
+    allow_na: bool = False
+    scorers: tuple[ScorerSpec, ...] = ()
+
+    @field_validator("key")
+    @classmethod
+    def _key_is_identifier(cls, value: str) -> str:
+        if not value or not value.replace("_", "").replace("-", "").isalnum():
+            raise ValueError(f"key {value!r} must be letters, digits, '_' or '-'")
+        return value
+
+    @field_validator("weight")
+    @classmethod
+    def _weight_range(cls, value: float) -> float:
+        if not 0 <= value <= 100:
+            raise ValueError(f"weight {value} must be between 0 and 100")
+        return value
+
+    @property
+    def human_only(self) -> bool:
+        return not self.scorers
+
+
+class Scorecard(BaseModel):
+    """A named, versioned set of criteria; reviews keep the (name, version) they were made with."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    version: str
+    description: str = ""
+    criteria: tuple[Criterion, ...]
+
+    @model_validator(mode="after")
+    def _unique_keys(self) -> Scorecard:
+        seen: set[str] = set()
+        for criterion in self.criteria:
+            if criterion.key in seen:
+                raise ValueError(f"criterion {criterion.key!r} appears twice")
+            seen.add(criterion.key)
+        if not self.criteria:
+            raise ValueError("a scorecard needs at least one criterion")
+        return self
+
+    def criterion(self, key: str) -> Criterion:
+        for criterion in self.criteria:
+            if criterion.key == key:
+                return criterion
+        raise KeyError(key)
+
+    @property
+    def keys(self) -> list[str]:
+        return [c.key for c in self.criteria]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The YAML shape, so a stored scorecard round-trips to the file a team wrote."""
+        return {
+            "name": self.name,
+            "version": self.version,
+            "description": self.description,
+            "criteria": [
+                {
+                    "key": c.key,
+                    "name": c.name,
+                    "group": c.group,
+                    "description": c.description,
+                    "weight": c.weight,
+                    "scale": c.scale.to_yaml(),
+                    "critical": c.critical,
+                    "allow_na": c.allow_na,
+                    **({"scorer": [s.to_yaml() for s in c.scorers]} if c.scorers else {}),
+                }
+                for c in self.criteria
+            ],
+        }
+
+    def content_hash(self) -> str:
+        """Identifies the content, so re-saving an unchanged version is a no-op and a change is caught."""
+        text = json.dumps(self.to_dict(), sort_keys=True, default=str)
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _criterion_from_raw(raw: Any, index: int, origin: str) -> Criterion:
+    label = f"criterion #{index + 1}"
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{origin}: {label}: must be a mapping, got {type(raw).__name__}")
+    label = f"criterion {raw.get('key', f'#{index + 1}')!r}"
+    unknown = set(raw) - {
+        "key",
+        "name",
+        "group",
+        "description",
+        "weight",
+        "scale",
+        "critical",
+        "allow_na",
+        "scorer",
+    }
+    if unknown:
+        raise ConfigError(f"{origin}: {label}: unknown field(s) {', '.join(sorted(unknown))}")
+    for required in ("key", "weight", "scale"):
+        if required not in raw:
+            raise ConfigError(f"{origin}: {label}: missing required field {required!r}")
+    try:
+        fields = dict(raw)
+        fields["scale"] = Scale.parse(fields["scale"])
+        fields["scorers"] = tuple(ScorerSpec.parse_many(fields.pop("scorer", None)))
+        fields.setdefault("name", str(fields["key"]).replace("_", " ").capitalize())
+        return Criterion.model_validate(fields)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or 'value'}: {e['msg']}" for e in exc.errors()
+        )
+        raise ConfigError(f"{origin}: {label}: {problems}") from None
+    except ValueError as exc:
+        raise ConfigError(f"{origin}: {label}: {exc}") from None
+
+
+def scorecard_from_dict(data: Any, origin: str = "<scorecard>") -> Scorecard:
+    """Validate a parsed YAML document; every error names the origin, the criterion and the problem."""
+    if not isinstance(data, dict):
+        raise ConfigError(f"{origin}: a scorecard must be a mapping with name, version and criteria")
+    for required in ("name", "version", "criteria"):
+        if required not in data:
+            raise ConfigError(f"{origin}: missing required field {required!r}")
+    raw_criteria = data["criteria"]
+    if not isinstance(raw_criteria, list) or not raw_criteria:
+        raise ConfigError(f"{origin}: 'criteria' must be a non-empty list")
+    criteria = tuple(_criterion_from_raw(raw, i, origin) for i, raw in enumerate(raw_criteria))
+    try:
+        return Scorecard(
+            name=str(data["name"]),
+            version=str(data["version"]),
+            description=str(data.get("description") or ""),
+            criteria=criteria,
+        )
+    except ValidationError as exc:
+        raise ConfigError(f"{origin}: {exc.errors()[0]['msg']}") from None
+
+
+def load_scorecard(path: str | Path) -> Scorecard:
+    """Read and validate a scorecard YAML file."""
+    file = Path(path)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{file}: cannot read scorecard ({exc.strerror})") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{file}: not valid YAML ({exc})") from None
+    return scorecard_from_dict(data, str(file))
+
+
+def default_scorecard() -> Scorecard:
+    """The packaged default scorecard (Opening 10 / Resolution 40 / Communication 20 / Empathy 20 /
+    Compliance 10)."""
+    text = resources.files("supportqa.scorecards").joinpath("default.yaml").read_text("utf-8")
+    return scorecard_from_dict(yaml.safe_load(text), "supportqa/scorecards/default.yaml")

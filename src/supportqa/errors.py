@@ -1,0 +1,32 @@
+"""One error hierarchy, so the CLI can turn any expected failure into one clear line."""
+
+from __future__ import annotations
+
+
+class SupportQAError(Exception):
+    """Base of every error supportqa raises on purpose; the CLI prints its message, not a traceback."""
+
+
+class InputError(SupportQAError):
+    """Bad input data: a malformed record, an unknown format, a missing file."""
+
+    def __init__(self, reason: str, *, file: str | None = None, line: int | None = None) -> None:
+        self.reason = reason
+        self.file = file
+        self.line = line
+        where = ""
+        if file is not None:
+            where = f"{file}:{line}: " if line is not None else f"{file}: "
+        super().__init__(f"{where}{reason}")
+
+
+class ConfigError(SupportQAError):
+    """A scorecard, setting or scorer configuration that cannot be used."""
+
+
+class ScorerError(SupportQAError):
+    """A scorer could not rate a criterion; recorded as a `failed` criterion, never a silent zero."""
+
+
+class StorageError(SupportQAError):
+    """The database could not be opened, migrated or written."""
