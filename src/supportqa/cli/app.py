@@ -1,0 +1,45 @@
+"""The typer application; `main` turns every expected error into one red line and a non-zero exit."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+import typer
+
+from supportqa.cli import data_commands, demo_command, iqs_command, scorecard_commands, score_command
+from supportqa.cli.common import err_console
+from supportqa.errors import SupportQAError
+
+app = typer.Typer(
+    name="supportqa",
+    help="Score the quality of every customer-support conversation, offline.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+data_commands.register(app)
+score_command.register(app)
+iqs_command.register(app)
+app.add_typer(scorecard_commands.app, name="scorecard")
+demo_command.register(app)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the `supportqa` script."""
+    try:
+        app(args=argv, standalone_mode=False)
+    except SupportQAError as exc:
+        err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        sys.exit(1)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        err_console.print("[red]aborted[/]")
+        sys.exit(130)
+    except KeyboardInterrupt:
+        err_console.print("[red]interrupted[/] (a scoring run resumes where it stopped)")
+        sys.exit(130)

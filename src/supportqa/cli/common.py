@@ -1,0 +1,94 @@
+"""Shared CLI plumbing: consoles, `--json` output, settings, database and scorecard resolution."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, is_dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+import orjson
+import typer
+from pydantic import BaseModel
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+
+from supportqa.domain.scorecard import Scorecard, default_scorecard, load_scorecard
+from supportqa.settings import Settings
+from supportqa.storage import Database, Repository
+
+console = Console()
+err_console = Console(stderr=True)
+
+DbOption = Annotated[
+    str | None,
+    typer.Option("--db", help="SQLAlchemy URL or SQLite file [env SUPPORTQA_DB; default supportqa.db]"),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print the same data as JSON.")]
+ScorecardOption = Annotated[
+    Path | None,
+    typer.Option("--scorecard", help="Scorecard YAML [env SUPPORTQA_SCORECARD; default: packaged]"),
+]
+
+
+def settings() -> Settings:
+    return Settings()
+
+
+def resolve_scorecard(path: Path | None) -> Scorecard:
+    chosen = path or (Path(settings().scorecard) if settings().scorecard else None)
+    return load_scorecard(chosen) if chosen else default_scorecard()
+
+
+@contextmanager
+def open_repository(db: str | None) -> Iterator[Repository]:
+    database = Database.open(db or settings().db)
+    try:
+        yield Repository(database)
+    finally:
+        database.dispose()
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    if is_dataclass(value) and not isinstance(value, type):
+        return asdict(value)
+    raise TypeError(type(value).__name__)
+
+
+def print_json(data: Any) -> None:
+    """JSON on stdout, nothing else, so scripts can pipe it."""
+    sys.stdout.write(
+        orjson.dumps(data, default=_plain, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS).decode()
+        + "\n"
+    )
+
+
+def progress_bar(*, transient: bool = True, quiet: bool = False) -> Progress:
+    """A progress bar on stderr, so `--json` output on stdout stays clean."""
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=err_console,
+        transient=transient,
+        disable=quiet or not err_console.is_terminal,
+    )
+
+
+def fmt_pct(value: float | None) -> str:
+    return "–" if value is None else f"{value:.1f}%"

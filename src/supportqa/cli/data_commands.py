@@ -1,0 +1,136 @@
+"""`init`, `import` and `generate`: getting conversations and reviews in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import orjson
+import typer
+from rich.table import Table
+
+from supportqa.cli.common import (
+    DbOption,
+    JsonOption,
+    ScorecardOption,
+    console,
+    err_console,
+    open_repository,
+    print_json,
+    progress_bar,
+    resolve_scorecard,
+)
+from supportqa.importers.service import import_files
+from supportqa.synthetic import generate_conversations, simulate_reviews
+
+
+def init(db: DbOption = None, scorecard: ScorecardOption = None, json: JsonOption = False) -> None:
+    """Create the database (or migrate it) and store the scorecard (default: the packaged one)."""
+    card = resolve_scorecard(scorecard)
+    with open_repository(db) as repo:
+        new = repo.save_scorecard(card)
+        url = repo.db.url_for_display
+    result = {"db": url, "scorecard": {"name": card.name, "version": card.version}, "new": new}
+    if json:
+        print_json(result)
+        return
+    state = "stored" if new else "already stored"
+    console.print(f"Database ready at [bold]{url}[/]; scorecard {card.name} v{card.version} {state}.")
+
+
+def import_(
+    files: Annotated[list[Path], typer.Argument(help="JSONL files of conversations, reviews or ratings")],
+    fmt: Annotated[str, typer.Option("--format", help="auto or jsonl")] = "auto",
+    db: DbOption = None,
+    scorecard: ScorecardOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Import conversations or reviews (detected per record); re-importing updates, never duplicates.
+
+    Ratings lines (`{"conversation_id", "reviewer", "ratings": {...}}`) become human reviews on the
+    scorecard. Bad records are reported with file and line; the rest are imported; exit code 1 if any failed.
+    """
+    card = resolve_scorecard(scorecard)
+    total = sum(f.stat().st_size for f in files if f.is_file())
+    with open_repository(db) as repo, progress_bar(quiet=json) as bar:
+        repo.save_scorecard(card)
+        task = bar.add_task("importing", total=total)
+        report = import_files(
+            repo, files, scorecard=card, fmt=fmt, on_bytes=lambda n: bar.advance(task, n)
+        )
+    if json:
+        print_json(report.as_dict())
+    else:
+        table = Table(title="import", show_header=True)
+        for column in ("imported", "updated", "unchanged", "failed", "conversations", "reviews"):
+            table.add_column(column, justify="right")
+        table.add_row(
+            *(
+                str(v)
+                for v in (
+                    report.imported,
+                    report.updated,
+                    report.unchanged,
+                    report.failed,
+                    report.conversations,
+                    report.reviews,
+                )
+            )
+        )
+        console.print(table)
+        for error in report.errors[:20]:
+            err_console.print(
+                f"[red]{error['file']}:{error['line']}[/]: {error['reason']}", highlight=False
+            )
+        if len(report.errors) > 20:
+            err_console.print(f"... and {len(report.errors) - 20} more (use --json for all)")
+    if report.failed:
+        raise typer.Exit(1)
+
+
+def generate(
+    out: Annotated[Path, typer.Option("-o", "--out", help="Conversations JSONL to write")],
+    n: Annotated[int, typer.Option("--n", min=1, help="How many conversations")] = 1000,
+    seed: Annotated[int, typer.Option("--seed", help="Same seed, same data")] = 7,
+    weeks: Annotated[int, typer.Option("--weeks", min=1, help="Weeks of history")] = 12,
+    reviews: Annotated[
+        Path | None, typer.Option("--reviews", help="Also write simulated human reviews here")
+    ] = None,
+    review_share: Annotated[
+        float, typer.Option("--review-share", min=0.0, max=1.0, help="Share reviewed by people")
+    ] = 0.05,
+    json: JsonOption = False,
+) -> None:
+    """Generate realistic synthetic conversations with planted defects (ground truth in metadata.truth)."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with out.open("wb") as handle, progress_bar(quiet=json) as bar:
+        task = bar.add_task("generating", total=n)
+        for index, conversation in enumerate(generate_conversations(n, seed, weeks=weeks)):
+            handle.write(orjson.dumps(conversation) + b"\n")
+            if index % 500 == 0:
+                bar.update(task, completed=index)
+    n_reviews = 0
+    if reviews is not None:
+        reviews.parent.mkdir(parents=True, exist_ok=True)
+        again = generate_conversations(n, seed, weeks=weeks)  # deterministic: no need to hold n in memory
+        with reviews.open("wb") as handle:
+            for line in simulate_reviews(again, seed, share=review_share):
+                handle.write(orjson.dumps(line) + b"\n")
+                n_reviews += 1
+    result = {
+        "conversations": n,
+        "out": str(out),
+        "reviews": n_reviews,
+        "reviews_out": str(reviews) if reviews else None,
+    }
+    if json:
+        print_json(result)
+    else:
+        extra = f" and {n_reviews:,} review lines to {reviews}" if reviews else ""
+        console.print(f"Wrote {n:,} conversations to {out}{extra}.")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("init")(init)
+    app.command("import")(import_)
+    app.command("generate")(generate)

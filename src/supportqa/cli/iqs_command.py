@@ -1,0 +1,136 @@
+"""`supportqa iqs`: Internal Quality Score by agent, team, reviewer, week, month or criterion."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from supportqa.cli.common import (
+    DbOption,
+    JsonOption,
+    ScorecardOption,
+    console,
+    err_console,
+    fmt_pct,
+    open_repository,
+    print_json,
+    resolve_scorecard,
+)
+from supportqa.domain.review import ScorecardRef
+from supportqa.errors import InputError
+from supportqa.scoring.iqs import GROUPS
+from supportqa.scoring.summaries import KINDS, IqsReport, iqs_from_database, iqs_from_file
+
+BY_CHOICES = [*GROUPS, "criterion"]
+
+
+def _key(group: dict[str, str | None], keys: Sequence[str]) -> tuple[str | None, ...]:
+    return tuple(group.get(k) for k in keys)
+
+
+def iqs_table(report: IqsReport, title: str) -> Table:
+    """Groups down, AI and human side by side when both kinds are present."""
+    keys = [k for k in report.by if k != "kind"]
+    pivot = "kind" in report.by
+    table = Table(title=title)
+    for key in keys:
+        table.add_column(key)
+    if any(k == "agent" for k in keys):
+        table.add_column("name")
+    kinds = KINDS if pivot else ("",)
+    for kind in kinds:
+        label = f"{kind.upper()} " if kind else ""
+        table.add_column(f"{label}IQS", justify="right")
+        table.add_column(f"{label}reviews", justify="right")
+    table.add_column("incomplete", justify="right")
+    cells: dict[tuple[str | None, ...], dict[str, object]] = {}
+    for row in report.rows:
+        slot = cells.setdefault(_key(row.group, keys), {"name": row.agent_name, "incomplete": 0})
+        slot[row.group.get("kind") or ""] = row
+        slot["incomplete"] = int(str(slot["incomplete"])) + row.incomplete
+        if row.agent_name:
+            slot["name"] = row.agent_name
+    for group, slot in cells.items():
+        values = ["–" if v is None else str(v) for v in group]
+        if "agent" in keys:
+            values.append(str(slot.get("name") or ""))
+        for kind in kinds:
+            row = slot.get(kind)
+            iqs = getattr(row, "iqs", None)
+            values += [fmt_pct(iqs), str(getattr(row, "reviews", 0))]
+        values.append(str(slot["incomplete"]))
+        table.add_row(*values)
+    return table
+
+
+def criteria_table(report: IqsReport, title: str) -> Table:
+    """Average criterion score (rated only) with how often each was N/A, failed by its scorer, unrated."""
+    group_keys = [k for k in (report.criteria[0].group if report.criteria else {}) if k != "kind"]
+    table = Table(title=title)
+    for key in group_keys:
+        table.add_column(key)
+    table.add_column("criterion")
+    kinds = sorted({c.group.get("kind") or "" for c in report.criteria}, key=lambda k: KINDS.index(k) if k in KINDS else -1)
+    for kind in kinds:
+        label = f"{kind.upper()} " if kind else ""
+        table.add_column(f"{label}avg", justify="right")
+        table.add_column(f"{label}rated/N/A/failed/unrated", justify="right")
+    rows: dict[tuple[object, ...], dict[str, object]] = {}
+    for summary in report.criteria:
+        slot = rows.setdefault((*_key(summary.group, group_keys), summary.key), {})
+        slot[summary.group.get("kind") or ""] = summary
+    for key, slot in rows.items():
+        values = ["–" if v is None else str(v) for v in key]
+        for kind in kinds:
+            s = slot.get(kind)
+            if s is None:
+                values += ["", ""]
+                continue
+            avg = getattr(s, "avg_score_pct", None)
+            counts = "/".join(str(getattr(s, f)) for f in ("rated", "na", "failed", "unrated"))
+            values += [fmt_pct(avg), counts]
+        table.add_row(*values)
+    return table
+
+
+def iqs(
+    file: Annotated[Path | None, typer.Argument(help="Reviews/ratings JSONL (default: the database)")] = None,
+    by: Annotated[
+        list[str] | None,
+        typer.Option("--by", help=f"Group by (repeatable): {', '.join(BY_CHOICES)}"),
+    ] = None,
+    kind: Annotated[str | None, typer.Option("--kind", help="ai or human (default: both)")] = None,
+    scorecard: ScorecardOption = None,
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Internal Quality Score: the mean of review scores, with per-criterion averages beside it."""
+    groups = by or []
+    unknown = [g for g in groups if g not in BY_CHOICES]
+    if unknown:
+        raise InputError(f"cannot group by {', '.join(unknown)} (use {', '.join(BY_CHOICES)})")
+    if kind is not None and kind not in KINDS:
+        raise InputError(f"--kind must be ai or human, not {kind!r}")
+    card = resolve_scorecard(scorecard)
+    if file is not None:
+        report = iqs_from_file(file, card, kind=kind, by=groups)
+    else:
+        ref = ScorecardRef(name=card.name, version=card.version) if scorecard else None
+        with open_repository(db) as repo:
+            report = iqs_from_database(repo, ref, kind=kind, by=groups)
+    if json:
+        print_json(report)
+        return
+    if "criterion" not in groups or len(groups) > 1:
+        console.print(iqs_table(report, "IQS" + (f" by {', '.join(report.by)}" if report.by else "")))
+    console.print(criteria_table(report, "Criteria (average score of rated reviews)"))
+    for error in report.errors[:20]:
+        err_console.print(f"[red]{error['file']}:{error['line']}[/]: {error['reason']}", highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("iqs")(iqs)

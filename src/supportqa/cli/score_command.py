@@ -1,0 +1,93 @@
+"""`supportqa score`: a JSONL file into review JSONL, or everything in the database not yet scored."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from supportqa.cli.common import (
+    DbOption,
+    JsonOption,
+    ScorecardOption,
+    console,
+    err_console,
+    open_repository,
+    print_json,
+    progress_bar,
+    resolve_scorecard,
+    settings,
+)
+from supportqa.domain.review import ScorecardRef
+from supportqa.errors import InputError
+from supportqa.scoring.runner import RunReport, score_database, score_file
+
+
+def _count_lines(path: Path) -> int:
+    with path.open("rb") as handle:
+        return sum(1 for _ in handle)
+
+
+def _print_report(report: RunReport, where: str) -> None:
+    table = Table(title=f"scored → {where}")
+    fields = ("scored", "skipped", "incomplete", "criteria_failed", "failed_records")
+    for name in fields:
+        table.add_column(name.replace("_", " "), justify="right")
+    table.add_row(*(str(getattr(report, name)) for name in fields))
+    console.print(table)
+    for error in report.errors[:20]:
+        err_console.print(f"[red]{error['file']}:{error['line']}[/]: {error['reason']}", highlight=False)
+
+
+def score(
+    file: Annotated[Path | None, typer.Argument(help="Conversations JSONL (default: the database)")] = None,
+    out: Annotated[Path | None, typer.Option("-o", "--out", help="Reviews JSONL to write (with FILE)")] = None,
+    scorecard: ScorecardOption = None,
+    db: DbOption = None,
+    batch_size: Annotated[int | None, typer.Option("--batch-size", min=1)] = None,
+    restart: Annotated[
+        bool, typer.Option("--restart", help="With FILE: overwrite OUT instead of resuming")
+    ] = False,
+    json: JsonOption = False,
+) -> None:
+    """Score conversations with the scorecard's automated criteria (the rest stay `unrated`).
+
+    Resumable: a killed run continues with what is not yet scored; nothing is scored twice.
+    """
+    card = resolve_scorecard(scorecard)
+    size = batch_size or settings().batch_size
+    if file is not None:
+        if out is None:
+            raise InputError("with FILE, give -o/--out for the reviews JSONL")
+        if not file.is_file():
+            raise InputError("no such file", file=str(file))
+        total = _count_lines(file)
+        with progress_bar(quiet=json) as bar:
+            task = bar.add_task("scoring", total=total)
+            report = score_file(
+                file, out, card, resume=not restart, batch_size=size,
+                progress=lambda n: bar.advance(task, n),
+            )
+        where = str(out)
+    else:
+        with open_repository(db) as repo:
+            ref = ScorecardRef(name=card.name, version=card.version)
+            total = repo.count_unscored(ref)
+            with progress_bar(quiet=json) as bar:
+                task = bar.add_task("scoring", total=total)
+                report = score_database(
+                    repo, card, batch_size=size, progress=lambda n: bar.advance(task, n)
+                )
+            where = repo.db.url_for_display
+    if json:
+        print_json({**report.as_dict(), "out": where, "scorecard": {"name": card.name, "version": card.version}})
+    else:
+        _print_report(report, where)
+    if report.failed_records:
+        raise typer.Exit(1)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("score")(score)

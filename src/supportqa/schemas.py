@@ -1,0 +1,91 @@
+"""JSON Schemas of the data contracts, generated from the domain models (docs/schemas/ holds copies).
+
+`supportqa schema NAME` prints one; a test keeps docs/schemas/ equal to what this module generates.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from supportqa.domain.conversation import Conversation
+from supportqa.domain.review import RatingsLine, Review
+
+_SCALE: dict[str, Any] = {
+    "oneOf": [
+        {"enum": ["binary", "3-point", "4-point", "5-point"]},
+        {
+            "type": "object",
+            "properties": {"min": {"type": "number"}, "max": {"type": "number"}},
+            "required": ["min", "max"],
+            "additionalProperties": False,
+        },
+    ]
+}
+_SCORER_ITEM: dict[str, Any] = {
+    "oneOf": [
+        {"type": "string"},
+        {
+            "type": "object",
+            "minProperties": 1,
+            "maxProperties": 1,
+            "additionalProperties": {"type": ["object", "null"]},
+        },
+    ]
+}
+
+SCORECARD_SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "Scorecard",
+    "description": "A supportqa scorecard (YAML). Weights are 0-100; scorers are {name: {args}}.",
+    "type": "object",
+    "required": ["name", "version", "criteria"],
+    "properties": {
+        "name": {"type": "string"},
+        "version": {"type": ["string", "number"]},
+        "description": {"type": "string"},
+        "criteria": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "type": "object",
+                "required": ["key", "weight", "scale"],
+                "additionalProperties": False,
+                "properties": {
+                    "key": {"type": "string", "pattern": "^[A-Za-z0-9_-]+$"},
+                    "name": {"type": "string"},
+                    "group": {"type": "string"},
+                    "description": {"type": "string"},
+                    "weight": {"type": "number", "minimum": 0, "maximum": 100},
+                    "scale": _SCALE,
+                    "critical": {"type": "boolean"},
+                    "allow_na": {"type": "boolean"},
+                    "scorer": {"oneOf": [_SCORER_ITEM, {"type": "array", "items": _SCORER_ITEM}]},
+                },
+            },
+        },
+    },
+}
+
+
+def schemas() -> dict[str, dict[str, Any]]:
+    """Every contract by name: conversation, review, ratings, scorecard."""
+    out: dict[str, dict[str, Any]] = {
+        "conversation": Conversation.model_json_schema(),
+        "review": Review.model_json_schema(),
+        "ratings": RatingsLine.model_json_schema(),
+        "scorecard": SCORECARD_SCHEMA,
+    }
+    _accept_id_strings(out["conversation"])
+    for schema in out.values():
+        schema.setdefault("$schema", "https://json-schema.org/draft/2020-12/schema")
+    return out
+
+
+def _accept_id_strings(schema: dict[str, Any]) -> None:
+    """`agent`, `customer` and `author` may be given as a bare id string; ids may be integers."""
+    props = schema["properties"]
+    for name in ("agent", "customer"):
+        props[name]["anyOf"].insert(0, {"type": "string"})
+    props["id"] = {"anyOf": [{"type": "string", "minLength": 1}, {"type": "integer"}], "title": "Id"}
+    message = schema["$defs"]["Message"]["properties"]
+    message["author"]["anyOf"].insert(0, {"type": "string"})

@@ -1,0 +1,1 @@
+"""Scoring: the batch engine that runs scorers, and the pure IQS maths."""

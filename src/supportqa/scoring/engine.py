@@ -1,0 +1,207 @@
+"""The batch scoring engine: runs each criterion's scorers over batches, never a silent zero.
+
+Criteria that name the same scorer with the same arguments are rated in one call (an LLM judge rates all
+its criteria at once). A scorer that raises is retried conversation by conversation, so one bad
+conversation cannot sink a batch; its criteria fall back to the next scorer in their list, and when none is
+left they are recorded as `failed` with the reason.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from supportqa.domain.conversation import Conversation
+from supportqa.domain.review import Review, ReviewKind
+from supportqa.domain.scorecard import Criterion, Scorecard, ScorerSpec
+from supportqa.domain.score import Evidence, EvidenceKind, Score, Status
+from supportqa.scorers.registry import BoundScorer, bind
+from supportqa.scoring.iqs import build_review
+from supportqa.signals.analysis import Analysis
+
+AI_REVIEWER = "supportqa"
+
+
+def ai_review_id(conversation: Conversation, scorecard: Scorecard) -> str:
+    """Deterministic, so re-scoring a conversation with the same scorecard version updates its review."""
+    key = f"{conversation.source}\x1f{conversation.id}\x1f{scorecard.name}\x1f{scorecard.version}"
+    return "ai-" + hashlib.sha256(key.encode()).hexdigest()[:24]
+
+
+@dataclass
+class _Slot:
+    """A scorer and the criteria it rates at this fallback depth."""
+
+    scorer: BoundScorer
+    criteria: list[Criterion]
+
+
+@dataclass
+class EngineStats:
+    dropped_quotes: int = 0
+    scorer_errors: dict[str, int] = field(default_factory=dict)
+
+
+def _spec_key(spec: ScorerSpec) -> str:
+    return spec.name + json.dumps(spec.args, sort_keys=True, default=str)
+
+
+class ScoringEngine:
+    """Scores conversations against one scorecard; binds every scorer up front so bad config fails early."""
+
+    def __init__(self, scorecard: Scorecard, *, reviewer: str = AI_REVIEWER) -> None:
+        self.scorecard = scorecard
+        self.reviewer = reviewer
+        self.stats = EngineStats()
+        self._bound: dict[str, BoundScorer] = {}
+        for criterion in scorecard.criteria:
+            for spec in criterion.scorers:
+                key = _spec_key(spec)
+                if key not in self._bound:
+                    self._bound[key] = bind(spec)
+
+    def score(
+        self, conversations: Sequence[Conversation], *, reviewed_at: datetime | None = None
+    ) -> list[Review]:
+        at = reviewed_at or datetime.now(UTC)
+        items = [Analysis(c) for c in conversations]
+        scores = self.score_analyses(items)
+        return [
+            build_review(
+                review_id=ai_review_id(item.conversation, self.scorecard),
+                kind=ReviewKind.AI,
+                conversation=item.conversation,
+                scorecard=self.scorecard,
+                scores=item_scores,
+                reviewer=self.reviewer,
+                reviewed_at=at,
+            )
+            for item, item_scores in zip(items, scores, strict=True)
+        ]
+
+    def score_analyses(self, items: Sequence[Analysis]) -> list[dict[str, Score]]:
+        """Per item, `{criterion key: Score}` for every criterion of the scorecard."""
+        results: list[dict[str, Score]] = [{} for _ in items]
+        pending: list[list[Criterion]] = [
+            [c for c in self.scorecard.criteria if c.scorers] for _ in items
+        ]
+        for item_scores in results:
+            for criterion in self.scorecard.criteria:
+                if criterion.human_only:
+                    item_scores[criterion.key] = Score.unrated()
+        depth = 0
+        while any(pending):
+            self._run_depth(items, pending, results, depth)
+            depth += 1
+        return results
+
+    def _run_depth(
+        self,
+        items: Sequence[Analysis],
+        pending: list[list[Criterion]],
+        results: list[dict[str, Score]],
+        depth: int,
+    ) -> None:
+        """Run the `depth`-th scorer of every pending criterion; failures move on to depth + 1."""
+        slots: dict[str, _Slot] = {}
+        members: dict[str, list[int]] = {}
+        for index, criteria in enumerate(pending):
+            for criterion in criteria:
+                spec = criterion.scorers[depth]
+                key = _spec_key(spec)
+                slot = slots.setdefault(key, _Slot(self._bound[key], []))
+                if criterion not in slot.criteria:
+                    slot.criteria.append(criterion)
+                member = members.setdefault(key, [])
+                if not member or member[-1] != index:
+                    member.append(index)
+        next_pending: list[list[Criterion]] = [[] for _ in items]
+        for key, slot in slots.items():
+            indexes = members[key]
+            outputs = self._call(slot, [items[i] for i in indexes])
+            for index, output in zip(indexes, outputs, strict=True):
+                for criterion in slot.criteria:
+                    if criterion not in pending[index]:
+                        continue
+                    score = self._accept(slot.scorer, criterion, items[index], output, criterion.key)
+                    last = depth + 1 >= len(criterion.scorers)
+                    if score.status is Status.FAILED and not last:
+                        next_pending[index].append(criterion)
+                    else:
+                        results[index][criterion.key] = score
+        pending[:] = next_pending
+
+    def _call(self, slot: _Slot, items: list[Analysis]) -> list[dict[str, Score] | Exception]:
+        try:
+            out: list[dict[str, Score] | Exception] = list(
+                slot.scorer.score_batch(items, slot.criteria)
+            )
+            if len(out) != len(items):
+                raise RuntimeError(f"returned {len(out)} results for {len(items)} conversations")
+            return out
+        except Exception:
+            if len(items) == 1:
+                return [self._call_one(slot, items[0])]
+            return [self._call_one(slot, item) for item in items]
+
+    def _call_one(self, slot: _Slot, item: Analysis) -> dict[str, Score] | Exception:
+        try:
+            return slot.scorer.score_batch([item], slot.criteria)[0]
+        except Exception as exc:  # a scorer's bug or refusal becomes a recorded failure
+            name = slot.scorer.ref.name
+            self.stats.scorer_errors[name] = self.stats.scorer_errors.get(name, 0) + 1
+            return exc
+
+    def _accept(
+        self,
+        scorer: BoundScorer,
+        criterion: Criterion,
+        item: Analysis,
+        output: dict[str, Score] | Exception,
+        key: str,
+    ) -> Score:
+        """Check a scorer's answer against the scorecard; anything off becomes a recorded failure."""
+        if isinstance(output, Exception):
+            reason = str(output) or type(output).__name__
+            score = Score.failure(f"{scorer.ref.name} failed: {reason}")
+        elif key not in output:
+            score = Score.failure(f"{scorer.ref.name} returned no score for {key}")
+        else:
+            score = output[key]
+            if score.status is Status.RATED and (
+                score.rating is None or not criterion.scale.contains(score.rating)
+            ):
+                score = Score.failure(
+                    f"{scorer.ref.name} rated {score.rating} outside "
+                    f"{criterion.scale.min:g}..{criterion.scale.max:g}"
+                )
+            elif score.status is Status.NA and not criterion.allow_na:
+                score = Score.failure(
+                    f"{scorer.ref.name} said N/A ({score.explanation}) but {key} allows no N/A"
+                )
+            else:
+                score = score.model_copy(
+                    update={"evidence": self._verified(score.evidence, item.conversation)}
+                )
+        return score.model_copy(update={"scorer": scorer.ref})
+
+    def _verified(self, evidence: list[Evidence], conversation: Conversation) -> list[Evidence]:
+        """Keep only quotes that really are in the transcript, so a reviewer can click to them."""
+        kept: list[Evidence] = []
+        for ev in evidence:
+            if ev.kind is EvidenceKind.QUOTE:
+                index = ev.message_index
+                valid = (
+                    index is not None
+                    and 0 <= index < len(conversation.messages)
+                    and ev.quote != ""
+                    and ev.quote in conversation.messages[index].text
+                )
+                if not valid:
+                    self.stats.dropped_quotes += 1
+                    continue
+            kept.append(ev)
+        return kept

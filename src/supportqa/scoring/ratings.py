@@ -1,0 +1,64 @@
+"""Human ratings lines (the shorthand other QA tools export) turned into full reviews."""
+
+from __future__ import annotations
+
+import hashlib
+
+from supportqa.domain.conversation import Reviewee
+from supportqa.domain.review import RatingsLine, Review, ReviewKind, ScorecardRef
+from supportqa.domain.scorecard import Scorecard
+from supportqa.domain.score import Score
+from supportqa.errors import InputError
+from supportqa.scoring.iqs import build_review
+
+
+def human_review_id(line: RatingsLine, scorecard_name: str) -> str:
+    """Stable per (conversation, reviewer, session, scorecard): re-importing the line updates it."""
+    parts = (line.source, line.conversation_id, line.reviewer or "", line.session_id or "")
+    key = "\x1f".join((*parts, scorecard_name))
+    return "human-" + hashlib.sha256(key.encode()).hexdigest()[:24]
+
+
+def review_from_ratings(line: RatingsLine, scorecard: Scorecard) -> Review:
+    """Rate each listed criterion (null = N/A); unlisted criteria are `unrated`.
+
+    Unknown criterion keys and ratings outside the scale are errors, not guesses.
+    """
+    known = set(scorecard.keys)
+    unknown = sorted(set(line.ratings) - known)
+    if unknown:
+        raise InputError(
+            f"unknown criterion {', '.join(unknown)} for scorecard "
+            f"{scorecard.name} v{scorecard.version} (known: {', '.join(scorecard.keys)})"
+        )
+    scores: dict[str, Score] = {}
+    for key, value in line.ratings.items():
+        criterion = scorecard.criterion(key)
+        if value is None:
+            scores[key] = Score.not_applicable("marked N/A by the reviewer")
+        elif not criterion.scale.contains(value):
+            raise InputError(
+                f"rating {value:g} for {key} is outside its scale "
+                f"{criterion.scale.min:g}..{criterion.scale.max:g}"
+            )
+        else:
+            scores[key] = Score.rated(value, "rated by the reviewer")
+    review = build_review(
+        review_id=human_review_id(line, scorecard.name),
+        kind=ReviewKind.HUMAN,
+        conversation=None,
+        conversation_id=line.conversation_id,
+        source=line.source,
+        scorecard=scorecard,
+        scores=scores,
+        reviewer=line.reviewer,
+        reviewed_at=line.reviewed_at,
+        session_id=line.session_id,
+    )
+    return review.model_copy(
+        update={
+            "reviewee": Reviewee(id=line.agent, name=line.agent_name, team=line.team),
+            "conversation_created_at": line.conversation_created_at,
+            "scorecard": ScorecardRef(name=scorecard.name, version=scorecard.version),
+        }
+    )

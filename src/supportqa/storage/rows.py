@@ -1,0 +1,118 @@
+"""Domain objects to row dicts (and back): the one place that knows both shapes.
+
+Rows are plain dicts for Core `insert()`/`update()` executemany, which is what keeps bulk writes fast.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+
+from supportqa.domain.conversation import Conversation
+from supportqa.domain.review import Review
+
+
+def canonical_hash(payload: dict[str, Any]) -> str:
+    """sha256 of the canonical JSON (sorted keys), so equal content hashes equal across runs."""
+    return hashlib.sha256(orjson.dumps(payload, option=orjson.OPT_SORT_KEYS)).hexdigest()
+
+
+def iso_week(moment: datetime | None) -> str | None:
+    """ISO week of a UTC moment as text, e.g. `2026-W07` (sorts chronologically)."""
+    if moment is None:
+        return None
+    year, week, _ = moment.astimezone(UTC).isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def iso_month(moment: datetime | None) -> str | None:
+    """Calendar month of a UTC moment as text, e.g. `2026-02`."""
+    if moment is None:
+        return None
+    utc = moment.astimezone(UTC)
+    return f"{utc.year:04d}-{utc.month:02d}"
+
+
+def conversation_row(conversation: Conversation, now: datetime) -> dict[str, Any]:
+    """Columns of `conversations` for one conversation (without `id`)."""
+    payload = conversation.model_dump(mode="json")
+    agent = conversation.agent
+    return {
+        "source": conversation.source,
+        "external_id": conversation.id,
+        "channel": conversation.channel,
+        "subject": conversation.subject,
+        "status": conversation.status,
+        "created_at": conversation.created_at,
+        "closed_at": conversation.closed_at,
+        "agent_id": agent.id if agent else None,
+        "agent_name": agent.name if agent else None,
+        "team": agent.team if agent else None,
+        "customer_id": conversation.customer.id if conversation.customer else None,
+        "csat": conversation.csat,
+        "csat_scale": conversation.csat_scale,
+        "reopened": conversation.reopened,
+        "handle_time_s": conversation.handle_time_s,
+        "content_hash": canonical_hash(payload),
+        "payload": payload,
+        "imported_at": now,
+        "updated_at": now,
+    }
+
+
+def review_row(review: Review, now: datetime) -> dict[str, Any]:
+    """Columns of `reviews` for one review (without `id` and `conversation_pk`)."""
+    payload = review.model_dump(mode="json")
+    period_at = review.period_at
+    return {
+        "review_id": review.review_id,
+        "kind": review.kind.value,
+        "source": review.source,
+        "conversation_id": review.conversation_id,
+        "reviewer": review.reviewer,
+        "reviewee_id": review.reviewee.id,
+        "reviewee_name": review.reviewee.name,
+        "team": review.reviewee.team,
+        "is_bot": review.reviewee.is_bot,
+        "channel": review.channel,
+        "reviewed_at": review.reviewed_at,
+        "period_at": period_at,
+        "week": iso_week(period_at),
+        "month": iso_month(period_at),
+        "scorecard_name": review.scorecard.name,
+        "scorecard_version": review.scorecard.version,
+        "session_id": review.session_id,
+        "iqs": review.iqs,
+        "critical_failed": review.critical_failed,
+        "incomplete": review.incomplete,
+        "n_rated": review.counts.rated,
+        "n_na": review.counts.na,
+        "n_failed": review.counts.failed,
+        "n_unrated": review.counts.unrated,
+        "content_hash": canonical_hash(payload),
+        "payload": payload,
+        "imported_at": now,
+        "updated_at": now,
+    }
+
+
+def criteria_rows(review: Review, review_pk: int) -> list[dict[str, Any]]:
+    """Rows of `review_criteria` for one stored review."""
+    return [
+        {
+            "review_pk": review_pk,
+            "key": c.key,
+            "group": c.group,
+            "status": c.status.value,
+            "rating": c.rating,
+            "score_pct": c.score_pct,
+            "weight": c.weight,
+            "critical": c.critical,
+            "confidence": c.confidence,
+            "scorer_name": c.scorer.name if c.scorer else None,
+        }
+        for c in review.criteria
+    ]

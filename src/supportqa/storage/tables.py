@@ -1,0 +1,225 @@
+"""Typed tables: the row shape of conversations, scorecards, reviews and scoring runs.
+
+Only portable types (JSON, timezone-aware DateTime, Float, Boolean, String) so the same tables run on
+SQLite and PostgreSQL. Every datetime goes through `UtcDateTime`, so what is read back is aware UTC.
+The full domain object lives in `payload`; the other columns are what queries filter and group on.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Dialect,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Aware UTC in and out: naive values are UTC by contract; SQLite stores them naive in UTC."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if not isinstance(value, datetime):
+            raise TypeError(f"expected a datetime from the database, got {type(value).__name__}")
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {  # noqa: RUF012 - SQLAlchemy reads this class attribute
+        datetime: UtcDateTime(),
+        str: String(),
+        float: Float(),
+        bool: Boolean(),
+        int: Integer(),
+        dict[str, Any]: JSON(),
+    }
+
+
+metadata = Base.metadata
+
+
+class ConversationRow(Base):
+    """One conversation, keyed by (source, external id); `content_hash` tells unchanged from updated."""
+
+    __tablename__ = "conversations"
+    __table_args__ = (
+        UniqueConstraint("source", "external_id"),
+        Index(None, "created_at"),
+        Index(None, "agent_id"),
+        Index(None, "team"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    source: Mapped[str]
+    external_id: Mapped[str]
+    channel: Mapped[str | None]
+    subject: Mapped[str | None]
+    status: Mapped[str | None]
+    created_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    agent_id: Mapped[str | None]
+    agent_name: Mapped[str | None]
+    team: Mapped[str | None]
+    customer_id: Mapped[str | None]
+    csat: Mapped[float | None]
+    csat_scale: Mapped[int]
+    reopened: Mapped[bool | None]
+    handle_time_s: Mapped[float | None]
+    content_hash: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[dict[str, Any]]
+    imported_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class ScorecardRow(Base):
+    """A scorecard version as it was used; (name, version) never changes content once stored."""
+
+    __tablename__ = "scorecards"
+    __table_args__ = (UniqueConstraint("name", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    name: Mapped[str]
+    version: Mapped[str]
+    content_hash: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[dict[str, Any]]
+    created_at: Mapped[datetime]
+
+
+class ReviewRow(Base):
+    """An AI or human review, with the columns the IQS aggregations group and filter on."""
+
+    __tablename__ = "reviews"
+    __table_args__ = (
+        Index(None, "reviewee_id"),
+        Index(None, "team"),
+        Index(None, "week"),
+        Index(None, "month"),
+        Index(None, "reviewer"),
+        Index(None, "source", "conversation_id"),
+        Index(None, "conversation_pk"),
+        # kind + scorecard, then every column `iqs_by` reads: the aggregation is answered from this
+        # index alone instead of the wide rows (payload), which keeps 1M reviews well under a second.
+        Index(
+            "ix_reviews_kind_scorecard",
+            "kind",
+            "scorecard_name",
+            "scorecard_version",
+            "reviewee_id",
+            "reviewee_name",
+            "week",
+            "team",
+            "month",
+            "reviewer",
+            "channel",
+            "iqs",
+            "incomplete",
+            "critical_failed",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    review_id: Mapped[str] = mapped_column(unique=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    source: Mapped[str]
+    conversation_id: Mapped[str]
+    conversation_pk: Mapped[int | None] = mapped_column(
+        ForeignKey("conversations.id", ondelete="SET NULL")
+    )
+    reviewer: Mapped[str | None]
+    reviewee_id: Mapped[str | None]
+    reviewee_name: Mapped[str | None]
+    team: Mapped[str | None]
+    is_bot: Mapped[bool]
+    channel: Mapped[str | None]
+    reviewed_at: Mapped[datetime | None]
+    period_at: Mapped[datetime | None]
+    week: Mapped[str | None] = mapped_column(String(8))
+    month: Mapped[str | None] = mapped_column(String(7))
+    scorecard_name: Mapped[str]
+    scorecard_version: Mapped[str]
+    session_id: Mapped[str | None]
+    iqs: Mapped[float | None]
+    critical_failed: Mapped[bool]
+    incomplete: Mapped[bool]
+    n_rated: Mapped[int]
+    n_na: Mapped[int]
+    n_failed: Mapped[int]
+    n_unrated: Mapped[int]
+    content_hash: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[dict[str, Any]]
+    imported_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class ReviewCriterionRow(Base):
+    """One criterion of a review, flattened for per-criterion averages; replaced when a review is."""
+
+    __tablename__ = "review_criteria"
+    __table_args__ = (Index(None, "key"), Index(None, "review_pk"))
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    review_pk: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"))
+    key: Mapped[str]
+    group: Mapped[str | None]
+    status: Mapped[str] = mapped_column(String(16))
+    rating: Mapped[float | None]
+    score_pct: Mapped[float | None]
+    weight: Mapped[float]
+    critical: Mapped[bool]
+    confidence: Mapped[float | None]
+    scorer_name: Mapped[str | None]
+
+
+class ScoringRunRow(Base):
+    """One `score` run over a scorecard version: what was scored and how it ended."""
+
+    __tablename__ = "scoring_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    scorecard_name: Mapped[str]
+    scorecard_version: Mapped[str]
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+    status: Mapped[str] = mapped_column(String(16))
+    n_scored: Mapped[int] = mapped_column(default=0)
+    n_failed: Mapped[int] = mapped_column(default=0)
+
+
+conversations: Table = metadata.tables["conversations"]
+scorecards: Table = metadata.tables["scorecards"]
+reviews: Table = metadata.tables["reviews"]
+review_criteria: Table = metadata.tables["review_criteria"]
+scoring_runs: Table = metadata.tables["scoring_runs"]

@@ -1,0 +1,87 @@
+"""Scorecard YAML: the default card, and validation errors that name file, criterion and problem."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from supportqa.domain.scorecard import default_scorecard, load_scorecard
+from supportqa.errors import ConfigError
+
+
+def test_default_scorecard_has_the_seed_group_weights() -> None:
+    card = default_scorecard()
+    groups: dict[str, float] = {}
+    for c in card.criteria:
+        groups[c.group] = groups.get(c.group, 0) + c.weight
+    assert groups == {"Opening": 10, "Resolution": 40, "Communication": 20, "Empathy": 20,
+                      "Compliance": 10}
+    assert {c.key for c in card.criteria if c.critical} == {"pii_exposure", "forbidden_phrases"}
+    assert card.criterion("resolution").scale.max == 3
+    assert card.criterion("empathy").allow_na
+
+
+def test_default_scorecard_round_trips_through_yaml(tmp_path: Path) -> None:
+    card = default_scorecard()
+    path = tmp_path / "card.yaml"
+    path.write_text(yaml.safe_dump(card.to_dict()))
+    again = load_scorecard(path)
+    assert again == card and again.content_hash() == card.content_hash()
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "card.yaml"
+    path.write_text(text)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("- {key: a, weight: 150, scale: binary}", "criterion 'a': weight: "),
+        ("- {key: a, weight: 10, scale: 7-point}", "criterion 'a': unknown scale '7-point'"),
+        ("- {key: a, weight: 10}", "criterion 'a': missing required field 'scale'"),
+        ("- {key: a, weight: 10, scale: {min: 3, max: 1}}", "criterion 'a':"),
+        ("- {key: a, weight: 10, scale: binary, colour: red}", "criterion 'a': unknown field(s) colour"),
+        ("- {key: a, weight: 10, scale: binary, scorer: [1, 2]}", "criterion 'a': scorer must be"),
+        ("- {key: a, weight: 1, scale: binary}\n  - {key: a, weight: 1, scale: binary}", "appears twice"),
+    ],
+)
+def test_validation_errors_name_file_criterion_and_problem(
+    tmp_path: Path, body: str, expected: str
+) -> None:
+    path = write(tmp_path, f"name: x\nversion: 1\ncriteria:\n  {body}\n")
+    with pytest.raises(ConfigError) as info:
+        load_scorecard(path)
+    assert str(path) in str(info.value)
+    assert expected in str(info.value)
+
+
+def test_missing_file_and_bad_yaml_are_config_errors(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="cannot read"):
+        load_scorecard(tmp_path / "nope.yaml")
+    with pytest.raises(ConfigError, match="not valid YAML"):
+        load_scorecard(write(tmp_path, "name: [unclosed"))
+    with pytest.raises(ConfigError, match="missing required field 'criteria'"):
+        load_scorecard(write(tmp_path, "name: x\nversion: 1\n"))
+
+
+def test_scorer_forms_name_mapping_and_fallback_list(tmp_path: Path) -> None:
+    path = write(tmp_path, """
+name: x
+version: 2
+criteria:
+  - {key: a, weight: 1, scale: binary, scorer: greeting}
+  - {key: b, weight: 1, scale: binary, scorer: {closing: {}}}
+  - key: c
+    weight: 1
+    scale: 3-point
+    scorer: [{responsiveness: {sla: {default: {first: 60, next: 60}}}}, greeting]
+  - {key: d, weight: 1, scale: binary}
+""")
+    card = load_scorecard(path)
+    assert [s.name for s in card.criterion("c").scorers] == ["responsiveness", "greeting"]
+    assert card.criterion("d").human_only
+    assert card.version == "2"
