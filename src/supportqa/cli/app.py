@@ -7,7 +7,14 @@ import sys
 import click
 import typer
 
-from supportqa.cli import data_commands, demo_command, iqs_command, scorecard_commands, score_command
+from supportqa.cli import (
+    data_commands,
+    demo_command,
+    iqs_command,
+    schema_command,
+    score_command,
+    scorecard_commands,
+)
 from supportqa.cli.common import err_console
 from supportqa.errors import SupportQAError
 
@@ -23,6 +30,7 @@ score_command.register(app)
 iqs_command.register(app)
 app.add_typer(scorecard_commands.app, name="scorecard")
 demo_command.register(app)
+schema_command.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

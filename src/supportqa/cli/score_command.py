@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -30,6 +31,13 @@ def _count_lines(path: Path) -> int:
         return sum(1 for _ in handle)
 
 
+def _workers(asked: int, lines: int) -> int:
+    """One process per core for big files; small files are not worth starting processes for."""
+    if asked:
+        return asked
+    return (os.cpu_count() or 1) if lines >= 5000 else 1
+
+
 def _print_report(report: RunReport, where: str) -> None:
     table = Table(title=f"scored → {where}")
     fields = ("scored", "skipped", "incomplete", "criteria_failed", "failed_records")
@@ -47,6 +55,9 @@ def score(
     scorecard: ScorecardOption = None,
     db: DbOption = None,
     batch_size: Annotated[int | None, typer.Option("--batch-size", min=1)] = None,
+    workers: Annotated[
+        int, typer.Option("--workers", min=0, help="Processes for FILE scoring (0 = one per core)")
+    ] = 0,
     restart: Annotated[
         bool, typer.Option("--restart", help="With FILE: overwrite OUT instead of resuming")
     ] = False,
@@ -68,7 +79,7 @@ def score(
             task = bar.add_task("scoring", total=total)
             report = score_file(
                 file, out, card, resume=not restart, batch_size=size,
-                progress=lambda n: bar.advance(task, n),
+                workers=_workers(workers, total), progress=lambda n: bar.advance(task, n),
             )
         where = str(out)
     else:

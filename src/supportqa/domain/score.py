@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from typing import Any
 
@@ -83,8 +84,12 @@ class Score(BaseModel):
 
 
 def clip_quote(text: str, max_words: int = MAX_QUOTE_WORDS) -> str:
-    """Evidence quotes are spans, not whole messages: at most `max_words` words, kept verbatim."""
-    words = text.split()
-    if len(words) <= max_words:
-        return text.strip()
-    return " ".join(words[:max_words])
+    """Evidence quotes are spans, not whole messages: at most `max_words` words, sliced verbatim from
+    `text` (whitespace kept as it is) so the quote is always a substring of the message."""
+    stripped = text.strip()
+    end = 0
+    for count, match in enumerate(re.finditer(r"\S+", stripped), start=1):
+        end = match.end()
+        if count == max_words:
+            break
+    return stripped[:end]

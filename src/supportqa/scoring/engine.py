@@ -25,10 +25,14 @@ from supportqa.signals.analysis import Analysis
 AI_REVIEWER = "supportqa"
 
 
-def ai_review_id(conversation: Conversation, scorecard: Scorecard) -> str:
+def ai_review_id_for(source: str, conversation_id: str, scorecard: Scorecard) -> str:
     """Deterministic, so re-scoring a conversation with the same scorecard version updates its review."""
-    key = f"{conversation.source}\x1f{conversation.id}\x1f{scorecard.name}\x1f{scorecard.version}"
+    key = f"{source}\x1f{conversation_id}\x1f{scorecard.name}\x1f{scorecard.version}"
     return "ai-" + hashlib.sha256(key.encode()).hexdigest()[:24]
+
+
+def ai_review_id(conversation: Conversation, scorecard: Scorecard) -> str:
+    return ai_review_id_for(conversation.source, conversation.id, scorecard)
 
 
 @dataclass

@@ -8,7 +8,9 @@ has no AI review for this scorecard version yet, committing per batch.
 from __future__ import annotations
 
 import os
+from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,11 +19,10 @@ import orjson
 
 from supportqa.domain.conversation import Conversation
 from supportqa.domain.review import Review, ScorecardRef
-from supportqa.domain.scorecard import Scorecard
+from supportqa.domain.scorecard import Scorecard, scorecard_from_dict
 from supportqa.errors import InputError
-from supportqa.importers.jsonl import read_jsonl
 from supportqa.importers.records import parse_record
-from supportqa.scoring.engine import ScoringEngine, ai_review_id
+from supportqa.scoring.engine import ScoringEngine, ai_review_id_for
 from supportqa.storage import Repository
 
 Progress = Callable[[int], None]
@@ -71,29 +72,122 @@ def _existing_review_ids(out: Path) -> set[str]:
     return ids
 
 
-def _conversation_batches(
-    source: Path, report: RunReport, batch_size: int
-) -> Iterator[list[Conversation]]:
-    batch: list[Conversation] = []
-    for record in read_jsonl(source):
-        if isinstance(record, InputError):
-            report.failed_records += 1
-            report.errors.append({"file": record.file, "line": record.line, "reason": record.reason})
-            continue
+@dataclass
+class _ChunkResult:
+    lines: bytes
+    ids: list[str]
+    reviews: int
+    incomplete: int
+    criteria_failed: int
+    dropped_quotes: int
+    errors: list[dict[str, Any]]
+
+
+def _raw_chunks(source: Path, size: int) -> Iterator[list[tuple[int, bytes]]]:
+    chunk: list[tuple[int, bytes]] = []
+    with source.open("rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            if raw.strip():
+                chunk.append((number, raw))
+            if len(chunk) >= size:
+                yield chunk
+                chunk = []
+    if chunk:
+        yield chunk
+
+
+def _parse(file: str, number: int, raw: bytes) -> Conversation | dict[str, Any]:
+    """A conversation, or the error record (file, line, reason) that explains why not."""
+    try:
+        data = orjson.loads(raw)
+        if not isinstance(data, dict):
+            raise InputError(f"expected a JSON object, got {type(data).__name__}")
+        parsed = parse_record(data)
+        if not isinstance(parsed, Conversation):
+            raise InputError("expected a conversation (with 'messages')")
+        return parsed
+    except orjson.JSONDecodeError as exc:
+        return {"file": file, "line": number, "reason": f"not valid JSON ({exc})"}
+    except InputError as exc:
+        return {"file": file, "line": number, "reason": exc.reason}
+
+
+def _score_chunk(engine: ScoringEngine, file: str, chunk: list[tuple[int, bytes]]) -> _ChunkResult:
+    conversations: list[Conversation] = []
+    errors: list[dict[str, Any]] = []
+    for number, raw in chunk:
+        parsed = _parse(file, number, raw)
+        if isinstance(parsed, Conversation):
+            conversations.append(parsed)
+        else:
+            errors.append(parsed)
+    before = engine.stats.dropped_quotes
+    reviews = engine.score(conversations) if conversations else []
+    return _ChunkResult(
+        lines=b"".join(review_line(r) for r in reviews),
+        ids=[r.review_id for r in reviews],
+        reviews=len(reviews),
+        incomplete=sum(r.incomplete for r in reviews),
+        criteria_failed=sum(r.counts.failed for r in reviews),
+        dropped_quotes=engine.stats.dropped_quotes - before,
+        errors=errors,
+    )
+
+
+def _not_done(
+    chunk: list[tuple[int, bytes]], scorecard: Scorecard, done: set[str]
+) -> tuple[list[tuple[int, bytes]], int]:
+    """Drop lines whose review is already written; unparsable lines stay, to be reported."""
+    if not done:
+        return chunk, 0
+    kept = []
+    for number, raw in chunk:
         try:
-            parsed = parse_record(record.data)
-            if not isinstance(parsed, Conversation):
-                raise InputError("expected a conversation (with 'messages')")
-        except InputError as exc:
-            report.failed_records += 1
-            report.errors.append({"file": record.file, "line": record.line, "reason": exc.reason})
-            continue
-        batch.append(parsed)
-        if len(batch) >= batch_size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+            data = orjson.loads(raw)
+            review_id = ai_review_id_for(str(data.get("source", "jsonl")), str(data["id"]), scorecard)
+        except (orjson.JSONDecodeError, KeyError, TypeError, AttributeError):
+            review_id = None
+        if review_id not in done:
+            kept.append((number, raw))
+    return kept, len(chunk) - len(kept)
+
+
+_WORKER_ENGINE: ScoringEngine | None = None
+
+
+def _init_worker(scorecard_data: dict[str, Any]) -> None:
+    global _WORKER_ENGINE
+    _WORKER_ENGINE = ScoringEngine(scorecard_from_dict(scorecard_data))
+
+
+def _worker_score(file: str, chunk: list[tuple[int, bytes]]) -> _ChunkResult:
+    assert _WORKER_ENGINE is not None
+    return _score_chunk(_WORKER_ENGINE, file, chunk)
+
+
+def _scored_chunks(
+    source: Path, scorecard: Scorecard, done: set[str], report: RunReport, batch_size: int, workers: int
+) -> Iterator[tuple[_ChunkResult, int]]:
+    """Score chunks in order, in this process or in `workers` processes (bounded in flight)."""
+    file = str(source)
+    pending = ((_not_done(c, scorecard, done), len(c)) for c in _raw_chunks(source, batch_size))
+    if workers <= 1:
+        engine = ScoringEngine(scorecard)
+        for (chunk, skipped), size in pending:
+            report.skipped += skipped
+            yield _score_chunk(engine, file, chunk), size
+        return
+    with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(scorecard.to_dict(),)) as pool:
+        in_flight: deque[tuple[Future[_ChunkResult], int]] = deque()
+        for (chunk, skipped), size in pending:
+            report.skipped += skipped
+            in_flight.append((pool.submit(_worker_score, file, chunk), size))
+            if len(in_flight) >= 2 * workers:
+                future, n = in_flight.popleft()
+                yield future.result(), n
+        while in_flight:
+            future, n = in_flight.popleft()
+            yield future.result(), n
 
 
 def score_file(
@@ -103,29 +197,31 @@ def score_file(
     *,
     resume: bool = True,
     batch_size: int = 500,
+    workers: int = 1,
     progress: Progress | None = None,
 ) -> RunReport:
     """Score a conversations JSONL file into a reviews JSONL file, without a database."""
     source, out = Path(source), Path(out)
-    if not source.exists():
+    if not source.is_file():
         raise InputError("no such file", file=str(source))
-    engine = ScoringEngine(scorecard)
+    ScoringEngine(scorecard)  # bind every scorer now: bad configuration fails before any work
     report = RunReport()
     done = _existing_review_ids(out) if resume else set()
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("ab" if resume else "wb") as handle:
-        for batch in _conversation_batches(source, report, batch_size):
-            todo = [c for c in batch if ai_review_id(c, scorecard) not in done]
-            report.skipped += len(batch) - len(todo)
-            reviews = engine.score(todo) if todo else []
-            handle.write(b"".join(review_line(r) for r in reviews))
+        for result, size in _scored_chunks(source, scorecard, done, report, batch_size, workers):
+            handle.write(result.lines)
             handle.flush()
             os.fsync(handle.fileno())
-            done.update(r.review_id for r in reviews)
-            report.count(reviews)
+            done.update(result.ids)
+            report.scored += result.reviews
+            report.incomplete += result.incomplete
+            report.criteria_failed += result.criteria_failed
+            report.dropped_quotes += result.dropped_quotes
+            report.failed_records += len(result.errors)
+            report.errors.extend(result.errors)
             if progress:
-                progress(len(batch))
-    report.dropped_quotes = engine.stats.dropped_quotes
+                progress(size)
     return report
 
 

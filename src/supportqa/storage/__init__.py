@@ -1,7 +1,8 @@
-"""Storage: SQLAlchemy 2 tables, Alembic migrations and a bulk repository for SQLite and PostgreSQL."""
+"""Storage: typed tables, Alembic migrations and a bulk repository, on SQLite and PostgreSQL."""
 
+from supportqa.storage.bulk import UpsertCounts
 from supportqa.storage.database import Database, database_url
 from supportqa.storage.queries import CriterionRow, IqsRow
-from supportqa.storage.repository import Repository, UpsertCounts
+from supportqa.storage.repository import Repository
 
 __all__ = ["CriterionRow", "Database", "IqsRow", "Repository", "UpsertCounts", "database_url"]

@@ -1,7 +1,7 @@
 """Opening a database: URL or file path, SQLite tuning, and Alembic migrations run in code.
 
-No alembic.ini is needed at runtime: the migration scripts ship inside the package and `Database.open`
-upgrades to `head` on the connection it has just opened.
+No alembic.ini is needed at runtime: the migration scripts ship inside the package and
+`Database.open` upgrades to `head` on the connection it has just opened.
 """
 
 from __future__ import annotations
@@ -79,6 +79,10 @@ def _create_engine(url: URL) -> Engine:
         Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
     if in_memory:
         options.update(poolclass=StaticPool, connect_args={"check_same_thread": False})
+    if url.get_driver_name() == "psycopg":
+        # No server-side prepared statements: a plan prepared while a table was nearly empty
+        # (early chunks of an import) would stay a sequential scan for the whole import.
+        options.update(connect_args={"prepare_threshold": None})
     engine = create_engine(url, **options)
     if sqlite:
         event.listen(engine, "connect", _sqlite_pragmas)
@@ -97,12 +101,17 @@ class Database:
         return masked(self.engine.url)
 
     @property
+    def url_for_display(self) -> str:
+        """Same as `url`: safe to print (password masked)."""
+        return self.url
+
+    @property
     def dialect(self) -> str:
         return self.engine.dialect.name
 
     @classmethod
     def open(cls, url_or_path: str | Path, *, migrate: bool = True) -> Database:
-        """Open (creating a SQLite file and its directories if needed) and upgrade to the latest schema."""
+        """Open (creating a SQLite file and its directories if needed) and upgrade the schema."""
         url = database_url(url_or_path)
         shown = masked(url)
         try:

@@ -1,7 +1,7 @@
-"""IQS and per-criterion aggregations in SQL, so a million stored reviews summarise in under a second.
+"""IQS and per-criterion aggregations in SQL: a million stored reviews summarise in under a second.
 
-The numbers match `supportqa.scoring.iqs.aggregate_iqs` / `aggregate_criteria` over the same reviews:
-the IQS of a set is the mean of its review scores, null scores excluded but counted.
+The numbers match `supportqa.scoring.iqs.aggregate_iqs` / `aggregate_criteria` over the same
+reviews: the IQS of a set is the mean of its review scores, null scores excluded but counted.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ KINDS = ("ai", "human")
 
 @dataclass
 class IqsRow:
-    """IQS of one group. `group` maps each requested group name to its value (agent → reviewee id)."""
+    """IQS of a group; `group` maps each requested group name to its value (agent → reviewee id)."""
 
     group: dict[str, str | None]
     iqs: float | None
@@ -73,7 +73,10 @@ def check_kind(kind: str | None) -> str | None:
 def _filtered(
     query: Select[Any], kind: str | None, name: str | None, version: str | None
 ) -> Select[Any]:
-    if check_kind(kind) is not None:
+    if check_kind(kind) is None:
+        # A no-op filter that steers SQLite to the covering index instead of a single-column one.
+        query = query.where(reviews.c.kind.in_(KINDS))
+    else:
         query = query.where(reviews.c.kind == kind)
     if name is not None:
         query = query.where(reviews.c.scorecard_name == name)
@@ -83,7 +86,7 @@ def _filtered(
 
 
 def _count_if(condition: ColumnElement[Any]) -> ColumnElement[Any]:
-    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+    return func.count().filter(condition)
 
 
 def _sort_key(group: dict[str, str | None]) -> tuple[str, ...]:
@@ -140,7 +143,7 @@ def criterion_averages(
     groups = check_groups(group_by)
     status = review_criteria.c.status
     columns = [GROUP_COLUMNS[g].label(f"g_{g}") for g in groups]
-    query = select(
+    query: Select[Any] = select(
         review_criteria.c.key,
         *columns,
         func.avg(case((status == "rated", review_criteria.c.score_pct))).label("avg_score_pct"),

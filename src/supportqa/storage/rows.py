@@ -1,6 +1,6 @@
 """Domain objects to row dicts (and back): the one place that knows both shapes.
 
-Rows are plain dicts for Core `insert()`/`update()` executemany, which is what keeps bulk writes fast.
+Rows are plain dicts for Core `insert()`/`update()` executemany: that keeps bulk writes fast.
 """
 
 from __future__ import annotations

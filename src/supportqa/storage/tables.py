@@ -1,8 +1,9 @@
 """Typed tables: the row shape of conversations, scorecards, reviews and scoring runs.
 
-Only portable types (JSON, timezone-aware DateTime, Float, Boolean, String) so the same tables run on
-SQLite and PostgreSQL. Every datetime goes through `UtcDateTime`, so what is read back is aware UTC.
-The full domain object lives in `payload`; the other columns are what queries filter and group on.
+Only portable types (JSON, timezone-aware DateTime, Float, Boolean, String) so the same tables run
+on SQLite and PostgreSQL. Every datetime goes through `UtcDateTime`, so what is read back is aware
+UTC. The full domain object lives in `payload`; the other columns are what queries filter and group
+on.
 """
 
 from __future__ import annotations
@@ -72,7 +73,7 @@ metadata = Base.metadata
 
 
 class ConversationRow(Base):
-    """One conversation, keyed by (source, external id); `content_hash` tells unchanged from updated."""
+    """A conversation keyed by (source, external id); `content_hash` spots changed content."""
 
     __tablename__ = "conversations"
     __table_args__ = (
@@ -130,16 +131,17 @@ class ReviewRow(Base):
         Index(None, "reviewer"),
         Index(None, "source", "conversation_id"),
         Index(None, "conversation_pk"),
-        # kind + scorecard, then every column `iqs_by` reads: the aggregation is answered from this
-        # index alone instead of the wide rows (payload), which keeps 1M reviews well under a second.
+        # kind + scorecard name, then agent and week (so the common IQS-by-agent-and-week query
+        # streams in index order, no sort), then every other column `iqs_by` reads: aggregations
+        # are answered from this index alone, never from the wide rows (payload).
         Index(
             "ix_reviews_kind_scorecard",
             "kind",
             "scorecard_name",
-            "scorecard_version",
             "reviewee_id",
-            "reviewee_name",
             "week",
+            "scorecard_version",
+            "reviewee_name",
             "team",
             "month",
             "reviewer",
@@ -185,7 +187,7 @@ class ReviewRow(Base):
 
 
 class ReviewCriterionRow(Base):
-    """One criterion of a review, flattened for per-criterion averages; replaced when a review is."""
+    """A criterion of a review, flattened for per-criterion averages; replaced with its review."""
 
     __tablename__ = "review_criteria"
     __table_args__ = (Index(None, "key"), Index(None, "review_pk"))

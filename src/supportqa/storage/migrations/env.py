@@ -1,4 +1,4 @@
-"""Alembic environment: migrate the connection `Database.migrate` passes in, or a URL from the config.
+"""Alembic environment: migrate the connection `Database.migrate` passes in, or a configured URL.
 
 `render_as_batch` is on for SQLite, whose ALTER TABLE is limited, so later migrations work on both.
 """
@@ -25,7 +25,7 @@ def _configure(connection: Connection) -> None:
         context.run_migrations()
 
 
-def run_migrations_offline():
+def run_migrations_offline() -> None:
     context.configure(
         url=config.get_main_option("sqlalchemy.url"),
         target_metadata=metadata,
@@ -36,7 +36,7 @@ def run_migrations_offline():
         context.run_migrations()
 
 
-def run_migrations_online():
+def run_migrations_online() -> None:
     connection = config.attributes.get("connection")
     if connection is not None:
         _configure(connection)

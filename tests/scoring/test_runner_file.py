@@ -1,0 +1,57 @@
+"""`score FILE -o OUT`: no database, resumable after a crash, nothing scored twice."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import orjson
+
+from supportqa.domain.scorecard import default_scorecard
+from supportqa.scoring.runner import score_file
+from supportqa.synthetic import generate_conversations
+
+
+def write_conversations(path: Path, n: int, *, bad_line: bool = False) -> None:
+    with path.open("wb") as handle:
+        for i, conv in enumerate(generate_conversations(n, seed=3)):
+            handle.write(orjson.dumps(conv) + b"\n")
+            if bad_line and i == 2:
+                handle.write(b'{"id": "broken", "messages": \n')
+
+
+def review_ids(path: Path) -> list[str]:
+    return [orjson.loads(line)["review_id"] for line in path.read_bytes().splitlines()]
+
+
+def test_scores_every_conversation_and_reports_bad_lines(tmp_path: Path) -> None:
+    source, out = tmp_path / "c.jsonl", tmp_path / "r.jsonl"
+    write_conversations(source, 40, bad_line=True)
+    report = score_file(source, out, default_scorecard(), batch_size=16)
+    assert report.scored == 40 and report.failed_records == 1
+    assert report.errors[0]["line"] == 4 and "not valid JSON" in str(report.errors[0]["reason"])
+    assert len(set(review_ids(out))) == 40
+
+
+def test_resume_after_a_crash_skips_what_is_done_and_cuts_the_torn_line(tmp_path: Path) -> None:
+    source, out = tmp_path / "c.jsonl", tmp_path / "r.jsonl"
+    write_conversations(source, 50)
+    full = tmp_path / "full.jsonl"
+    score_file(source, full, default_scorecard(), batch_size=10)
+    lines = full.read_bytes().splitlines(keepends=True)
+    # a run killed mid-write: 23 complete lines and half of the 24th
+    out.write_bytes(b"".join(lines[:23]) + lines[23][:40])
+    report = score_file(source, out, default_scorecard(), batch_size=10)
+    assert report.skipped == 23 and report.scored == 27
+    ids = review_ids(out)
+    assert len(ids) == 50 and len(set(ids)) == 50
+    assert sorted(ids) == sorted(review_ids(full))
+
+
+def test_rerun_on_complete_output_scores_nothing(tmp_path: Path) -> None:
+    source, out = tmp_path / "c.jsonl", tmp_path / "r.jsonl"
+    write_conversations(source, 12)
+    score_file(source, out, default_scorecard())
+    before = out.read_bytes()
+    report = score_file(source, out, default_scorecard())
+    assert report.scored == 0 and report.skipped == 12
+    assert out.read_bytes() == before
