@@ -67,6 +67,17 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
         cursor.close()
 
 
+def _postgres_settings(dbapi_connection: Any, _record: Any) -> None:
+    """Plan every statement with its actual values: a generic plan made while a table was nearly
+    empty (the first chunks of an import) would stay a sequential scan for the whole import."""
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("SET plan_cache_mode = force_custom_plan")
+    finally:
+        cursor.close()
+    dbapi_connection.commit()
+
+
 def _json_dumps(value: Any) -> str:
     return orjson.dumps(value).decode()
 
@@ -79,13 +90,11 @@ def _create_engine(url: URL) -> Engine:
         Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
     if in_memory:
         options.update(poolclass=StaticPool, connect_args={"check_same_thread": False})
-    if url.get_driver_name() == "psycopg":
-        # No server-side prepared statements: a plan prepared while a table was nearly empty
-        # (early chunks of an import) would stay a sequential scan for the whole import.
-        options.update(connect_args={"prepare_threshold": None})
     engine = create_engine(url, **options)
     if sqlite:
         event.listen(engine, "connect", _sqlite_pragmas)
+    elif url.get_backend_name() == "postgresql":
+        event.listen(engine, "connect", _postgres_settings)
     return engine
 
 
