@@ -66,7 +66,11 @@ def test_schema_and_model_both_reject_invalid_conversations(bad: dict[str, objec
 
 
 def test_conversation_schema_accepts_id_string_shorthands() -> None:
-    record = {"id": 7, "agent": "a1", "customer": "c1",
-              "messages": [{"role": "agent", "text": "hi", "author": "a1"}]}
+    record = {
+        "id": 7,
+        "agent": "a1",
+        "customer": "c1",
+        "messages": [{"role": "agent", "text": "hi", "author": "a1"}],
+    }
     jsonschema.validate(record, schemas()["conversation"])
     Conversation.model_validate(record)

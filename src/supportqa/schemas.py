@@ -86,6 +86,9 @@ def _accept_id_strings(schema: dict[str, Any]) -> None:
     props = schema["properties"]
     for name in ("agent", "customer"):
         props[name]["anyOf"].insert(0, {"type": "string"})
-    props["id"] = {"anyOf": [{"type": "string", "minLength": 1}, {"type": "integer"}], "title": "Id"}
+    props["id"] = {
+        "anyOf": [{"type": "string", "minLength": 1}, {"type": "integer"}],
+        "title": "Id",
+    }
     message = schema["$defs"]["Message"]["properties"]
     message["author"]["anyOf"].insert(0, {"type": "string"})

@@ -38,17 +38,28 @@ def test_reviewee_is_last_human_agent_with_public_reply() -> None:
         ],
     )
     reviewee = c.reviewee()
-    assert (reviewee.id, reviewee.name, reviewee.team, reviewee.is_bot) == ("a2", "Bo", "Billing", False)
+    assert (reviewee.id, reviewee.name, reviewee.team, reviewee.is_bot) == (
+        "a2",
+        "Bo",
+        "Billing",
+        False,
+    )
     assert c.messages[3].public is False
 
 
 def test_reviewee_falls_back_to_bot() -> None:
-    c = conv(messages=[{"role": "customer", "text": "hi"},
-                       {"role": "bot", "text": "hello", "author": {"id": "bot-9", "name": "Sparky"}}])
+    c = conv(
+        messages=[
+            {"role": "customer", "text": "hi"},
+            {"role": "bot", "text": "hello", "author": {"id": "bot-9", "name": "Sparky"}},
+        ]
+    )
     assert c.reviewee().is_bot and c.reviewee().id == "bot-9"
 
 
-@pytest.mark.parametrize("bad", [{"id": ""}, {"messages": "x"}, {"csat": 9}, {"messages": [{"role": "alien"}]}])
+@pytest.mark.parametrize(
+    "bad", [{"id": ""}, {"messages": "x"}, {"csat": 9}, {"messages": [{"role": "alien"}]}]
+)
 def test_invalid_conversations_are_rejected(bad: dict[str, object]) -> None:
     with pytest.raises(ValidationError):
         conv(**bad)

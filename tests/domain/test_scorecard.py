@@ -16,8 +16,13 @@ def test_default_scorecard_has_the_seed_group_weights() -> None:
     groups: dict[str, float] = {}
     for c in card.criteria:
         groups[c.group] = groups.get(c.group, 0) + c.weight
-    assert groups == {"Opening": 10, "Resolution": 40, "Communication": 20, "Empathy": 20,
-                      "Compliance": 10}
+    assert groups == {
+        "Opening": 10,
+        "Resolution": 40,
+        "Communication": 20,
+        "Empathy": 20,
+        "Compliance": 10,
+    }
     assert {c.key for c in card.criteria if c.critical} == {"pii_exposure", "forbidden_phrases"}
     assert card.criterion("resolution").scale.max == 3
     assert card.criterion("empathy").allow_na
@@ -44,9 +49,15 @@ def write(tmp_path: Path, text: str) -> Path:
         ("- {key: a, weight: 10, scale: 7-point}", "criterion 'a': unknown scale '7-point'"),
         ("- {key: a, weight: 10}", "criterion 'a': missing required field 'scale'"),
         ("- {key: a, weight: 10, scale: {min: 3, max: 1}}", "criterion 'a':"),
-        ("- {key: a, weight: 10, scale: binary, colour: red}", "criterion 'a': unknown field(s) colour"),
+        (
+            "- {key: a, weight: 10, scale: binary, colour: red}",
+            "criterion 'a': unknown field(s) colour",
+        ),
         ("- {key: a, weight: 10, scale: binary, scorer: [1, 2]}", "criterion 'a': scorer must be"),
-        ("- {key: a, weight: 1, scale: binary}\n  - {key: a, weight: 1, scale: binary}", "appears twice"),
+        (
+            "- {key: a, weight: 1, scale: binary}\n  - {key: a, weight: 1, scale: binary}",
+            "appears twice",
+        ),
     ],
 )
 def test_validation_errors_name_file_criterion_and_problem(
@@ -69,7 +80,9 @@ def test_missing_file_and_bad_yaml_are_config_errors(tmp_path: Path) -> None:
 
 
 def test_scorer_forms_name_mapping_and_fallback_list(tmp_path: Path) -> None:
-    path = write(tmp_path, """
+    path = write(
+        tmp_path,
+        """
 name: x
 version: 2
 criteria:
@@ -80,7 +93,8 @@ criteria:
     scale: 3-point
     scorer: [{responsiveness: {sla: {default: {first: 60, next: 60}}}}, greeting]
   - {key: d, weight: 1, scale: binary}
-""")
+""",
+    )
     card = load_scorecard(path)
     assert [s.name for s in card.criterion("c").scorers] == ["responsiveness", "greeting"]
     assert card.criterion("d").human_only

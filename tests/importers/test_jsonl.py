@@ -52,8 +52,13 @@ def test_records_are_told_apart_and_validated() -> None:
 
 def test_ratings_line_becomes_human_review_with_na_and_unrated() -> None:
     line = RatingsLine.model_validate(
-        {"conversation_id": "c1", "agent": "a1", "team": "Billing", "reviewer": "tara",
-         "ratings": {"greeting": 1, "resolution": 2, "empathy": None}}
+        {
+            "conversation_id": "c1",
+            "agent": "a1",
+            "team": "Billing",
+            "reviewer": "tara",
+            "ratings": {"greeting": 1, "resolution": 2, "empathy": None},
+        }
     )
     review = review_from_ratings(line, default_scorecard())
     assert review.kind.value == "human" and review.reviewee.id == "a1"

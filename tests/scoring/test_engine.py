@@ -7,8 +7,8 @@ from collections.abc import Sequence
 import pytest
 
 from supportqa.domain.conversation import Conversation
-from supportqa.domain.scorecard import Criterion, scorecard_from_dict
 from supportqa.domain.score import Evidence, Score, Status
+from supportqa.domain.scorecard import Criterion, scorecard_from_dict
 from supportqa.errors import ConfigError, ScorerError
 from supportqa.scorers.registry import scorer
 from supportqa.scoring.engine import ScoringEngine, ai_review_id
@@ -22,6 +22,7 @@ def _const(value: float = 1, quote: str | None = None):  # type: ignore[no-untyp
     def fn(item: Analysis, criterion: Criterion) -> Score:
         evidence = [Evidence(message_index=0, quote=quote)] if quote is not None else []
         return Score.rated(value, "constant", evidence)
+
     return fn
 
 
@@ -31,6 +32,7 @@ def _raises(only_id: str | None = None):  # type: ignore[no-untyped-def]
         if only_id is None or item.conversation.id == only_id:
             raise ScorerError("cannot rate this")
         return Score.rated(1, "fine")
+
     return fn
 
 
@@ -38,6 +40,7 @@ def _raises(only_id: str | None = None):  # type: ignore[no-untyped-def]
 def _na():  # type: ignore[no-untyped-def]
     def fn(item: Analysis, criterion: Criterion) -> Score:
         return Score.not_applicable("nothing to judge")
+
     return fn
 
 
@@ -46,6 +49,7 @@ def _multi():  # type: ignore[no-untyped-def]
     def fn(items: Sequence[Analysis], criteria: Sequence[Criterion]) -> list[dict[str, Score]]:
         CALLS["multi"] = CALLS.get("multi", 0) + 1
         return [{c.key: Score.rated(c.scale.max, "multi") for c in criteria} for _ in items]
+
     return fn
 
 
@@ -64,20 +68,29 @@ def convs(n: int = 3) -> list[Conversation]:
 
 def test_one_call_rates_all_criteria_sharing_a_scorer() -> None:
     CALLS.clear()
-    engine = ScoringEngine(card(
-        {"key": "a", "weight": 1, "scale": "binary", "scorer": "test_multi"},
-        {"key": "b", "weight": 1, "scale": "5-point", "scorer": "test_multi"},
-    ))
+    engine = ScoringEngine(
+        card(
+            {"key": "a", "weight": 1, "scale": "binary", "scorer": "test_multi"},
+            {"key": "b", "weight": 1, "scale": "5-point", "scorer": "test_multi"},
+        )
+    )
     reviews = engine.score(convs(4))
     assert CALLS["multi"] == 1
     assert all(r.iqs == 100 for r in reviews)
 
 
 def test_failure_is_recorded_never_a_silent_zero() -> None:
-    engine = ScoringEngine(card(
-        {"key": "a", "weight": 1, "scale": "binary", "scorer": {"test_raises": {"only_id": "1"}}},
-        {"key": "b", "weight": 1, "scale": "binary", "scorer": "test_const"},
-    ))
+    engine = ScoringEngine(
+        card(
+            {
+                "key": "a",
+                "weight": 1,
+                "scale": "binary",
+                "scorer": {"test_raises": {"only_id": "1"}},
+            },
+            {"key": "b", "weight": 1, "scale": "binary", "scorer": "test_const"},
+        )
+    )
     reviews = engine.score(convs(3))
     bad = reviews[1].criterion("a")
     assert bad is not None and bad.status is Status.FAILED and "cannot rate this" in bad.explanation
@@ -87,9 +100,16 @@ def test_failure_is_recorded_never_a_silent_zero() -> None:
 
 
 def test_fallback_scorer_is_tried_in_order() -> None:
-    engine = ScoringEngine(card(
-        {"key": "a", "weight": 1, "scale": "binary", "scorer": ["test_raises", {"test_const": {"value": 0}}]},
-    ))
+    engine = ScoringEngine(
+        card(
+            {
+                "key": "a",
+                "weight": 1,
+                "scale": "binary",
+                "scorer": ["test_raises", {"test_const": {"value": 0}}],
+            },
+        )
+    )
     result = engine.score(convs(1))[0].criterion("a")
     assert result is not None and result.status is Status.RATED and result.rating == 0
     assert result.scorer is not None and result.scorer.name == "test_const"
@@ -97,17 +117,20 @@ def test_fallback_scorer_is_tried_in_order() -> None:
 
 
 def test_rating_outside_scale_is_a_failure() -> None:
-    engine = ScoringEngine(card({"key": "a", "weight": 1, "scale": "binary",
-                                 "scorer": {"test_const": {"value": 3}}}))
+    engine = ScoringEngine(
+        card({"key": "a", "weight": 1, "scale": "binary", "scorer": {"test_const": {"value": 3}}})
+    )
     result = engine.score(convs(1))[0].criterion("a")
     assert result is not None and result.status is Status.FAILED and "outside" in result.explanation
 
 
 def test_na_on_a_criterion_without_na_is_a_failure_and_allowed_na_is_kept() -> None:
-    engine = ScoringEngine(card(
-        {"key": "a", "weight": 1, "scale": "binary", "scorer": "test_na"},
-        {"key": "b", "weight": 1, "scale": "binary", "scorer": "test_na", "allow_na": True},
-    ))
+    engine = ScoringEngine(
+        card(
+            {"key": "a", "weight": 1, "scale": "binary", "scorer": "test_na"},
+            {"key": "b", "weight": 1, "scale": "binary", "scorer": "test_na", "allow_na": True},
+        )
+    )
     review = engine.score(convs(1))[0]
     assert review.criterion("a").status is Status.FAILED  # type: ignore[union-attr]
     assert review.criterion("b").status is Status.NA  # type: ignore[union-attr]
@@ -115,29 +138,45 @@ def test_na_on_a_criterion_without_na_is_a_failure_and_allowed_na_is_kept() -> N
 
 
 def test_failed_critical_scorer_makes_review_incomplete() -> None:
-    engine = ScoringEngine(card(
-        {"key": "a", "weight": 1, "scale": "binary", "scorer": "test_raises", "critical": True},
-        {"key": "b", "weight": 1, "scale": "binary", "scorer": "test_const"},
-    ))
+    engine = ScoringEngine(
+        card(
+            {"key": "a", "weight": 1, "scale": "binary", "scorer": "test_raises", "critical": True},
+            {"key": "b", "weight": 1, "scale": "binary", "scorer": "test_const"},
+        )
+    )
     review = engine.score(convs(1))[0]
     assert review.incomplete and review.iqs is None
 
 
 def test_human_only_criteria_are_unrated() -> None:
-    engine = ScoringEngine(card(
-        {"key": "a", "weight": 1, "scale": "binary", "scorer": "test_const"},
-        {"key": "b", "weight": 5, "scale": "binary"},
-    ))
+    engine = ScoringEngine(
+        card(
+            {"key": "a", "weight": 1, "scale": "binary", "scorer": "test_const"},
+            {"key": "b", "weight": 5, "scale": "binary"},
+        )
+    )
     review = engine.score(convs(1))[0]
     assert review.criterion("b").status is Status.UNRATED  # type: ignore[union-attr]
     assert review.iqs == 100 and review.counts.unrated == 1
 
 
 def test_quotes_not_in_transcript_are_dropped() -> None:
-    engine = ScoringEngine(card(
-        {"key": "a", "weight": 1, "scale": "binary", "scorer": {"test_const": {"quote": "Hello there"}}},
-        {"key": "b", "weight": 1, "scale": "binary", "scorer": {"test_const": {"quote": "invented"}}},
-    ))
+    engine = ScoringEngine(
+        card(
+            {
+                "key": "a",
+                "weight": 1,
+                "scale": "binary",
+                "scorer": {"test_const": {"quote": "Hello there"}},
+            },
+            {
+                "key": "b",
+                "weight": 1,
+                "scale": "binary",
+                "scorer": {"test_const": {"quote": "invented"}},
+            },
+        )
+    )
     review = engine.score(convs(1))[0]
     assert len(review.criterion("a").evidence) == 1  # type: ignore[union-attr]
     assert review.criterion("b").evidence == []  # type: ignore[union-attr]
@@ -148,8 +187,16 @@ def test_unknown_scorer_and_bad_arguments_fail_before_scoring() -> None:
     with pytest.raises(ConfigError, match="unknown scorer 'nope'"):
         ScoringEngine(card({"key": "a", "weight": 1, "scale": "binary", "scorer": "nope"}))
     with pytest.raises(ConfigError, match="bad arguments"):
-        ScoringEngine(card({"key": "a", "weight": 1, "scale": "binary",
-                            "scorer": {"test_const": {"colour": "red"}}}))
+        ScoringEngine(
+            card(
+                {
+                    "key": "a",
+                    "weight": 1,
+                    "scale": "binary",
+                    "scorer": {"test_const": {"colour": "red"}},
+                }
+            )
+        )
 
 
 def test_review_ids_are_stable_per_conversation_and_scorecard_version() -> None:

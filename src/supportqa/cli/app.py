@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 
-import click
 import typer
 
 from supportqa.cli import (
@@ -34,20 +33,12 @@ schema_command.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point of the `supportqa` script."""
+    """Entry point of the `supportqa` script: expected errors are one red line and exit code 1."""
     try:
-        app(args=argv, standalone_mode=False)
+        app(args=argv)
     except SupportQAError as exc:
         err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
         sys.exit(1)
-    except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
-        err_console.print("[red]aborted[/]")
-        sys.exit(130)
     except KeyboardInterrupt:
         err_console.print("[red]interrupted[/] (a scoring run resumes where it stopped)")
         sys.exit(130)

@@ -32,7 +32,9 @@ err_console = Console(stderr=True)
 
 DbOption = Annotated[
     str | None,
-    typer.Option("--db", help="SQLAlchemy URL or SQLite file [env SUPPORTQA_DB; default supportqa.db]"),
+    typer.Option(
+        "--db", help="SQLAlchemy URL or SQLite file [env SUPPORTQA_DB; default supportqa.db]"
+    ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the same data as JSON.")]
 ScorecardOption = Annotated[
@@ -46,7 +48,9 @@ def settings() -> Settings:
 
 
 def resolve_scorecard(path: Path | None) -> Scorecard:
-    chosen = path or (Path(settings().scorecard) if settings().scorecard else None)
+    """The `--scorecard` file, else SUPPORTQA_SCORECARD, else the packaged default."""
+    configured = settings().scorecard
+    chosen = path or (Path(configured) if configured else None)
     return load_scorecard(chosen) if chosen else default_scorecard()
 
 
@@ -70,7 +74,9 @@ def _plain(value: Any) -> Any:
 def print_json(data: Any) -> None:
     """JSON on stdout, nothing else, so scripts can pipe it."""
     sys.stdout.write(
-        orjson.dumps(data, default=_plain, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS).decode()
+        orjson.dumps(
+            data, default=_plain, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS
+        ).decode()
         + "\n"
     )
 

@@ -35,11 +35,15 @@ def init(db: DbOption = None, scorecard: ScorecardOption = None, json: JsonOptio
         print_json(result)
         return
     state = "stored" if new else "already stored"
-    console.print(f"Database ready at [bold]{url}[/]; scorecard {card.name} v{card.version} {state}.")
+    console.print(
+        f"Database ready at [bold]{url}[/]; scorecard {card.name} v{card.version} {state}."
+    )
 
 
 def import_(
-    files: Annotated[list[Path], typer.Argument(help="JSONL files of conversations, reviews or ratings")],
+    files: Annotated[
+        list[Path], typer.Argument(help="JSONL files of conversations, reviews or ratings")
+    ],
     fmt: Annotated[str, typer.Option("--format", help="auto or jsonl")] = "auto",
     db: DbOption = None,
     scorecard: ScorecardOption = None,
@@ -112,7 +116,9 @@ def generate(
     n_reviews = 0
     if reviews is not None:
         reviews.parent.mkdir(parents=True, exist_ok=True)
-        again = generate_conversations(n, seed, weeks=weeks)  # deterministic: no need to hold n in memory
+        again = generate_conversations(
+            n, seed, weeks=weeks
+        )  # deterministic: no need to hold n in memory
         with reviews.open("wb") as handle:
             for line in simulate_reviews(again, seed, share=review_share):
                 handle.write(orjson.dumps(line) + b"\n")

@@ -22,7 +22,7 @@ from supportqa.cli.common import (
 )
 from supportqa.domain.review import ScorecardRef
 from supportqa.errors import InputError
-from supportqa.scoring.iqs import GROUPS
+from supportqa.scoring.iqs import GROUPS, CriterionSummary, IqsSummary
 from supportqa.scoring.summaries import KINDS, IqsReport, iqs_from_database, iqs_from_file
 
 BY_CHOICES = [*GROUPS, "criterion"]
@@ -35,34 +35,28 @@ def _key(group: dict[str, str | None], keys: Sequence[str]) -> tuple[str | None,
 def iqs_table(report: IqsReport, title: str) -> Table:
     """Groups down, AI and human side by side when both kinds are present."""
     keys = [k for k in report.by if k != "kind"]
-    pivot = "kind" in report.by
+    kinds = KINDS if "kind" in report.by else ("",)
     table = Table(title=title)
     for key in keys:
         table.add_column(key)
-    if any(k == "agent" for k in keys):
+    if "agent" in keys:
         table.add_column("name")
-    kinds = KINDS if pivot else ("",)
     for kind in kinds:
         label = f"{kind.upper()} " if kind else ""
         table.add_column(f"{label}IQS", justify="right")
         table.add_column(f"{label}reviews", justify="right")
     table.add_column("incomplete", justify="right")
-    cells: dict[tuple[str | None, ...], dict[str, object]] = {}
+    cells: dict[tuple[str | None, ...], dict[str, IqsSummary]] = {}
     for row in report.rows:
-        slot = cells.setdefault(_key(row.group, keys), {"name": row.agent_name, "incomplete": 0})
-        slot[row.group.get("kind") or ""] = row
-        slot["incomplete"] = int(str(slot["incomplete"])) + row.incomplete
-        if row.agent_name:
-            slot["name"] = row.agent_name
-    for group, slot in cells.items():
+        cells.setdefault(_key(row.group, keys), {})[row.group.get("kind") or ""] = row
+    for group, by_kind in cells.items():
         values = ["–" if v is None else str(v) for v in group]
         if "agent" in keys:
-            values.append(str(slot.get("name") or ""))
+            values.append(next((r.agent_name for r in by_kind.values() if r.agent_name), ""))
         for kind in kinds:
-            row = slot.get(kind)
-            iqs = getattr(row, "iqs", None)
-            values += [fmt_pct(iqs), str(getattr(row, "reviews", 0))]
-        values.append(str(slot["incomplete"]))
+            found = by_kind.get(kind)
+            values += [fmt_pct(found.iqs if found else None), str(found.reviews if found else 0)]
+        values.append(str(sum(r.incomplete for r in by_kind.values())))
         table.add_row(*values)
     return table
 
@@ -70,35 +64,35 @@ def iqs_table(report: IqsReport, title: str) -> Table:
 def criteria_table(report: IqsReport, title: str) -> Table:
     """Average criterion score (rated only) with how often each was N/A, failed by its scorer, unrated."""
     group_keys = [k for k in (report.criteria[0].group if report.criteria else {}) if k != "kind"]
+    kinds = [k for k in KINDS if any(c.group.get("kind") == k for c in report.criteria)] or [""]
     table = Table(title=title)
-    for key in group_keys:
+    for key in [*group_keys, "criterion"]:
         table.add_column(key)
-    table.add_column("criterion")
-    kinds = sorted({c.group.get("kind") or "" for c in report.criteria}, key=lambda k: KINDS.index(k) if k in KINDS else -1)
     for kind in kinds:
         label = f"{kind.upper()} " if kind else ""
         table.add_column(f"{label}avg", justify="right")
         table.add_column(f"{label}rated/N/A/failed/unrated", justify="right")
-    rows: dict[tuple[object, ...], dict[str, object]] = {}
+    rows: dict[tuple[str | None, ...], dict[str, CriterionSummary]] = {}
     for summary in report.criteria:
         slot = rows.setdefault((*_key(summary.group, group_keys), summary.key), {})
         slot[summary.group.get("kind") or ""] = summary
-    for key, slot in rows.items():
-        values = ["–" if v is None else str(v) for v in key]
+    for row_key, by_kind in rows.items():
+        values = ["–" if v is None else str(v) for v in row_key]
         for kind in kinds:
-            s = slot.get(kind)
-            if s is None:
+            found = by_kind.get(kind)
+            if found is None:
                 values += ["", ""]
                 continue
-            avg = getattr(s, "avg_score_pct", None)
-            counts = "/".join(str(getattr(s, f)) for f in ("rated", "na", "failed", "unrated"))
-            values += [fmt_pct(avg), counts]
+            counts = f"{found.rated}/{found.na}/{found.failed}/{found.unrated}"
+            values += [fmt_pct(found.avg_score_pct), counts]
         table.add_row(*values)
     return table
 
 
 def iqs(
-    file: Annotated[Path | None, typer.Argument(help="Reviews/ratings JSONL (default: the database)")] = None,
+    file: Annotated[
+        Path | None, typer.Argument(help="Reviews/ratings JSONL (default: the database)")
+    ] = None,
     by: Annotated[
         list[str] | None,
         typer.Option("--by", help=f"Group by (repeatable): {', '.join(BY_CHOICES)}"),
@@ -126,10 +120,14 @@ def iqs(
         print_json(report)
         return
     if "criterion" not in groups or len(groups) > 1:
-        console.print(iqs_table(report, "IQS" + (f" by {', '.join(report.by)}" if report.by else "")))
+        console.print(
+            iqs_table(report, "IQS" + (f" by {', '.join(report.by)}" if report.by else ""))
+        )
     console.print(criteria_table(report, "Criteria (average score of rated reviews)"))
     for error in report.errors[:20]:
-        err_console.print(f"[red]{error['file']}:{error['line']}[/]: {error['reason']}", highlight=False)
+        err_console.print(
+            f"[red]{error['file']}:{error['line']}[/]: {error['reason']}", highlight=False
+        )
 
 
 def register(app: typer.Typer) -> None:

@@ -46,12 +46,18 @@ def _print_report(report: RunReport, where: str) -> None:
     table.add_row(*(str(getattr(report, name)) for name in fields))
     console.print(table)
     for error in report.errors[:20]:
-        err_console.print(f"[red]{error['file']}:{error['line']}[/]: {error['reason']}", highlight=False)
+        err_console.print(
+            f"[red]{error['file']}:{error['line']}[/]: {error['reason']}", highlight=False
+        )
 
 
 def score(
-    file: Annotated[Path | None, typer.Argument(help="Conversations JSONL (default: the database)")] = None,
-    out: Annotated[Path | None, typer.Option("-o", "--out", help="Reviews JSONL to write (with FILE)")] = None,
+    file: Annotated[
+        Path | None, typer.Argument(help="Conversations JSONL (default: the database)")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("-o", "--out", help="Reviews JSONL to write (with FILE)")
+    ] = None,
     scorecard: ScorecardOption = None,
     db: DbOption = None,
     batch_size: Annotated[int | None, typer.Option("--batch-size", min=1)] = None,
@@ -78,8 +84,13 @@ def score(
         with progress_bar(quiet=json) as bar:
             task = bar.add_task("scoring", total=total)
             report = score_file(
-                file, out, card, resume=not restart, batch_size=size,
-                workers=_workers(workers, total), progress=lambda n: bar.advance(task, n),
+                file,
+                out,
+                card,
+                resume=not restart,
+                batch_size=size,
+                workers=_workers(workers, total),
+                progress=lambda n: bar.advance(task, n),
             )
         where = str(out)
     else:
@@ -93,7 +104,13 @@ def score(
                 )
             where = repo.db.url_for_display
     if json:
-        print_json({**report.as_dict(), "out": where, "scorecard": {"name": card.name, "version": card.version}})
+        print_json(
+            {
+                **report.as_dict(),
+                "out": where,
+                "scorecard": {"name": card.name, "version": card.version},
+            }
+        )
     else:
         _print_report(report, where)
     if report.failed_records:

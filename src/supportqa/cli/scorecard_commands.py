@@ -75,8 +75,13 @@ def show(
         scale = c.scale.name or f"{c.scale.min:g}..{c.scale.max:g}"
         scorer = " → ".join(s.name for s in c.scorers) or "human only"
         table.add_row(
-            c.group, c.key, f"{c.weight:g}", scale, "yes" if c.critical else "",
-            "yes" if c.allow_na else "", scorer,
+            c.group,
+            c.key,
+            f"{c.weight:g}",
+            scale,
+            "yes" if c.critical else "",
+            "yes" if c.allow_na else "",
+            scorer,
         )
     console.print(table)
 

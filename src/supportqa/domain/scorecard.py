@@ -224,7 +224,9 @@ def _criterion_from_raw(raw: Any, index: int, origin: str) -> Criterion:
 def scorecard_from_dict(data: Any, origin: str = "<scorecard>") -> Scorecard:
     """Validate a parsed YAML document; every error names the origin, the criterion and the problem."""
     if not isinstance(data, dict):
-        raise ConfigError(f"{origin}: a scorecard must be a mapping with name, version and criteria")
+        raise ConfigError(
+            f"{origin}: a scorecard must be a mapping with name, version and criteria"
+        )
     for required in ("name", "version", "criteria"):
         if required not in data:
             raise ConfigError(f"{origin}: missing required field {required!r}")

@@ -44,12 +44,11 @@ def describe(exc: ValidationError) -> str:
 
 def parse_record(data: dict[str, Any]) -> Conversation | Review | RatingsLine:
     kind = record_kind(data)
-    model: type[Conversation] | type[Review] | type[RatingsLine] = {
-        RecordKind.CONVERSATION: Conversation,
-        RecordKind.REVIEW: Review,
-        RecordKind.RATINGS: RatingsLine,
-    }[kind]
     try:
-        return model.model_validate(data)
+        if kind is RecordKind.CONVERSATION:
+            return Conversation.model_validate(data)
+        if kind is RecordKind.REVIEW:
+            return Review.model_validate(data)
+        return RatingsLine.model_validate(data)
     except ValidationError as exc:
         raise InputError(f"invalid {kind.value}: {describe(exc)}") from None

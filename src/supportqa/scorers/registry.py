@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from importlib.metadata import entry_points
 from typing import Any, Protocol
 
-from supportqa.domain.scorecard import Criterion, ScorerSpec
 from supportqa.domain.score import Score, ScorerRef
+from supportqa.domain.scorecard import Criterion, ScorerSpec
 from supportqa.errors import ConfigError
 from supportqa.signals.analysis import Analysis
 

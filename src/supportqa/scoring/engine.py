@@ -16,8 +16,8 @@ from datetime import UTC, datetime
 
 from supportqa.domain.conversation import Conversation
 from supportqa.domain.review import Review, ReviewKind
-from supportqa.domain.scorecard import Criterion, Scorecard, ScorerSpec
 from supportqa.domain.score import Evidence, EvidenceKind, Score, Status
+from supportqa.domain.scorecard import Criterion, Scorecard, ScorerSpec
 from supportqa.scorers.registry import BoundScorer, bind
 from supportqa.scoring.iqs import build_review
 from supportqa.signals.analysis import Analysis
@@ -130,7 +130,9 @@ class ScoringEngine:
                 for criterion in slot.criteria:
                     if criterion not in pending[index]:
                         continue
-                    score = self._accept(slot.scorer, criterion, items[index], output, criterion.key)
+                    score = self._accept(
+                        slot.scorer, criterion, items[index], output, criterion.key
+                    )
                     last = depth + 1 >= len(criterion.scorers)
                     if score.status is Status.FAILED and not last:
                         next_pending[index].append(criterion)

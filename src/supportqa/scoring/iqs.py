@@ -25,8 +25,8 @@ from supportqa.domain.review import (
     ReviewKind,
     ScorecardRef,
 )
-from supportqa.domain.scorecard import Criterion, Scale, Scorecard
 from supportqa.domain.score import Score, Status
+from supportqa.domain.scorecard import Criterion, Scale, Scorecard
 from supportqa.errors import InputError
 
 CRITICAL_THRESHOLD_PCT = 50.0

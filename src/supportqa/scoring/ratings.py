@@ -6,8 +6,8 @@ import hashlib
 
 from supportqa.domain.conversation import Reviewee
 from supportqa.domain.review import RatingsLine, Review, ReviewKind, ScorecardRef
-from supportqa.domain.scorecard import Scorecard
 from supportqa.domain.score import Score
+from supportqa.domain.scorecard import Scorecard
 from supportqa.errors import InputError
 from supportqa.scoring.iqs import build_review
 

@@ -144,7 +144,9 @@ def _not_done(
     for number, raw in chunk:
         try:
             data = orjson.loads(raw)
-            review_id = ai_review_id_for(str(data.get("source", "jsonl")), str(data["id"]), scorecard)
+            review_id = ai_review_id_for(
+                str(data.get("source", "jsonl")), str(data["id"]), scorecard
+            )
         except (orjson.JSONDecodeError, KeyError, TypeError, AttributeError):
             review_id = None
         if review_id not in done:
@@ -166,7 +168,12 @@ def _worker_score(file: str, chunk: list[tuple[int, bytes]]) -> _ChunkResult:
 
 
 def _scored_chunks(
-    source: Path, scorecard: Scorecard, done: set[str], report: RunReport, batch_size: int, workers: int
+    source: Path,
+    scorecard: Scorecard,
+    done: set[str],
+    report: RunReport,
+    batch_size: int,
+    workers: int,
 ) -> Iterator[tuple[_ChunkResult, int]]:
     """Score chunks in order, in this process or in `workers` processes (bounded in flight)."""
     file = str(source)
@@ -177,7 +184,9 @@ def _scored_chunks(
             report.skipped += skipped
             yield _score_chunk(engine, file, chunk), size
         return
-    with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(scorecard.to_dict(),)) as pool:
+    with ProcessPoolExecutor(
+        workers, initializer=_init_worker, initargs=(scorecard.to_dict(),)
+    ) as pool:
         in_flight: deque[tuple[Future[_ChunkResult], int]] = deque()
         for (chunk, skipped), size in pending:
             report.skipped += skipped

@@ -44,7 +44,9 @@ def _criterion_keys(by: Sequence[str], kind: str | None) -> list[str]:
     return [] if kind else ["kind"]
 
 
-def reviews_from_file(path: Path, scorecard: Scorecard, errors: list[dict[str, object]]) -> Iterator[Review]:
+def reviews_from_file(
+    path: Path, scorecard: Scorecard, errors: list[dict[str, object]]
+) -> Iterator[Review]:
     """Reviews as they are; ratings lines scored with `scorecard`; bad lines reported, not fatal."""
     for record in read_jsonl(path):
         if isinstance(record, InputError):

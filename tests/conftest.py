@@ -1,5 +1,5 @@
-"""A fresh database per test: SQLite in tmp_path, and PostgreSQL when SUPPORTQA_TEST_POSTGRES_URL
-is set.
+"""Shared fixtures. A fresh database per test: SQLite in tmp_path, and PostgreSQL when
+SUPPORTQA_TEST_POSTGRES_URL is set.
 
 Each PostgreSQL test gets a schema of its own (dropped afterwards) through the search_path. Without
 the variable those tests are skipped with the reason, except under CI=true, where they fail: a skip

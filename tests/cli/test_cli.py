@@ -1,0 +1,200 @@
+"""The command line, end to end on a real SQLite file: what a user types and what they see."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import orjson
+import pytest
+
+from tests.cli.conftest import Runner
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+@pytest.fixture
+def generated(cli: Runner, tmp_path: Path) -> tuple[Path, Path]:
+    conversations, reviews = tmp_path / "c.jsonl", tmp_path / "r.jsonl"
+    result = cli(
+        "generate",
+        "--n",
+        "300",
+        "--seed",
+        "5",
+        "-o",
+        conversations,
+        "--reviews",
+        reviews,
+        "--review-share",
+        "0.2",
+        "--json",
+    )
+    assert result.code == 0, result.err
+    assert result.json()["conversations"] == 300
+    return conversations, reviews
+
+
+def test_generate_is_deterministic_per_seed(cli: Runner, tmp_path: Path) -> None:
+    for name in ("a", "b"):
+        assert (
+            cli("generate", "--n", "50", "--seed", "9", "-o", tmp_path / f"{name}.jsonl").code == 0
+        )
+    assert (tmp_path / "a.jsonl").read_bytes() == (tmp_path / "b.jsonl").read_bytes()
+    assert len((tmp_path / "a.jsonl").read_bytes().splitlines()) == 50
+
+
+def test_init_creates_database_and_stores_default_scorecard(cli: Runner, tmp_path: Path) -> None:
+    result = cli("init", "--db", tmp_path / "x.db", "--json")
+    assert result.code == 0 and result.json()["scorecard"] == {"name": "default", "version": "1"}
+    assert (tmp_path / "x.db").exists()
+    again = cli("init", "--db", tmp_path / "x.db", "--json")
+    assert again.json()["new"] is False
+    listed = cli("scorecard", "list", "--db", tmp_path / "x.db", "--json").json()
+    assert listed == [{"name": "default", "version": "1"}]
+
+
+def test_import_twice_changes_nothing(cli: Runner, generated: tuple[Path, Path]) -> None:
+    conversations, reviews = generated
+    first = cli("import", conversations, reviews, "--json").json()
+    assert first["imported"] == first["conversations"] + first["reviews"]
+    assert first["conversations"] == 300 and first["failed"] == 0
+    second = cli("import", conversations, reviews, "--json").json()
+    assert (second["imported"], second["updated"]) == (0, 0)
+    assert second["unchanged"] == first["imported"]
+
+
+def test_import_reports_bad_records_with_file_and_line_and_keeps_the_rest(cli: Runner) -> None:
+    result = cli("import", DATA / "conversations_mixed.jsonl", "--json")
+    assert result.code == 1
+    report = result.json()
+    assert report["imported"] == 3  # c1, c3 and the ratings line for c1
+    lines = sorted(e["line"] for e in report["errors"])
+    assert lines == [2, 5, 6, 8, 9, 10]
+    assert all(e["file"].endswith("conversations_mixed.jsonl") for e in report["errors"])
+
+
+def test_import_of_a_missing_file_is_reported_not_a_traceback(cli: Runner) -> None:
+    result = cli("import", "nope.jsonl", "--json")
+    assert result.code == 1 and "cannot open" in result.json()["errors"][0]["reason"]
+
+
+def test_score_database_then_iqs_by_agent_matches_scoring_the_file(
+    cli: Runner, generated: tuple[Path, Path], tmp_path: Path
+) -> None:
+    conversations, _ = generated
+    cli("import", conversations)
+    scored = cli("score", "--json").json()
+    assert scored["scored"] == 300 and scored["skipped"] == 0
+    assert cli("score", "--json").json()["scored"] == 0  # nothing scored twice
+    from_db = cli("iqs", "--kind", "ai", "--by", "agent", "--json").json()
+    out = tmp_path / "reviews.jsonl"
+    assert cli("score", conversations, "-o", out, "--json").json()["scored"] == 300
+    from_file = cli("iqs", out, "--kind", "ai", "--by", "agent", "--json").json()
+    db_rows = {r["group"]["agent"]: (round(r["iqs"], 9), r["reviews"]) for r in from_db["rows"]}
+    file_rows = {r["group"]["agent"]: (round(r["iqs"], 9), r["reviews"]) for r in from_file["rows"]}
+    assert db_rows == file_rows and len(db_rows) > 10
+    db_criteria = {c["key"]: c["avg_score_pct"] for c in from_db["criteria"]}
+    file_criteria = {c["key"]: c["avg_score_pct"] for c in from_file["criteria"]}
+    assert db_criteria.keys() == file_criteria.keys()
+    for key, value in db_criteria.items():
+        assert (
+            value == pytest.approx(file_criteria[key])
+            if value is not None
+            else file_criteria[key] is None
+        )
+
+
+def test_score_writes_reviews_with_evidence_in_the_documented_shape(
+    cli: Runner, generated: tuple[Path, Path], tmp_path: Path
+) -> None:
+    conversations, _ = generated
+    out = tmp_path / "reviews.jsonl"
+    cli("score", conversations, "-o", out)
+    records = [orjson.loads(raw) for raw in conversations.read_bytes().splitlines()]
+    convs = {record["id"]: record for record in records}
+    for line in out.read_bytes().splitlines():
+        review = orjson.loads(line)
+        assert review["kind"] == "ai" and review["scorecard"] == {"name": "default", "version": "1"}
+        assert set(review["counts"]) == {"rated", "na", "failed", "unrated"}
+        messages = convs[review["conversation_id"]]["messages"]
+        for criterion in review["criteria"]:
+            assert criterion["status"] in {"rated", "na", "failed", "unrated"}
+            for ev in criterion["evidence"]:
+                if ev["kind"] == "quote":
+                    assert ev["quote"] in messages[ev["message_index"]]["text"]
+                    assert len(ev["quote"].split()) <= 30
+
+
+def test_iqs_from_ratings_file_uses_the_scorecard(
+    cli: Runner, generated: tuple[Path, Path]
+) -> None:
+    _, reviews = generated
+    result = cli("iqs", reviews, "--by", "reviewer", "--json").json()
+    by_reviewer = {r["group"]["reviewer"]: r["iqs"] for r in result["rows"]}
+    assert set(by_reviewer) == {"rev-harsh", "rev-lenient", "rev-true"}
+    assert by_reviewer["rev-harsh"] < by_reviewer["rev-true"] < by_reviewer["rev-lenient"]
+
+
+def test_iqs_tables_print_ai_next_to_human(cli: Runner, generated: tuple[Path, Path]) -> None:
+    conversations, reviews = generated
+    cli("import", conversations, reviews)
+    cli("score")
+    result = cli("iqs", "--by", "team")
+    assert result.code == 0
+    assert "AI IQS" in result.out and "HUMAN IQS" in result.out and "Billing" in result.out
+    by_criterion = cli("iqs", "--by", "criterion")
+    assert "greeting" in by_criterion.out and "AI IQS" not in by_criterion.out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("iqs", "--by", "planet"), "cannot group by planet"),
+        (("iqs", "--kind", "robot"), "--kind must be ai or human"),
+        (("score", "missing.jsonl", "-o", "out.jsonl"), "missing.jsonl: no such file"),
+        (("score", "missing.jsonl"), "give -o/--out"),
+        (("scorecard", "validate", "missing.yaml"), "cannot read scorecard"),
+        (("schema", "nothing"), "unknown schema"),
+    ],
+)
+def test_bad_input_is_one_clear_line_and_exit_1(
+    cli: Runner, args: tuple[str, ...], message: str
+) -> None:
+    result = cli(*args)
+    assert result.code == 1
+    assert message in result.err and "Traceback" not in result.err
+    assert len(result.err.strip().splitlines()) <= 2
+
+
+def test_scorecard_validate_checks_scorer_names_and_args(cli: Runner, tmp_path: Path) -> None:
+    path = tmp_path / "card.yaml"
+    path.write_text(
+        "name: x\nversion: 1\ncriteria:\n  - {key: a, weight: 5, scale: binary, "
+        "scorer: {greeting: {colour: red}}}\n"
+    )
+    result = cli("scorecard", "validate", path)
+    assert result.code == 1 and "criterion 'a'" in result.err and "bad arguments" in result.err
+    ok = cli(
+        "scorecard",
+        "validate",
+        Path(__file__).resolve().parents[2] / "src/supportqa/scorecards/default.yaml",
+        "--json",
+    )
+    assert ok.code == 0 and ok.json()["group_weights"]["Resolution"] == 40
+
+
+def test_scorecard_show_json_round_trips(cli: Runner) -> None:
+    data = cli("scorecard", "show", "--json").json()
+    assert [c["key"] for c in data["criteria"]][:2] == ["greeting", "resolution"]
+
+
+def test_demo_runs_end_to_end(cli: Runner, tmp_path: Path) -> None:
+    result = cli("demo", "--dir", tmp_path / "demo", "--n", "200", "--json")
+    assert result.code == 0, result.err
+    data = result.json()
+    assert data["score"]["scored"] == 200
+    kinds = {row["group"]["kind"] for row in data["iqs"]["team"]["rows"]}
+    assert kinds == {"ai", "human"}
+    assert (tmp_path / "demo" / "supportqa.db").exists()
+    again = cli("demo", "--dir", tmp_path / "demo", "--n", "200", "--json").json()
+    assert again["score"]["scored"] == 0 and again["import"]["imported"] == 0
