@@ -93,3 +93,16 @@ def test_killed_process_resumes_without_scoring_twice(tmp_path: Path) -> None:
         distinct = session.scalar(select(func.count(func.distinct(ReviewRow.conversation_id))))
     assert total == distinct == 6000
     database.dispose()
+
+
+def test_worker_processes_score_the_same_as_one_process(repo: Repository, tmp_path: Path) -> None:
+    load(repo, 90, seed=6)
+    report = score_database(repo, default_scorecard(), batch_size=20, workers=2)
+    assert report.scored == 90
+    parallel = {r.review_id: (r.iqs, r.counts) for r in repo.iter_reviews(kind="ai")}
+    other = Repository(Database.open(tmp_path / "single.db"))
+    load(other, 90, seed=6)
+    score_database(other, default_scorecard(), batch_size=20)
+    single = {r.review_id: (r.iqs, r.counts) for r in other.iter_reviews(kind="ai")}
+    other.db.dispose()
+    assert parallel == single

@@ -55,3 +55,19 @@ def test_rerun_on_complete_output_scores_nothing(tmp_path: Path) -> None:
     report = score_file(source, out, default_scorecard())
     assert report.scored == 0 and report.skipped == 12
     assert out.read_bytes() == before
+
+
+def test_worker_processes_write_the_same_reviews_in_order(tmp_path: Path) -> None:
+    source = tmp_path / "c.jsonl"
+    write_conversations(source, 60, bad_line=True)
+    one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
+    report_one = score_file(source, one, default_scorecard(), batch_size=7)
+    report_two = score_file(source, two, default_scorecard(), batch_size=7, workers=2)
+    assert review_ids(one) == review_ids(two)
+    assert (report_one.scored, report_one.failed_records) == (report_two.scored, 1)
+
+    def without_time(path: Path) -> list[dict[str, object]]:
+        rows = [orjson.loads(line) for line in path.read_bytes().splitlines()]
+        return [{k: v for k, v in row.items() if k != "reviewed_at"} for row in rows]
+
+    assert without_time(one) == without_time(two)

@@ -33,13 +33,15 @@ err_console = Console(stderr=True)
 DbOption = Annotated[
     str | None,
     typer.Option(
-        "--db", help="SQLAlchemy URL or SQLite file [env SUPPORTQA_DB; default supportqa.db]"
+        "--db", help="SQLAlchemy URL or SQLite file (env SUPPORTQA_DB; default ./supportqa.db)"
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the same data as JSON.")]
 ScorecardOption = Annotated[
     Path | None,
-    typer.Option("--scorecard", help="Scorecard YAML [env SUPPORTQA_SCORECARD; default: packaged]"),
+    typer.Option(
+        "--scorecard", help="Scorecard YAML (env SUPPORTQA_SCORECARD; default: the packaged one)"
+    ),
 ]
 
 

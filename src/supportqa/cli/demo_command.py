@@ -36,8 +36,11 @@ def demo(
     seed: Annotated[int, typer.Option("--seed")] = 7,
     json: JsonOption = False,
 ) -> None:
-    """Generate 2,000 conversations with simulated human reviews, import, score, and print IQS by team,
-    agent and criterion, AI next to human. Safe to re-run: imports update, scoring resumes."""
+    """Run the whole loop on synthetic data in DIR: generate, import, score, IQS (AI next to human).
+
+    Generates 2,000 conversations with simulated human reviews into DIR/supportqa.db (SQLite), scores
+    them, and prints IQS by team, agent and criterion. Safe to re-run: imports update, scoring resumes.
+    """
     started = time.perf_counter()
     directory.mkdir(parents=True, exist_ok=True)
     conversations_file = directory / "conversations.jsonl"

@@ -62,7 +62,12 @@ def score(
     db: DbOption = None,
     batch_size: Annotated[int | None, typer.Option("--batch-size", min=1)] = None,
     workers: Annotated[
-        int, typer.Option("--workers", min=0, help="Processes for FILE scoring (0 = one per core)")
+        int,
+        typer.Option(
+            "--workers",
+            min=0,
+            help="Scoring processes (0 = one per core when there are 5,000+ conversations)",
+        ),
     ] = 0,
     restart: Annotated[
         bool, typer.Option("--restart", help="With FILE: overwrite OUT instead of resuming")
@@ -100,7 +105,11 @@ def score(
             with progress_bar(quiet=json) as bar:
                 task = bar.add_task("scoring", total=total)
                 report = score_database(
-                    repo, card, batch_size=size, progress=lambda n: bar.advance(task, n)
+                    repo,
+                    card,
+                    batch_size=size,
+                    workers=_workers(workers, total),
+                    progress=lambda n: bar.advance(task, n),
                 )
             where = repo.db.url_for_display
     if json:

@@ -64,23 +64,45 @@ class Score(BaseModel):
     ) -> Score:
         return cls(
             status=Status.RATED,
-            rating=rating,
+            rating=float(rating),
             explanation=explanation,
             evidence=evidence or [],
             confidence=confidence,
+            scorer=None,
         )
 
     @classmethod
     def not_applicable(cls, reason: str, evidence: list[Evidence] | None = None) -> Score:
-        return cls(status=Status.NA, explanation=reason, evidence=evidence or [])
+        return cls(
+            status=Status.NA,
+            rating=None,
+            explanation=reason,
+            evidence=evidence or [],
+            confidence=None,
+            scorer=None,
+        )
 
     @classmethod
     def failure(cls, reason: str) -> Score:
-        return cls(status=Status.FAILED, explanation=reason)
+        return cls(
+            status=Status.FAILED,
+            rating=None,
+            explanation=reason,
+            evidence=[],
+            confidence=None,
+            scorer=None,
+        )
 
     @classmethod
     def unrated(cls, reason: str = "rated by people only") -> Score:
-        return cls(status=Status.UNRATED, explanation=reason)
+        return cls(
+            status=Status.UNRATED,
+            rating=None,
+            explanation=reason,
+            evidence=[],
+            confidence=None,
+            scorer=None,
+        )
 
 
 def clip_quote(text: str, max_words: int = MAX_QUOTE_WORDS) -> str:

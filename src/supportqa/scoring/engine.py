@@ -41,6 +41,7 @@ class _Slot:
 
     scorer: BoundScorer
     criteria: list[Criterion]
+    keys: set[str]
 
 
 @dataclass
@@ -92,10 +93,11 @@ class ScoringEngine:
         pending: list[list[Criterion]] = [
             [c for c in self.scorecard.criteria if c.scorers] for _ in items
         ]
+        unrated = Score.unrated()  # shared: scores are never mutated after creation
         for item_scores in results:
             for criterion in self.scorecard.criteria:
                 if criterion.human_only:
-                    item_scores[criterion.key] = Score.unrated()
+                    item_scores[criterion.key] = unrated
         depth = 0
         while any(pending):
             self._run_depth(items, pending, results, depth)
@@ -116,8 +118,11 @@ class ScoringEngine:
             for criterion in criteria:
                 spec = criterion.scorers[depth]
                 key = _spec_key(spec)
-                slot = slots.setdefault(key, _Slot(self._bound[key], []))
-                if criterion not in slot.criteria:
+                slot = slots.get(key)
+                if slot is None:
+                    slot = slots[key] = _Slot(self._bound[key], [], set())
+                if criterion.key not in slot.keys:
+                    slot.keys.add(criterion.key)
                     slot.criteria.append(criterion)
                 member = members.setdefault(key, [])
                 if not member or member[-1] != index:
@@ -127,8 +132,9 @@ class ScoringEngine:
             indexes = members[key]
             outputs = self._call(slot, [items[i] for i in indexes])
             for index, output in zip(indexes, outputs, strict=True):
+                wanted = {c.key for c in pending[index]}
                 for criterion in slot.criteria:
-                    if criterion not in pending[index]:
+                    if criterion.key not in wanted:
                         continue
                     score = self._accept(
                         slot.scorer, criterion, items[index], output, criterion.key
@@ -170,29 +176,32 @@ class ScoringEngine:
         key: str,
     ) -> Score:
         """Check a scorer's answer against the scorecard; anything off becomes a recorded failure."""
+        name = scorer.ref.name
         if isinstance(output, Exception):
-            reason = str(output) or type(output).__name__
-            score = Score.failure(f"{scorer.ref.name} failed: {reason}")
+            score = Score.failure(f"{name} failed: {str(output) or type(output).__name__}")
         elif key not in output:
-            score = Score.failure(f"{scorer.ref.name} returned no score for {key}")
+            score = Score.failure(f"{name} returned no score for {key}")
         else:
             score = output[key]
             if score.status is Status.RATED and (
                 score.rating is None or not criterion.scale.contains(score.rating)
             ):
                 score = Score.failure(
-                    f"{scorer.ref.name} rated {score.rating} outside "
+                    f"{name} rated {score.rating} outside "
                     f"{criterion.scale.min:g}..{criterion.scale.max:g}"
                 )
             elif score.status is Status.NA and not criterion.allow_na:
                 score = Score.failure(
-                    f"{scorer.ref.name} said N/A ({score.explanation}) but {key} allows no N/A"
+                    f"{name} said N/A ({score.explanation}) but {key} allows no N/A"
                 )
-            else:
-                score = score.model_copy(
-                    update={"evidence": self._verified(score.evidence, item.conversation)}
-                )
-        return score.model_copy(update={"scorer": scorer.ref})
+        return Score(
+            status=score.status,
+            rating=score.rating,
+            explanation=score.explanation,
+            evidence=self._verified(score.evidence, item.conversation),
+            confidence=score.confidence,
+            scorer=scorer.ref,
+        )
 
     def _verified(self, evidence: list[Evidence], conversation: Conversation) -> list[Evidence]:
         """Keep only quotes that really are in the transcript, so a reviewer can click to them."""

@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,10 +18,11 @@ import orjson
 
 from supportqa.domain.conversation import Conversation
 from supportqa.domain.review import Review, ScorecardRef
-from supportqa.domain.scorecard import Scorecard, scorecard_from_dict
+from supportqa.domain.scorecard import Scorecard
 from supportqa.errors import InputError
 from supportqa.importers.records import parse_record
 from supportqa.scoring.engine import ScoringEngine, ai_review_id_for
+from supportqa.scoring.parallel import ordered_map, worker_engine
 from supportqa.storage import Repository
 
 Progress = Callable[[int], None]
@@ -154,17 +154,8 @@ def _not_done(
     return kept, len(chunk) - len(kept)
 
 
-_WORKER_ENGINE: ScoringEngine | None = None
-
-
-def _init_worker(scorecard_data: dict[str, Any]) -> None:
-    global _WORKER_ENGINE
-    _WORKER_ENGINE = ScoringEngine(scorecard_from_dict(scorecard_data))
-
-
-def _worker_score(file: str, chunk: list[tuple[int, bytes]]) -> _ChunkResult:
-    assert _WORKER_ENGINE is not None
-    return _score_chunk(_WORKER_ENGINE, file, chunk)
+def _score_chunk_in_worker(job: tuple[str, list[tuple[int, bytes]]]) -> _ChunkResult:
+    return _score_chunk(worker_engine(), *job)
 
 
 def _scored_chunks(
@@ -175,28 +166,24 @@ def _scored_chunks(
     batch_size: int,
     workers: int,
 ) -> Iterator[tuple[_ChunkResult, int]]:
-    """Score chunks in order, in this process or in `workers` processes (bounded in flight)."""
+    """Score chunks in order, in this process or in `workers` processes."""
     file = str(source)
-    pending = ((_not_done(c, scorecard, done), len(c)) for c in _raw_chunks(source, batch_size))
+    sizes: deque[int] = deque()
+
+    def jobs() -> Iterator[tuple[str, list[tuple[int, bytes]]]]:
+        for chunk in _raw_chunks(source, batch_size):
+            todo, skipped = _not_done(chunk, scorecard, done)
+            report.skipped += skipped
+            sizes.append(len(chunk))
+            yield file, todo
+
     if workers <= 1:
         engine = ScoringEngine(scorecard)
-        for (chunk, skipped), size in pending:
-            report.skipped += skipped
-            yield _score_chunk(engine, file, chunk), size
-        return
-    with ProcessPoolExecutor(
-        workers, initializer=_init_worker, initargs=(scorecard.to_dict(),)
-    ) as pool:
-        in_flight: deque[tuple[Future[_ChunkResult], int]] = deque()
-        for (chunk, skipped), size in pending:
-            report.skipped += skipped
-            in_flight.append((pool.submit(_worker_score, file, chunk), size))
-            if len(in_flight) >= 2 * workers:
-                future, n = in_flight.popleft()
-                yield future.result(), n
-        while in_flight:
-            future, n = in_flight.popleft()
-            yield future.result(), n
+        results: Iterator[_ChunkResult] = (_score_chunk(engine, *job) for job in jobs())
+    else:
+        results = ordered_map(_score_chunk_in_worker, jobs(), workers=workers, scorecard=scorecard)
+    for result in results:
+        yield result, sizes.popleft()
 
 
 def score_file(
@@ -234,14 +221,23 @@ def score_file(
     return report
 
 
+def _score_in_worker(batch: list[Conversation]) -> list[Review]:
+    return worker_engine().score(batch)
+
+
 def score_database(
     repo: Repository,
     scorecard: Scorecard,
     *,
     batch_size: int = 500,
+    workers: int = 1,
     progress: Progress | None = None,
 ) -> RunReport:
-    """Score every stored conversation that has no AI review for this scorecard version yet."""
+    """Score every stored conversation that has no AI review for this scorecard version yet.
+
+    Batches are read and written here, scored here or in `workers` processes; each batch's reviews are
+    committed together, so a killed run loses at most the batches in flight.
+    """
     engine = ScoringEngine(scorecard)
     repo.save_scorecard(scorecard)
     ref = ScorecardRef(name=scorecard.name, version=scorecard.version)
@@ -249,12 +245,17 @@ def score_database(
     report = RunReport()
     status = "failed"
     try:
-        for batch in repo.iter_unscored(ref, batch_size=batch_size):
-            reviews = engine.score(batch)
+        batches = repo.iter_unscored(ref, batch_size=batch_size)
+        scored: Iterator[list[Review]] = (
+            ordered_map(_score_in_worker, batches, workers=workers, scorecard=scorecard)
+            if workers > 1
+            else (engine.score(batch) for batch in batches)
+        )
+        for reviews in scored:
             repo.upsert_reviews(reviews)
             report.count(reviews)
             if progress:
-                progress(len(batch))
+                progress(len(reviews))
         status = "finished"
     finally:
         repo.finish_run(run_id, status, report.scored, report.criteria_failed)
