@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from supportqa.domain.periods import iso_week
 from supportqa.domain.review import CriterionResult, Review
 from supportqa.domain.score import Score, Status
 from supportqa.domain.scorecard import Scale, scorecard_from_dict
@@ -17,7 +18,6 @@ from supportqa.scoring.iqs import (
     aggregate_iqs,
     build_review,
     criterion_score_pct,
-    iso_week,
     review_outcome,
 )
 

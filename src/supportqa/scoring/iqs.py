@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from supportqa.domain.conversation import Conversation, Reviewee
+from supportqa.domain.periods import iso_month, iso_week
 from supportqa.domain.review import (
     Counts,
     CriterionResult,
@@ -136,20 +137,8 @@ GROUPS: dict[str, Callable[[Review], str | None]] = {
     "channel": lambda r: r.channel,
     "kind": lambda r: r.kind.value,
     "week": lambda r: iso_week(r.period_at),
-    "month": lambda r: month_of(r.period_at),
+    "month": lambda r: iso_month(r.period_at),
 }
-
-
-def iso_week(at: datetime | None) -> str | None:
-    """ISO week in UTC, e.g. "2026-W07"."""
-    if at is None:
-        return None
-    year, week, _ = at.isocalendar()
-    return f"{year}-W{week:02d}"
-
-
-def month_of(at: datetime | None) -> str | None:
-    return None if at is None else f"{at.year:04d}-{at.month:02d}"
 
 
 @dataclass

@@ -6,34 +6,19 @@ Rows are plain dicts for Core `insert()`/`update()` executemany: that keeps bulk
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import orjson
 
 from supportqa.domain.conversation import Conversation
+from supportqa.domain.periods import iso_month, iso_week
 from supportqa.domain.review import Review
 
 
 def canonical_hash(payload: dict[str, Any]) -> str:
     """sha256 of the canonical JSON (sorted keys), so equal content hashes equal across runs."""
     return hashlib.sha256(orjson.dumps(payload, option=orjson.OPT_SORT_KEYS)).hexdigest()
-
-
-def iso_week(moment: datetime | None) -> str | None:
-    """ISO week of a UTC moment as text, e.g. `2026-W07` (sorts chronologically)."""
-    if moment is None:
-        return None
-    year, week, _ = moment.astimezone(UTC).isocalendar()
-    return f"{year}-W{week:02d}"
-
-
-def iso_month(moment: datetime | None) -> str | None:
-    """Calendar month of a UTC moment as text, e.g. `2026-02`."""
-    if moment is None:
-        return None
-    utc = moment.astimezone(UTC)
-    return f"{utc.year:04d}-{utc.month:02d}"
 
 
 def conversation_row(conversation: Conversation, now: datetime) -> dict[str, Any]:
