@@ -10,14 +10,31 @@ class SupportQAError(Exception):
 class InputError(SupportQAError):
     """Bad input data: a malformed record, an unknown format, a missing file."""
 
-    def __init__(self, reason: str, *, file: str | None = None, line: int | None = None) -> None:
+    def __init__(
+        self,
+        reason: str,
+        *,
+        file: str | None = None,
+        line: int | None = None,
+        index: int | None = None,
+    ) -> None:
         self.reason = reason
         self.file = file
         self.line = line
+        self.index = index
         where = ""
         if file is not None:
-            where = f"{file}:{line}: " if line is not None else f"{file}: "
+            if line is not None:
+                where = f"{file}:{line}: "
+            elif index is not None:
+                where = f"{file}: record #{index}: "
+            else:
+                where = f"{file}: "
         super().__init__(f"{where}{reason}")
+
+    def location(self) -> dict[str, str | int | None]:
+        """Where the bad record is: file, line (JSONL/CSV) or index (0-based, in a JSON document)."""
+        return {"file": self.file, "line": self.line, "index": self.index, "reason": self.reason}
 
 
 class ConfigError(SupportQAError):

@@ -72,8 +72,10 @@ def test_ratings_line_becomes_human_review_with_na_and_unrated() -> None:
 def test_unknown_format_and_extension_are_clear_errors(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="unknown format 'xml'"):
         reader_for(tmp_path / "a.jsonl", "xml")
+    unknown = tmp_path / "a.txt"
+    unknown.write_text("just some words\n")
     with pytest.raises(InputError, match="cannot tell the format"):
-        reader_for(tmp_path / "a.txt")
+        reader_for(unknown)
 
 
 def test_missing_file_is_an_input_error(tmp_path: Path) -> None:

@@ -1,33 +1,115 @@
-"""Input formats by name, and detection for `--format auto`."""
+"""Input formats by name, and content sniffing for `--format auto`.
+
+Each format turns a file into records in the JSONL contract's shape (`RawRecord.data`), or InputErrors
+for the records it could not read; the import service validates and stores them.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+import orjson
 
 from supportqa.errors import InputError
 from supportqa.importers.jsonl import RawRecord, read_jsonl
 
-Reader = Callable[[Path, Callable[[int], None] | None], Iterator[RawRecord | InputError]]
+OnBytes = Callable[[int], None] | None
+Reader = Callable[[Path, OnBytes], Iterator[RawRecord | InputError]]
+Sniffer = Callable[[dict[str, Any]], bool]
 
-READERS: dict[str, Reader] = {"jsonl": read_jsonl}
-EXTENSIONS: dict[str, str] = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl"}
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    reader: Reader
+    sniff: Sniffer
+    """True when a sample item (the first one in the file) looks like this format's items."""
+    extensions: tuple[str, ...] = ()
 
 
-def detect_format(path: Path) -> str:
-    """By file extension for now; the help-desk importers add content sniffing."""
-    fmt = EXTENSIONS.get(path.suffix.lower())
-    if fmt is None:
-        known = ", ".join(sorted(READERS))
-        raise InputError(f"cannot tell the format (use --format, one of {known})", file=str(path))
+FORMATS: dict[str, Format] = {}
+
+
+def register(fmt: Format) -> Format:
+    FORMATS[fmt.name] = fmt
     return fmt
 
 
+def _is_contract(item: dict[str, Any]) -> bool:
+    return "messages" in item or "ratings" in item or ("review_id" in item and "criteria" in item)
+
+
+register(Format("jsonl", read_jsonl, _is_contract, (".jsonl", ".ndjson")))
+
+
+def _load_builtin_formats() -> None:
+    """Help-desk formats register themselves on import."""
+    import importlib
+
+    for module in ("zendesk", "intercom", "freshdesk", "csv_format"):
+        try:
+            importlib.import_module(f"supportqa.importers.{module}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"supportqa.importers.{module}":
+                raise
+
+
+def _sample(path: Path) -> dict[str, Any] | None:
+    """The first item of the file: a JSONL line, a document's first list item, or the document."""
+    with path.open("rb") as handle:
+        head = handle.read(1 << 20)
+    text = head.lstrip()
+    first_line = text.split(b"\n", 1)[0]
+    for candidate in (first_line, head if len(head) < (1 << 20) else b""):
+        try:
+            value = orjson.loads(candidate)
+        except orjson.JSONDecodeError:
+            continue
+        if isinstance(value, list):
+            value = value[0] if value and isinstance(value[0], dict) else None
+        if isinstance(value, dict):
+            for key in ("tickets", "conversations", "ticket", "conversation"):
+                inner = value.get(key)
+                if isinstance(inner, list) and inner and isinstance(inner[0], dict):
+                    return {"__container__": key, **inner[0]}
+                if isinstance(inner, dict):
+                    return {"__container__": key, **inner}
+            return value
+    if len(head) >= (1 << 20):  # a big JSON document: sniff its first item by key names
+        for marker in ("tickets", "conversations"):
+            if f'"{marker}"'.encode() in head[:4096]:
+                return {"__container__": marker}
+    return None
+
+
+def detect_format(path: Path) -> str:
+    """By extension for CSV, else by what the first record looks like."""
+    _load_builtin_formats()
+    suffix = path.suffix.lower()
+    for fmt in FORMATS.values():
+        if suffix in fmt.extensions and fmt.name != "jsonl":
+            return fmt.name
+    try:
+        sample = _sample(path)
+    except OSError as exc:
+        raise InputError(f"cannot open ({exc.strerror})", file=str(path)) from None
+    if sample is not None:
+        for fmt in FORMATS.values():
+            if fmt.sniff(sample):
+                return fmt.name
+    known = ", ".join(sorted(FORMATS))
+    raise InputError(f"cannot tell the format (use --format, one of {known})", file=str(path))
+
+
 def reader_for(path: Path, fmt: str = "auto") -> Reader:
+    _load_builtin_formats()
     if fmt == "auto":
         fmt = detect_format(path)
     try:
-        return READERS[fmt]
+        return FORMATS[fmt].reader
     except KeyError:
-        known = ", ".join(["auto", *sorted(READERS)])
+        known = ", ".join(["auto", *sorted(FORMATS)])
         raise InputError(f"unknown format {fmt!r} (use one of {known})") from None

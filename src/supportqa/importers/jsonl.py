@@ -14,11 +14,13 @@ from supportqa.errors import InputError
 
 @dataclass(frozen=True)
 class RawRecord:
-    """One parsed JSON object and where it came from."""
+    """One record in the JSONL contract's shape and where it came from: a line (JSONL, CSV) or an
+    index into a JSON document's list."""
 
     file: str
-    line: int
+    line: int | None
     data: dict[str, Any]
+    index: int | None = None
 
 
 def read_jsonl(

@@ -41,7 +41,7 @@ class ImportReport:
 
     def fail(self, error: InputError) -> None:
         self.failed += 1
-        self.errors.append({"file": error.file, "line": error.line, "reason": error.reason})
+        self.errors.append(error.location())
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -109,8 +109,14 @@ def import_files(
                     else:
                         batches.add_review(parsed)
                 except InputError as exc:
-                    report.fail(InputError(exc.reason, file=record.file, line=record.line))
+                    report.fail(
+                        InputError(
+                            exc.reason, file=record.file, line=record.line, index=record.index
+                        )
+                    )
         except InputError as exc:
-            report.fail(InputError(exc.reason, file=exc.file or str(file), line=exc.line))
+            report.fail(
+                InputError(exc.reason, file=exc.file or str(file), line=exc.line, index=exc.index)
+            )
     batches.flush()
     return report
