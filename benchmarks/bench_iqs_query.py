@@ -29,8 +29,8 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
+from supportqa.domain.periods import iso_month, iso_week
 from supportqa.storage import Database, Repository
-from supportqa.storage.rows import iso_month, iso_week
 from supportqa.storage.tables import reviews
 
 GOAL_SECONDS = 1.0

@@ -246,6 +246,157 @@ def test_closing_without_agent_message_raises() -> None:
         rate(conv(("customer", "anyone?")), "closing")
 
 
+@pytest.mark.parametrize(
+    "last",
+    [
+        # offers of further help, however they are worded
+        "Is there anything more we can do for you today?",
+        "What else can I help you with?",
+        "Can I help you with anything?",
+        "Should you need any more help, we're only a message away.",
+        "If you run into any other trouble, just reply to this email.",
+        "If anything else crops up, give us a shout.",
+        "If the problem comes back, please let us know.",
+        "You can always reach us through the app.",
+        "We're here if you need us.",
+        "Any questions, just ask!",
+        "Let me know how it goes!",
+        "Keep us posted.",
+        "I hope the new firmware sorts it out.",
+        "Glad we got that sorted!",
+        "Good to hear it's working again.",
+        "Did that answer your question?",
+        "It was a pleasure chatting with you.",
+        # thanks and warm wishes
+        "Thank you once again for your patience.",
+        "Thanks so much!",
+        "You're very welcome.",
+        "No worries!",
+        "Any time!",
+        "Wishing you a relaxing weekend.",
+        "Enjoy the rest of your evening.",
+        "And have a brilliant rest of your week!",
+        "Happy Friday!",
+        "Speak to you later.",
+        "Stay warm!",
+        # sign-offs
+        "Many thanks,\nTom\nSupport team",
+        "All the best,\nAnna",
+        "Warm regards,\nAnna",
+    ],
+)
+def test_closing_generic_wordings_pass(last: str) -> None:
+    c = conv(("customer", "x"), ("agent", "Refund issued."), ("customer", "ok"), ("agent", last))
+    score = rate(c, "closing")
+    assert score.rating == 1, last
+    assert score.evidence[0].message_index == 3
+
+
+@pytest.mark.parametrize(
+    "last",
+    [
+        "Restart the hub and it should reconnect.",
+        "Could you send me the serial number?",
+        "You'll have a replacement next week.",
+        "Have a look at the settings tab first.",
+        "With regards to your order, it shipped today.",
+        "I see you have already tried that.",
+        "I'll reach out to the courier and update the ticket.",
+        "Thanks for the photo. The hub needs a factory reset.",
+        "I hope to have an answer from engineering tomorrow.",
+        "Hey Sam 👋 The refund is processing.",
+    ],
+)
+def test_closing_lookalikes_do_not_pass(last: str) -> None:
+    c = conv(("customer", "x"), ("agent", "Checking."), ("customer", "ok"), ("agent", last))
+    assert rate(c, "closing").rating == 0, last
+
+
+def test_closing_thanks_counts_only_at_the_end_of_the_final_reply() -> None:
+    opening = "Thanks for the details. The hub needs a reset. Hold the button for ten seconds."
+    c = conv(("customer", "x"), ("agent", opening))
+    assert rate(c, "closing").rating == 0
+    ending = "The hub needs a reset. Hold the button for ten seconds. Thanks!"
+    c = conv(("customer", "x"), ("agent", ending))
+    score = rate(c, "closing")
+    assert score.rating == 1
+    assert score.evidence[0].quote == "Thanks!"
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        "The customer has left the chat",
+        "Visitor disconnected",
+        "Caller hung up.",
+        "The user went idle.",
+        "Customer inactive",
+        "Chat window closed by the visitor.",
+        "Conversation ended by the customer",
+        "The visitor's session timed out.",
+        "No response from the customer; chat closed automatically.",
+        "Call dropped.",
+        "Maria left the chat.",
+        "Maria Lopez has disconnected",
+    ],
+)
+def test_closing_na_for_leave_events_by_structure(event: str) -> None:
+    c = conv(
+        ("customer", "x"),
+        ("agent", "Let me check that."),
+        {"role": "system", "text": event},
+        customer={"id": "u1", "name": "Maria Lopez"},
+    )
+    assert rate(c, "closing").status is Status.NA, event
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        "The customer left a 5-star rating.",
+        "Chat closed.",
+        "Call ended.",
+        "Conversation closed by agent.",
+        "Anna closed the conversation.",
+        "Agent left the chat",
+        "This chat will close if the visitor is inactive for 5 minutes.",
+    ],
+)
+def test_closing_other_system_events_are_not_leaving(event: str) -> None:
+    c = conv(
+        ("customer", "x"),
+        {"role": "agent", "text": "Let me check that.", "author": {"id": "a1", "name": "Anna"}},
+        {"role": "system", "text": event},
+    )
+    score = rate(c, "closing")
+    assert score.status is Status.RATED and score.rating == 0, event
+
+
+def test_closing_named_person_ending_the_chat_is_the_customer_only_when_not_staff() -> None:
+    def ended_by(name: str) -> Conversation:
+        return conv(
+            ("customer", "x"),
+            {"role": "agent", "text": "Let me check.", "author": {"id": "a1", "name": "Anna Berg"}},
+            {"role": "system", "text": f"{name} ended the chat"},
+            customer={"id": "u1", "name": "Maria Lopez"},
+        )
+
+    assert rate(ended_by("Maria"), "closing").status is Status.NA
+    assert rate(ended_by("Joe"), "closing").status is Status.NA  # not staff
+    assert rate(ended_by("Anna"), "closing").rating == 0
+
+
+def test_closing_leave_event_in_a_public_bot_message_counts_but_not_a_warning() -> None:
+    left = conv(("customer", "x"), ("agent", "One moment."), ("bot", "The customer has left."))
+    assert rate(left, "closing").status is Status.NA
+    warning = conv(
+        ("customer", "x"),
+        ("agent", "One moment."),
+        ("bot", "This chat closes when the customer is idle."),
+    )
+    assert rate(warning, "closing").rating == 0
+
+
 # --- responsiveness -----------------------------------------------------------------------------
 
 
@@ -421,6 +572,39 @@ def test_pii_bot_exposure_counts() -> None:
     assert rate(c, "pii_exposure").rating == 0
 
 
+@pytest.mark.parametrize(
+    ("text", "quote"),
+    [
+        ("I've reset your password to Tiger-Comet-75.", "password to Tiger-Comet-75"),
+        ("Use Maple7Rain as the password for now.", "Maple7Rain as the password"),
+        (
+            "Your password has been changed to Quiet-Lake-42",
+            "password has been changed to Quiet-Lake-42",
+        ),
+        ("Your PIN is 4821.", "PIN is 4821"),
+    ],
+)
+def test_pii_password_wordings_fail(text: str, quote: str) -> None:
+    score = rate(conv(("customer", "hi"), ("agent", text)), "pii_exposure")
+    assert score.rating == 0
+    assert score.evidence[0].quote == quote
+    assert "a password" in score.explanation
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Please type the password to your email account.",
+        "Reset your password to something only you know.",
+        "Use a password manager as your password vault.",
+        "Enter your PIN to confirm the payment.",
+        "Your boarding pass is attached.",
+    ],
+)
+def test_pii_password_advice_passes(text: str) -> None:
+    assert rate(conv(("customer", "hi"), ("agent", text)), "pii_exposure").rating == 1
+
+
 def test_pii_kinds_limit_what_is_checked() -> None:
     c = conv(("customer", "hi"), ("agent", "password: hunter22"))
     assert rate(c, "pii_exposure", {"kinds": ["card"]}).rating == 1
@@ -474,6 +658,83 @@ def test_forbidden_phrase_by_customer_or_in_note_does_not_count() -> None:
     assert score.evidence == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Honestly, that is not really our issue.",
+        "That isn't part of my job.",
+        "It's not my responsibility.",
+        "Sir, you need to calm yourself down.",
+        "Please settle down.",
+        "You ought to have checked the manual.",
+        "I've already told you this twice.",
+        "As I told you already, it ships Monday.",
+        "It was entirely your own fault.",
+        "You'll just have to deal with that.",
+        "I couldn't care less.",
+        "Quit whining, please.",
+    ],
+)
+def test_forbidden_phrase_paraphrases_fail(text: str) -> None:
+    score = rate(conv(("customer", "x"), ("agent", text)), "forbidden_phrases")
+    assert score.rating == 0, text
+    assert score.confidence == 0.85
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Don't worry, it's not your fault at all.",
+        "This isn't your fault.",
+        "I'll deal with it right away.",
+        "Let me deal with this for you.",
+        "I can help you deal with it.",
+        "Here's how to deal with it.",
+        "The best way to deal with this is a reset.",
+        "Once things calm down we'll ship your order.",
+        "As I mentioned, the refund takes five days.",
+        "No problem, my colleague will help.",
+        "It's not a problem, my pleasure.",
+        "Whatever you need, just say the word.",
+        "I'm not sure anyone would care.",
+        "Please check the manual, you should have received it.",
+    ],
+)
+def test_forbidden_phrase_lookalikes_in_polite_replies_pass(text: str) -> None:
+    score = rate(conv(("customer", "x"), ("agent", text)), "forbidden_phrases")
+    assert score.rating == 1, (text, score.explanation)
+
+
+def test_forbidden_phrase_default_gap_is_two_words_within_a_clause() -> None:
+    args = {"phrases": ["not my problem"]}
+    assert (
+        rate(
+            conv(("customer", "x"), ("agent", "not at all my problem")), "forbidden_phrases", args
+        ).rating
+        == 0
+    )
+    assert (
+        rate(
+            conv(("customer", "x"), ("agent", "not in any way my problem")),
+            "forbidden_phrases",
+            args,
+        ).rating
+        == 1
+    )
+    assert (
+        rate(
+            conv(("customer", "x"), ("agent", "Not. My problem.")), "forbidden_phrases", args
+        ).rating
+        == 1
+    )
+
+
+def test_forbidden_phrase_configured_across_a_comma_still_matches() -> None:
+    args = {"phrases": ["calm down, sir"]}
+    c = conv(("customer", "x"), ("agent", "Calm down, sir."))
+    assert rate(c, "forbidden_phrases", args).rating == 0
+
+
 def test_forbidden_phrases_must_be_strings() -> None:
     with pytest.raises(ConfigError):
         bind(ScorerSpec(name="forbidden_phrases", args={"phrases": "calm down"}))
@@ -495,6 +756,33 @@ def test_disclosure_paraphrase_passes_on_voice() -> None:
     assert score.evidence[0].quote == (
         "Just so you know, calls are recorded for quality and training."
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Just so you know, this conversation may be monitored for training purposes.",
+        "You're on a recorded line.",
+        "We record all calls for quality.",
+        "Please note our calls are monitored.",
+    ],
+)
+def test_disclosure_synonyms_pass(text: str) -> None:
+    c = conv(("customer", "hello"), ("agent", f"Hi. {text}"), channel="voice")
+    assert rate(c, "required_disclosure").rating == 1, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'll monitor the line for faults over the next day.",
+        "Your phone number is recorded on the account.",
+        "I've logged your call with our engineers.",
+    ],
+)
+def test_disclosure_lookalikes_fail(text: str) -> None:
+    c = conv(("customer", "hello"), ("agent", f"Hi. {text}"), channel="voice")
+    assert rate(c, "required_disclosure").rating == 0, text
 
 
 def test_disclosure_given_by_ivr_bot_counts() -> None:
@@ -553,3 +841,17 @@ def test_builtin_phrases_are_plain_lower_case_text() -> None:
     for expected in ("thanks for contacting", "anything else", "my name is", "good morning"):
         assert expected in phrases
     assert all(p == p.lower().strip() and "\\" not in p for p in phrases)
+
+
+def test_builtin_phrases_list_the_pieces_of_composed_rules() -> None:
+    phrases = set(builtin_phrases())
+    for expected in (
+        "visitor hung up",
+        "hope helps",
+        "feel free",
+        "rest of your day",
+        "password to",
+    ):
+        assert expected in phrases, expected
+    for guard in ("never", "unless", "left a"):  # words that only stop a match are not listed
+        assert guard not in phrases

@@ -130,6 +130,60 @@ def test_password_advice_is_not_a_password(text: str) -> None:
     assert find_passwords(text) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        (
+            "I've reset your password to Tiger-Comet-75, please change it.",
+            "password to Tiger-Comet-75",
+        ),
+        ("Your password has been reset to Xq8-plum-44.", "password has been reset to Xq8-plum-44"),
+        ("Your password is now Kettle-Moon-8", "password is now Kettle-Moon-8"),
+        ("Your new password will be Blue-Fox-19", "new password will be Blue-Fox-19"),
+        ("I set a temporary password of Mx7Lake for you", "temporary password of Mx7Lake"),
+        (
+            "The password for the guest wifi is Sunny-Bay-34",
+            "password for the guest wifi is Sunny-Bay-34",
+        ),
+        ("Set your password to sunny-river-lake", "password to sunny-river-lake"),
+        ("Use Tiger-Comet-75 as the password for now.", "Tiger-Comet-75 as the password"),
+        ("Use river42Lamp as your temporary password.", "river42Lamp as your temporary password"),
+        ("Temp pass: Rk82-Lime", "Temp pass: Rk82-Lime"),
+        ("I've set your PIN to 4821", "PIN to 4821"),
+        ("Your PIN is 4821.", "PIN is 4821"),
+        ("Use 482913 as your PIN", "482913 as your PIN"),
+        ("temporary PIN 90210", "temporary PIN 90210"),
+    ],
+)
+def test_passwords_set_or_named_in_other_wordings_are_found(text: str, span: str) -> None:
+    assert spans(text, find_passwords(text)) == [span]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Please type the password to your email account",
+        "Reset your password to something stronger",
+        "Please change your password to at least 12 characters",
+        "Please reset your password to regain access",
+        "the password to your Wi-Fi is on the router",
+        "We sent the password to jane.doe@example.com",
+        "I emailed the password to 07700900123",
+        "Use your date of birth as the password",
+        "Enter it as your password",
+        "Use iCloud as a password manager",
+        "Your new password requirements are listed below",
+        "Your boarding pass is ready",
+        "The PIN is printed on the back of the card",
+        "Enter your PIN to confirm",
+        "Your PIN is 4 digits long",
+        "Your password is case sensitive",
+    ],
+)
+def test_password_lookalikes_are_not_passwords(text: str) -> None:
+    assert find_passwords(text) == []
+
+
 def test_find_pii_reports_kinds_in_text_order() -> None:
     text = "password: hunter22 card 4242 4242 4242 4242"
     assert [kind for kind, _, _ in find_pii(text)] == ["password", "card"]

@@ -78,6 +78,13 @@ def test_find_in_order_backtracks_past_an_early_partial_match() -> None:
     assert find_in_order(["a", "b", "b", "x", "c"], ["a", "b", "c"], max_gap=1) == (0, 4)
 
 
+def test_find_in_order_can_start_later() -> None:
+    stems = ["a", "b", "x", "a", "b"]
+    assert find_in_order(stems, ["a", "b"]) == (0, 1)
+    assert find_in_order(stems, ["a", "b"], start=1) == (3, 4)
+    assert find_in_order(stems, ["a", "b"], start=4) is None
+
+
 def test_find_in_order_misses_out_of_order_words() -> None:
     assert find_in_order(stems_of("problem is not mine"), phrase_stems("not my problem")) is None
 

@@ -1,3 +1,3 @@
 """Imports every built-in scorer module so their `@scorer` decorators register them."""
 
-from supportqa.scorers import rules  # noqa: F401
+from supportqa.scorers import compliance, rules  # noqa: F401

@@ -1,5 +1,5 @@
-"""Rule scorers of the default scorecard: greeting, closing, responsiveness, PII exposure, forbidden
-phrases and required disclosure.
+"""Rule scorers of the default scorecard: greeting, closing and responsiveness, plus the helpers the
+compliance scorers (`compliance.py`: PII exposure, forbidden phrases, required disclosure) share.
 
 Deterministic and fast: patterns are compiled when a scorer is configured, signals are memoised on
 the analysis, and every rating quotes the span that triggered it (or points at what is missing or
@@ -13,7 +13,6 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from supportqa.domain.conversation import Conversation, Role
@@ -23,21 +22,12 @@ from supportqa.errors import ConfigError, ScorerError
 from supportqa.scorers import phrases as P
 from supportqa.scorers.registry import scorer
 from supportqa.signals.analysis import Analysis
-from supportqa.signals.pii import PII_KINDS, staff_pii_hits
 from supportqa.signals.text import (
-    APOSTROPHES,
     agent_message_indices,
-    content_stem,
-    content_stems,
-    coverage,
-    find_in_order,
     leading_sentences_end,
     leading_words,
     sentence_around,
     sentence_spans,
-    staff_message_indices,
-    stem,
-    tokenize,
     trailing_words,
     verbatim_quote,
 )
@@ -75,63 +65,238 @@ _NAME_INTRO = re.compile(
     + _LINKS
     + r")\b)"
 )
+
+# --- closing patterns -----------------------------------------------------------------------------
+
+A = P.alternation
+_W = r"[\w'’-]+"
+
+
+def _gap(words: int) -> str:
+    """Up to `words` free words (lazily), each followed by white space."""
+    return rf"(?:{_W}\s+){{0,{words}}}?"
+
+
+def _heads(*lists: Sequence[str]) -> str:
+    """A look-ahead for the first words of the phrases in `lists`: the closing patterns only start
+    at such a word, so the search skips every other word after one cheap test."""
+    return r"(?=" + A(p.split()[0] for phrases in lists for p in phrases) + r"\b)"
+
+
+# A sentence of its own: "No problem!", "Any time."
+_ALONE = r"(?:(?<=\A)|(?<=[.!?]\s)|(?<=\n))"
+# Anywhere in the agent's last two replies. Every branch opens with a word from one of these lists.
+_CLOSING_HEADS = _heads(
+    P.FURTHER_HELP,
+    P.SOMETHING_ELSE,
+    P.HELP_WITH,
+    P.MORE_LEADS,
+    P.INVITE_LEADS,
+    P.CONTACT_VERBS,
+    P.COME_BACK,
+    P.LET_KNOW,
+    P.IF_YOU,
+    P.ANY_TOPIC,
+    ("if",),
+    P.WE_ARE,
+    ("hope",),
+    P.GLAD_WORDS,
+    P.GLAD_STRICT,
+    P.PLEASURE,
+    P.DID_THAT,
+    P.WERE_WE_ABLE,
+    P.NO_PROBLEM,
+    P.LET_GO,
+    P.PLEASURE_WORDS,
+    P.THANKS_WORDS,
+    P.THANKS_AGAIN,
+    P.WISH_VERBS,
+    P.REST_OF,
+    P.HAPPY,
+    P.STAY,
+    P.ANY_TIME,
+    P.GOODBYES,
+    P.REGARDS,
+    P.TALK_VERBS,
+)
 _CLOSING = re.compile(
+    r"\b"
+    + _CLOSING_HEADS
+    + r"(?:"
+    + "|".join(
+        (
+            A(P.FURTHER_HELP),
+            A(P.SOMETHING_ELSE) + r"\s+(?:i|we)\b",
+            A(P.HELP_WITH)
+            + r"\s+(?:you\s+)?with\s+"
+            + A(P.HELP_WITH_WHAT)
+            + r"(?=\s*[?.!]|\s+else)",
+            A(P.MORE_LEADS)
+            + r"\s+"
+            + _gap(1)
+            + A(P.MORE_WORDS)
+            + r"\s+"
+            + _gap(1)
+            + A(P.HELP_TOPICS),
+            A(P.INVITE_LEADS) + r"\s+" + _gap(2) + A(P.CONTACT_VERBS),
+            A(P.CONTACT_VERBS) + r"\b[\s,]*" + _gap(3) + A(P.CONTACT_TRIGGERS),
+            A(P.COME_BACK),
+            A(P.LET_KNOW) + r"\s+" + A(P.HOW_IT_GOES) + r"\s+" + A(P.GOES),
+            A(P.IF_YOU)
+            + r"\s+"
+            + _gap(2)
+            + A(P.IF_YOU_VERBS)
+            + r"\s+"
+            + _gap(2)
+            + A(P.IF_YOU_OBJECTS),
+            A(P.ANY_TOPIC) + r"\s+" + _gap(1) + A(P.HELP_TOPICS) + r"(?:\s+at\s+all)?(?=\s*[,?])",
+            r"if\s+" + A(P.IF_SOMETHING) + r"\s+" + _gap(1) + A(P.COMES_UP),
+            r"if\s+" + A(P.IF_ISSUE) + r"\s+" + _gap(1) + A(P.ISSUE_RETURNS),
+            A(P.WE_ARE)
+            + r"\s+"
+            + _gap(2)
+            + A(P.AVAILABLE)
+            + r"(?:\s+"
+            + A(P.AVAILABLE_WHEN)
+            + r"|(?=\s*[.!]|\s*\Z))",
+            r"hope\s+(?!to\b)" + _gap(3) + A(P.HOPE_OUTCOMES),
+            A(P.GLAD_WORDS) + r"\s+(?:that\s+)?" + A(P.GLAD_WE_COULD),
+            A(P.GLAD_STRICT) + r"\s+(?:that\s+)?" + A(P.GLAD_WE_GOT),
+            A(P.GLAD_WORDS) + r"\s+" + A(P.GLAD_TO),
+            A(P.GLAD_WORDS)
+            + r"\s+(?:that\s+|to\s+hear\s+(?:that\s+)?)?"
+            + A(P.GLAD_THAT)
+            + r"\s+"
+            + _gap(2)
+            + A(P.WORKING_NOW),
+            A(P.PLEASURE),
+            A(P.DID_THAT)
+            + r"\s+"
+            + A(P.DID_WHO)
+            + r"\s+"
+            + _gap(1)
+            + A(P.ANSWERED)
+            + r"\s+"
+            + _gap(2)
+            + A(P.ANSWERED_WHAT),
+            A(P.WERE_WE_ABLE) + r"\s+" + A(P.ABLE_TO),
+            _ALONE + A(P.NO_PROBLEM) + r"(?:\s+at\s+all)?(?=\s*[!.]|\s*\Z)",
+            A(P.LET_GO),
+            A(P.PLEASURE_WORDS) + r"\s+(?:to\s+)?" + A(P.PLEASURE_DOING),
+            A(P.THANKS_WORDS) + r"\s+" + A(P.THANKS_INTENSIFIERS),
+            A(P.THANKS_WORDS) + r"\s+for\s+" + _gap(2) + A(P.CLOSING_THANKS_FOR),
+            A(P.THANKS_AGAIN),
+            # A wish opens its clause: "Have a great week!", "and enjoy the rest of your day".
+            r"(?:(?<![\w'’]\s)(?<![\w'’])|(?<=and\s)|(?<=please\s)|(?<=to\s)|(?<=just\s))"
+            + A(P.WISH_VERBS)
+            + r"\s+"
+            + A(P.WISH_ARTICLES)
+            + r"\s+"
+            + _gap(2)
+            + A(P.WISH_PERIODS),
+            A(P.REST_OF) + r"\s+" + A(P.WISH_PERIODS),
+            A(P.HAPPY) + r"\s+(?:\w+day|weekend|holidays|\w+ing)(?=\s*[.!]|\s*\Z)",
+            A(P.STAY) + r"\s+\w+(?=\s*!)",
+            _ALONE + A(P.ANY_TIME) + r"(?=\s*[.!]|\s*\Z)",
+            A(P.GOODBYES),
+            r"(?<!with\s)(?<!in\s)" + A(P.REGARDS) + r"(?!\s+(?:to|of|for)\b)",
+            A(P.TALK_VERBS) + r"\s+(?:to\s+you\s+|with\s+you\s+)?" + A(P.TALK_WHEN),
+        )
+    )
+    + r")\b"
+    # A letter's sign-off: a short line ending in a comma, then only a name (and perhaps a team)
+    # closing the message ("Best,\nAnna", "Many thanks,\nTom\nSupport team").
+    + r"|(?:^|(?<=\n))[^\S\n]*(?:[\w'’-]+[^\S\n]+){0,2}[\w'’-]+[^\S\n]*,[^\S\n]*\n\s*"
+    + r"(?-i:[A-ZÀ-ÖØ-Þ][\w'’.-]*(?:[^\S\n]+[A-ZÀ-ÖØ-Þ&][\w'’.-]*){0,3})[^\S\n]*"
+    + r"(?:\n[^\S\n]*[^\n]{1,40})?\s*\Z",
+    _I,
+)
+# Only in the last sentences of the final reply: any thanks or appreciation.
+_CLOSING_TAIL = re.compile(
+    r"\b(?:"
+    + A(P.THANKS_WORDS)
+    + r"(?!\s+to\b)|(?:(?:i|we)\s+(?:really\s+|truly\s+|do\s+|greatly\s+|sincerely\s+)?)?"
+    + A(P.APPRECIATE)
+    + r"\s+"
+    + A(P.APPRECIATE_WHAT)
+    + r"|"
+    + A(P.ENJOY)
+    + r"(?:\s+"
+    + A(P.ENJOY_WHAT)
+    + r"|(?=\s*[.!]|\s*\Z))"
+    + r")\b",
+    _I,
+)
+
+# --- the customer left ------------------------------------------------------------------------------
+
+_SUBJECT = r"(?:the\s+|a\s+|this\s+|our\s+)?" + A(P.LEFT_SUBJECTS)
+_HAS = r"(?:(?:has|have|had)\s+)?(?:just\s+|now\s+|already\s+)?"
+_NOT_LEAVING = r"(?!\s+" + A(P.LEFT_OBJECTS) + r"\b)"
+_END_THING = r"\s+(?:the\s+|this\s+|their\s+|his\s+|her\s+)?" + A(P.LEFT_EVENT_THINGS)
+_CUSTOMER_LEFT = re.compile(
     r"\b(?:"
     + "|".join(
         (
-            P.alternation(P.FURTHER_HELP),
-            P.alternation(P.THANKS_LEADS) + r"\s+for\s+" + P.alternation(P.CLOSING_THANKS_FOR),
-            P.alternation(P.THANKS_AGAIN),
-            P.alternation(P.GOODBYES),
+            _SUBJECT + r"\s+" + _HAS + A(P.LEAVE_VERBS) + r"\b" + _NOT_LEAVING,
+            _SUBJECT + r"\s+" + _HAS + A(P.END_VERBS) + _END_THING,
+            _SUBJECT + r"\s*[:(\[,–-]?\s*" + A(P.LEFT_STATES),
+            A(P.LEFT_EVENT_VERBS) + r"\s+by\s+" + _SUBJECT,
+            _SUBJECT + r"['’]s?\s+" + A(P.SESSION_WORDS) + r"\s+(?:has\s+)?" + A(P.SESSION_ENDS),
+            A(P.NO_RESPONSE) + r"\s+" + _SUBJECT,
+            A(P.LINE_DROPPED),
         )
     )
     + r")\b",
     _I,
 )
-_CUSTOMER_LEFT = re.compile(
-    r"\b(?:(?:the\s+)?"
-    + P.alternation(P.LEFT_SUBJECTS)
-    + r"\s+"
-    + P.alternation(P.LEFT_ACTIONS)
+# System messages only: "Maria left the chat.", "Chat window closed by Maria Lopez".
+_PERSON = r"(?-i:[A-ZÀ-ÖØ-Þ][\w'’-]*(?:\s+[A-ZÀ-ÖØ-Þ][\w'’-]*)?)"
+_NAMED_LEFT = re.compile(
+    r"\A\W*(?P<name>"
+    + _PERSON
+    + r")\s+"
+    + _HAS
+    + r"(?:(?P<leave>"
+    + A(P.LEAVE_VERBS)
+    + r")\b"
+    + _NOT_LEAVING
     + r"|"
-    + P.alternation(P.LEFT_EVENTS)
-    + r"\s+(?:the\s+)?"
-    + P.alternation(P.LEFT_SUBJECTS)
-    + r")\b",
+    + A(P.END_VERBS)
+    + _END_THING
+    + r"\b)"
+    + r"|\b(?:(?P<leave_by>"
+    + A(P.LEAVE_VERBS)
+    + r")|"
+    + A(P.LEFT_EVENT_VERBS)
+    + r")"
+    + r"\s+by\s+(?P<by>"
+    + _PERSON
+    + r")",
     _I,
 )
+_NOT_NAMES = frozenset(P.LEFT_NOT_NAMES)
+_HYPOTHETICAL = re.compile(r"\b" + A(P.LEFT_HYPOTHETICAL) + r"\b", _I)
+_SENTENCE_START = re.compile(r".*(?:[.!?;]\s|\n)", re.DOTALL)
 
 DEFAULT_SLA: dict[str, dict[str, float]] = {"default": {"first": 3600, "next": 7200}}
-_PII_NAMES = {
-    "card": "a card number",
-    "iban": "an IBAN",
-    "national_id": "a national id number",
-    "password": "a password",
-}
-_PII_PLURALS = {
-    "card": "card numbers",
-    "iban": "IBANs",
-    "national_id": "national ids",
-    "password": "passwords",
-}
-_PII_CONFIDENCE = {"card": 0.97, "iban": 0.98, "national_id": 0.9, "password": 0.8}
-_MAX_EVIDENCE = 5
+MAX_EVIDENCE = 5
 
 
 # --- shared helpers -----------------------------------------------------------------------------
 
 
-def _quote(conversation: Conversation, index: int, start: int, end: int) -> Evidence:
+def quote(conversation: Conversation, index: int, start: int, end: int) -> Evidence:
     text = conversation.messages[index].text
     return Evidence(message_index=index, quote=verbatim_quote(text, start, end))
 
 
 def _sentence_quote(conversation: Conversation, index: int, start: int, end: int) -> Evidence:
     s, e = sentence_around(conversation.messages[index].text, start, end)
-    return _quote(conversation, index, s, e)
+    return quote(conversation, index, s, e)
 
 
-def _absence(conversation: Conversation, index: int, *, last: bool = False) -> Evidence:
+def absence(conversation: Conversation, index: int, *, last: bool = False) -> Evidence:
     text = conversation.messages[index].text
     quote = trailing_words(text) if last else leading_words(text)
     return Evidence(message_index=index, quote=quote, kind=EvidenceKind.ABSENCE)
@@ -176,7 +341,7 @@ def scale_value(band: int, bands: int, scale: Scale) -> float:
     return value
 
 
-def _listing(items: Sequence[str]) -> str:
+def listing(items: Sequence[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
@@ -208,7 +373,7 @@ def greeting(extra_patterns: list[str] | None = None) -> ScoreFn:
         return Score.rated(
             criterion.scale.min,
             "The first reply starts without a greeting or introduction.",
-            [_absence(conversation, index)],
+            [absence(conversation, index)],
             0.9,
         )
 
@@ -218,6 +383,46 @@ def greeting(extra_patterns: list[str] | None = None) -> ScoreFn:
 # --- closing ------------------------------------------------------------------------------------
 
 
+def _first_names(names: Iterable[str | None]) -> frozenset[str]:
+    found: set[str] = set()
+    for name in names:
+        if name and name.strip():
+            words = name.lower().split()
+            found.update((words[0], " ".join(words)))
+    return frozenset(found)
+
+
+def _named_customer_left(conversation: Conversation, match: re.Match[str]) -> bool:
+    """Whether the person a system message names is the customer: never a staff member; leaving
+    ("Maria left the chat") is the customer's; ending the chat only when the name is the
+    customer's, or when staff are named in the conversation and this is not one of them."""
+    name = match.group("name") or match.group("by")
+    words = name.lower().split()
+    if words[0] in _NOT_NAMES:
+        return False
+    messages = conversation.messages
+    staff = _first_names(
+        [conversation.agent.name if conversation.agent else None]
+        + [m.author.name for m in messages if m.author and m.role is not Role.CUSTOMER]
+    )
+    if words[0] in staff or " ".join(words) in staff:
+        return False
+    if match.group("leave") or match.group("leave_by"):
+        return True
+    customers = _first_names(
+        [conversation.customer.name if conversation.customer else None]
+        + [m.author.name for m in messages if m.author and m.role is Role.CUSTOMER]
+    )
+    return words[0] in customers or " ".join(words) in customers or bool(staff)
+
+
+def _hypothetical(text: str, start: int) -> bool:
+    """Whether the sentence before `start` makes the event conditional or future."""
+    head = text[:start]
+    opened = _SENTENCE_START.match(head)
+    return _HYPOTHETICAL.search(head, opened.end() if opened else 0) is not None
+
+
 def customer_left(conversation: Conversation, after: int) -> int | None:
     """Index of a message after `after` announcing that the customer left: a system event (public or
     not) or a public bot message; -1 when only the metadata says so; None when the customer did not
@@ -225,18 +430,38 @@ def customer_left(conversation: Conversation, after: int) -> int | None:
     messages = conversation.messages
     for i in range(max(after + 1, 0), len(messages)):
         message = messages[i]
-        if not (message.role is Role.SYSTEM or (message.role is Role.BOT and message.public)):
+        system = message.role is Role.SYSTEM
+        if not (system or (message.role is Role.BOT and message.public)):
             continue
-        if _CUSTOMER_LEFT.search(message.text):
+        text = message.text
+        event = _CUSTOMER_LEFT.search(text)
+        if event is not None and not _hypothetical(text, event.start()):
             return i
+        if system:
+            named = _NAMED_LEFT.search(text)
+            if (
+                named is not None
+                and not _hypothetical(text, named.start())
+                and _named_customer_left(conversation, named)
+            ):
+                return i
     if conversation.metadata.get("customer_left") is True:
         return -1
     return None
 
 
-@scorer(name="closing", version="1")
+def _tail_start(text: str) -> int:
+    """Where the closing sentences of a reply start: its last two sentences, never its first unless
+    it has only one ("Thanks for waiting. Here is the fix." does not close with thanks)."""
+    spans = sentence_spans(text)
+    if len(spans) <= 1:
+        return 0
+    return spans[max(1, len(spans) - 2)][0]
+
+
+@scorer(name="closing", version="2")
 def closing(extra_patterns: list[str] | None = None) -> ScoreFn:
-    """The agent's last one or two public replies close: further help, thanks or goodbye."""
+    """The agent's last one or two public replies close: further help, thanks, wishes or goodbye."""
     patterns = (_CLOSING, _compile_extra("closing", extra_patterns))
 
     def score(analysis: Analysis, criterion: Criterion) -> Score:
@@ -247,14 +472,17 @@ def closing(extra_patterns: list[str] | None = None) -> ScoreFn:
             evidence = (
                 []
                 if left < 0
-                else [_quote(conversation, left, 0, len(conversation.messages[left].text))]
+                else [quote(conversation, left, 0, len(conversation.messages[left].text))]
             )
             return Score.not_applicable("The customer left before the agent could close.", evidence)
         if not agent:
             raise ScorerError("no agent message to rate")
         last = _with_text(conversation, agent)[-2:] or [agent[-1]]
         for index in reversed(last):
-            match = _search(conversation.messages[index].text, patterns)
+            text = conversation.messages[index].text
+            match = _search(text, patterns)
+            if match is None and index == last[-1]:
+                match = _CLOSING_TAIL.search(text, _tail_start(text))
             if match is not None:
                 return Score.rated(
                     criterion.scale.max,
@@ -265,7 +493,7 @@ def closing(extra_patterns: list[str] | None = None) -> ScoreFn:
         return Score.rated(
             criterion.scale.min,
             "The agent's last replies offer no further help, thanks or goodbye.",
-            [_absence(conversation, last[-1], last=True)],
+            [absence(conversation, last[-1], last=True)],
             0.9,
         )
 
@@ -357,185 +585,6 @@ def responsiveness(sla: Mapping[str, Mapping[str, float]] | None = None) -> Scor
             f" (SLA {format_duration(first_sla)}); {later}.",
             [_timing(conversation, cited)],
             0.99,
-        )
-
-    return score
-
-
-# --- PII exposure -------------------------------------------------------------------------------
-
-
-@scorer(name="pii_exposure", version="1")
-def pii_exposure(kinds: list[str] | None = None) -> ScoreFn:
-    """No full card numbers, IBANs, national ids or passwords in public agent or bot messages."""
-    wanted = tuple(PII_KINDS if kinds is None else kinds)
-    unknown = sorted(set(wanted) - set(PII_KINDS))
-    if unknown or not wanted:
-        raise ConfigError(
-            f"scorer 'pii_exposure': kinds must be a non-empty subset of {', '.join(PII_KINDS)}"
-            + (f" (unknown: {', '.join(unknown)})" if unknown else "")
-        )
-    wanted_set = frozenset(wanted)
-    clean = f"No {_listing([_PII_PLURALS[k] for k in wanted])} in agent replies."
-    clean = clean.replace(" and ", " or ") if len(wanted) > 1 else clean
-
-    def score(analysis: Analysis, criterion: Criterion) -> Score:
-        conversation = analysis.conversation
-        hits = [h for h in analysis.signal(staff_pii_hits) if h.kind in wanted_set]
-        if not hits:
-            return Score.rated(criterion.scale.max, clean, [], 0.9)
-        found = list(dict.fromkeys(h.kind for h in hits))
-        verb = "exposes" if len(hits) == 1 else "expose"
-        subject = "An agent reply" if len(hits) == 1 else "Agent replies"
-        return Score.rated(
-            criterion.scale.min,
-            f"{subject} {verb} {_listing([_PII_NAMES[k] for k in found])} in clear.",
-            [_quote(conversation, h.message_index, h.start, h.end) for h in hits[:_MAX_EVIDENCE]],
-            max(_PII_CONFIDENCE[k] for k in found),
-        )
-
-    return score
-
-
-# --- forbidden phrases --------------------------------------------------------------------------
-
-# Words a contraction can expand to without spelling them ("won't" -> will not), so a text can hold
-# them without containing them: never used to skip a message.
-_EXPANSION_ONLY = frozenset({"not", "is", "am", "are", "will", "have", "would", "shall"})
-_DROP_APOSTROPHES = str.maketrans("", "", APOSTROPHES)
-
-
-@dataclass(frozen=True, slots=True)
-class _Phrase:
-    text: str
-    norms: tuple[str, ...]
-    stems: tuple[str, ...]
-    required: tuple[str, ...]  # stems any matching text contains as substrings
-
-
-def _phrase(text: str) -> _Phrase:
-    norms = tuple(t.norm for t in tokenize(text))
-    if not norms:
-        raise ConfigError(f"scorer 'forbidden_phrases': phrase {text!r} has no words")
-    stems = tuple(stem(n) for n in norms)
-    required = tuple(dict.fromkeys(s for s in stems if s not in _EXPANSION_ONLY))
-    return _Phrase(text, norms, stems, required)
-
-
-@scorer(name="forbidden_phrases", version="1")
-def forbidden_phrases(phrases: list[str], max_gap: int = 1) -> ScoreFn:
-    """None of the configured phrases in agent text: case, punctuation, apostrophes and simple
-    inflections ignored, with up to `max_gap` extra words between a phrase's words."""
-    if isinstance(phrases, str) or not all(isinstance(p, str) for p in phrases):
-        raise ConfigError("scorer 'forbidden_phrases': phrases must be a list of strings")
-    if isinstance(max_gap, bool) or not isinstance(max_gap, int) or max_gap < 0:
-        raise ConfigError("scorer 'forbidden_phrases': max_gap must be a whole number >= 0")
-    compiled = [_phrase(text) for text in phrases]
-
-    def score(analysis: Analysis, criterion: Criterion) -> Score:
-        conversation = analysis.conversation
-        evidence: list[Evidence] = []
-        matched: list[str] = []
-        exact = True
-        for index in analysis.signal(agent_message_indices):
-            text = conversation.messages[index].text
-            # A phrase's stems are prefixes of the words it matches: skip texts lacking one.
-            flat = text.lower().translate(_DROP_APOSTROPHES)
-            candidates = []
-            for phrase in compiled:
-                for required in phrase.required:
-                    if required not in flat:
-                        break
-                else:
-                    candidates.append(phrase)
-            if not candidates:
-                continue
-            tokens = tokenize(text)
-            stems = [stem(t.norm) for t in tokens]
-            for phrase in candidates:
-                span = find_in_order(stems, phrase.stems, max_gap)
-                if span is None:
-                    continue
-                first, last = span
-                exact = exact and tuple(t.norm for t in tokens[first : last + 1]) == phrase.norms
-                if phrase.text not in matched:
-                    matched.append(phrase.text)
-                evidence.append(_quote(conversation, index, tokens[first].start, tokens[last].end))
-        if not evidence:
-            return Score.rated(
-                criterion.scale.max, "No forbidden phrase in the agent's replies.", [], 0.9
-            )
-        quoted = ", ".join(f'"{p}"' for p in matched)
-        label = "phrase" if len(matched) == 1 else "phrases"
-        return Score.rated(
-            criterion.scale.min,
-            f"The agent used the forbidden {label} {quoted}.",
-            evidence[:_MAX_EVIDENCE],
-            0.98 if exact else 0.85,
-        )
-
-    return score
-
-
-# --- required disclosure ------------------------------------------------------------------------
-
-
-@scorer(name="required_disclosure", version="1")
-def required_disclosure(
-    phrases: list[str] | None = None,
-    channels: list[str] | None = None,
-    min_overlap: float = 0.6,
-) -> ScoreFn:
-    """A sentence by the agent (or the bot, e.g. an IVR) covers enough of a configured disclosure's
-    content words; paraphrases count. N/A on channels the disclosure is not configured for."""
-    if phrases is not None and (
-        isinstance(phrases, str) or not all(isinstance(p, str) for p in phrases)
-    ):
-        raise ConfigError("scorer 'required_disclosure': phrases must be a list of strings")
-    if isinstance(min_overlap, bool) or not isinstance(min_overlap, int | float):
-        raise ConfigError("scorer 'required_disclosure': min_overlap must be a number")
-    if not 0 < min_overlap <= 1:
-        raise ConfigError("scorer 'required_disclosure': min_overlap must be in (0, 1]")
-    wanted = [
-        (text, stems)
-        for text in phrases or []
-        if (stems := content_stems(t.norm for t in tokenize(text)))
-    ]
-    allowed = None if channels is None else frozenset(str(c).strip().lower() for c in channels)
-
-    def score(analysis: Analysis, criterion: Criterion) -> Score:
-        conversation = analysis.conversation
-        channel = (conversation.channel or "").strip().lower()
-        if allowed is not None and channel not in allowed:
-            return Score.not_applicable(f"No disclosure is configured for channel {channel!r}.")
-        if not wanted:
-            return Score.not_applicable("No disclosure is configured.")
-        agent = analysis.signal(agent_message_indices)
-        if not agent:
-            raise ScorerError("no agent message to rate")
-        best: tuple[float, int, int, int] | None = None
-        for index in analysis.signal(staff_message_indices):
-            text = conversation.messages[index].text
-            for start, end in sentence_spans(text):
-                found = frozenset(content_stem(t.norm) for t in tokenize(text[start:end]))
-                share = max(coverage(stems, found) for _, stems in wanted)
-                if share >= min_overlap and (best is None or share > best[0]):
-                    best = (share, index, start, end)
-            if best is not None and best[0] >= 1.0:
-                break
-        if best is None:
-            return Score.rated(
-                criterion.scale.min,
-                "The agent never gave the required disclosure.",
-                [_absence(conversation, agent[0])],
-                0.85,
-            )
-        share, index, start, end = best
-        return Score.rated(
-            criterion.scale.max,
-            f"The agent gave the required disclosure ({share:.0%} of its key words).",
-            [_quote(conversation, index, start, end)],
-            0.95 if share >= 1.0 else 0.75 + 0.2 * share,
         )
 
     return score

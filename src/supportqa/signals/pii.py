@@ -147,7 +147,9 @@ def find_national_ids(text: str) -> list[Span]:
 
 # --- passwords ----------------------------------------------------------------------------------
 
-PASSWORD_CUES: tuple[str, ...] = ("password", "passcode", "pwd")
+PASSWORD_CUES: tuple[str, ...] = ("password", "passcode", "passphrase", "pwd")
+# PINs are digits: a PIN cue needs a numeric (or secret-shaped) value.
+PIN_CUES: tuple[str, ...] = ("pin", "pin code", "pin number")
 PASSWORD_MODIFIERS: tuple[str, ...] = (
     "temporary",
     "temp",
@@ -157,14 +159,55 @@ PASSWORD_MODIFIERS: tuple[str, ...] = (
     "default",
     "initial",
 )
-_CUE = "|".join(PASSWORD_CUES)
-_MODIFIER = "|".join(m.replace(" ", r"\s+").replace("-", "[- ]") for m in PASSWORD_MODIFIERS)
-_PASSWORD = re.compile(
-    rf"\b(?:{_CUE})\b(?P<sep>\s+is\s*:?\s*|\s*[:=]\s*|\s+)(?P<value>\S{{4,}})", re.IGNORECASE
+# "password is X", "password: X", "password is now X", "password will be X", "password of X".
+PASSWORD_LINKS: tuple[str, ...] = ("is", "was", "will be", "to", "of", ":", "=")
+# "password has been reset to X", "I've set your PIN to X".
+PASSWORD_SETTERS: tuple[str, ...] = ("set", "reset", "changed", "updated", "switched")
+# Nouns that make "password" part of a compound ("as a password manager"), not the secret's name.
+_COMPOUNDS = (
+    "manager|managers|field|box|reset|requirement|requirements|hint|hints|policy|rules|strength"
+    "|app|vault|prompt|page|screen|link|form|settings|protection|protected|generator|recovery"
 )
-_MODIFIER_BEFORE = re.compile(rf"\b(?:{_MODIFIER})\s+\Z", re.IGNORECASE)
+
+
+def _words(phrases: Iterable[str]) -> str:
+    return "|".join(
+        p.replace(" ", r"\s+").replace("-", "[- ]") for p in sorted(phrases, key=len, reverse=True)
+    )
+
+
+_CUE = _words(PASSWORD_CUES)
+_PIN = _words(PIN_CUES)
+_MODIFIER = _words(PASSWORD_MODIFIERS)
+_SETTER = _words(PASSWORD_SETTERS)
+_ADVERB = r"(?:now|still|currently|temporarily|just|also)\s+"
+# Between the cue and its link: "for <up to three words>" ("the password for the guest wifi is").
+_FOR = r"(?:\s+for\s+(?:[\w'’-]+\s+){0,2}?[\w'’-]+)?"
+_PASSWORD = re.compile(
+    rf"\b(?:(?P<mod>{_MODIFIER})\s+)?(?P<cue>{_CUE}|{_PIN}|(?(mod)pass|(?!)))\b"
+    rf"(?!\s+(?:{_COMPOUNDS})\b){_FOR}"
+    r"(?P<sep>"
+    rf"\s+(?:(?:has|have|had)\s+been\s+|(?:was|is|got|will\s+be|['’]s\s+been)\s+)?(?:{_ADVERB})?"
+    rf"(?P<setter>{_SETTER})\s+to\s+"  # "has been reset to X"
+    rf"|\s+(?P<stated>is|was|will\s+be|['’]s)\s+(?:{_ADVERB})?(?:set\s+to\s+)?:?\s*"  # "is now X"
+    r"|\s*[:=]\s*|\s+[-–]\s+"  # "password: X"
+    r"|\s+(?P<prep>to|of)\s+"  # "reset your password to X", "a password of X"
+    r"|(?(mod)\s+|(?!))"  # "temporary password X"
+    r")(?P<value>\S{4,})",
+    re.IGNORECASE,
+)
+# "Use X as your (temporary) password": the value is the word before "as".
+_AS_PASSWORD = re.compile(
+    rf"\bas\s+(?:(?:your|the|a|an|my|our)\s+)?"
+    rf"(?:(?:{_MODIFIER}|login|account|wifi|wi-fi|guest|card|phone|app)\s+){{0,2}}"
+    rf"(?P<cue>{_CUE}|{_PIN}|pass)\b(?!\s+(?:{_COMPOUNDS})\b)",
+    re.IGNORECASE,
+)
+_VALUE_BEFORE = re.compile(r"(\S{4,})\s+\Z")
+_SETTER_BEFORE = re.compile(rf"\b(?:{_SETTER})\s+(?:[\w'’-]+\s+){{0,3}}\Z", re.IGNORECASE)
 _MASK_CHARS = frozenset("*•●xX#.-_")
 _EDGE_PUNCTUATION = ".,;:!?()[]{}\"'“”‘’"
+_SYMBOLS = frozenset("!@#$%^&*_+=?~")
 # Words that follow "password is" / "password:" in ordinary advice rather than a secret.
 _ORDINARY_WORDS = word_set(
     "about above after again also always being below case-sensitive changed characters",
@@ -174,6 +217,7 @@ _ORDINARY_WORDS = word_set(
     "protected ready received required reset safe saved secure send sending sent shared short",
     "should shown simple something still stored strong temporary that the then there this tied",
     "updated used valid visible weak what when where which will with working wrong your",
+    "printed written listed included attached displayed case sensitive unique yours",
 )
 
 
@@ -185,32 +229,84 @@ def _looks_secret(value: str) -> bool:
     return any(c.isupper() for c in core[1:]) and any(c.islower() for c in core)
 
 
+def _strongly_secret(value: str) -> bool:
+    """Stricter, for values named only by position ("reset it to X", "X as your password"): six or
+    more characters with letters and digits, mixed case, a symbol, or three dash-joined parts
+    ("sunny-river-lake"). Addresses, links and bare numbers are not passwords here."""
+    if len(value) < 6 or "@" in value or "/" in value or value.lower().startswith("www."):
+        return False
+    letters = any(c.isalpha() for c in value)
+    if not letters:
+        return False
+    if any(c.isdigit() for c in value) or any(c in _SYMBOLS for c in value):
+        return True
+    parts = value.split("-")
+    if len(parts) >= 3 and all(len(p) >= 2 and p.isalpha() for p in parts):
+        return True
+    return any(c.isupper() for c in value[1:]) and any(c.islower() for c in value)
+
+
+def _pin_value(value: str) -> bool:
+    return (value.isdigit() and 4 <= len(value) <= 8) or _strongly_secret(value)
+
+
 def _ordinary(value: str) -> bool:
     word = value.lower()
     return word in _ORDINARY_WORDS or word.endswith("ly")
 
 
-def find_passwords(text: str) -> list[Span]:
-    """Spans like "password is X", "password: X", "pwd: X", "temporary password X" with X in clear.
+def _clean(raw: str) -> str | None:
+    value = raw.strip(_EDGE_PUNCTUATION)
+    if len(value) < 4 or set(value) <= _MASK_CHARS:
+        return None
+    return value
 
-    X must be at least four characters and not masked. After "is", ":" or "=" any word that is not
-    ordinary advice counts; after a bare space ("temporary password X") X must look like a secret.
+
+def find_passwords(text: str) -> list[Span]:
+    """Spans where an agent writes a password, passcode or PIN in clear.
+
+    "password is X", "password: X", "pwd = X", "password is now X", "PIN is 4821": X is any word
+    that is not ordinary advice ("password is case-sensitive"). "password has been reset to X",
+    "I've reset your password to X", "a temporary password of X", "temporary password X" and
+    "Use X as the password": X must look like a secret (`_strongly_secret`; a PIN may be digits),
+    so "the password to your email" and "as your password manager" are not hits. Masked values
+    never count.
     """
     hits: list[Span] = []
     for match in _PASSWORD.finditer(text):
         raw = match.group("value")
-        value = raw.strip(_EDGE_PUNCTUATION)
-        if len(value) < 4 or set(value) <= _MASK_CHARS:
+        value = _clean(raw)
+        if value is None:
             continue
-        sep = match.group("sep")
-        stated = ":" in sep or "=" in sep or sep.strip().lower().startswith("is")
-        start = match.start()
-        modifier = _MODIFIER_BEFORE.search(text, max(0, start - 24), start)
-        if not stated and modifier is None:
-            continue
-        if _looks_secret(value) or (stated and not _ordinary(value)):
+        pin = match.group("cue").lower().startswith("pin")
+        sep = match.group("sep").strip()
+        if match.group("setter") or match.group("prep"):
+            if value.isdigit():
+                start = match.start()
+                set_before = _SETTER_BEFORE.search(text, max(0, start - 48), start) is not None
+                explicit = match.group("setter") is not None or set_before
+                ok = explicit and (_pin_value(value) if pin else len(value) >= 6)
+            else:
+                ok = _strongly_secret(value)
+        elif match.group("stated") or sep[:1] in (":", "=", "-", "–"):
+            ok = _pin_value(value) if pin else _looks_secret(value) or not _ordinary(value)
+        else:  # "temporary password X"
+            ok = _pin_value(value) if pin else _looks_secret(value) and not value.isdigit()
+        if ok:
             end = match.start("value") + raw.index(value) + len(value)
-            hits.append((start if modifier is None else modifier.start(), end))
+            hits.append((match.start(), end))
+    for match in _AS_PASSWORD.finditer(text):
+        before = _VALUE_BEFORE.search(text, max(0, match.start() - 64), match.start())
+        if before is None:
+            continue
+        raw = before.group(1)
+        value = _clean(raw)
+        if value is None:
+            continue
+        pin = match.group("cue").lower().startswith("pin")
+        if _pin_value(value) if pin else _strongly_secret(value):
+            hits.append((before.start(1) + raw.index(value), match.end("cue")))
+    hits.sort()
     return hits
 
 
@@ -225,6 +321,9 @@ DETECTORS: dict[str, Callable[[str], list[Span]]] = {
 
 
 # Fewest digits a text must hold for a detector to find anything (cheap to count, skips most texts).
+# Password cues: "pass..." and "pwd" anywhere, "pin" only as a word (not in "shipping").
+_PASSWORD_PREFILTER = ("pass", "pwd")
+_PIN_WORD = re.compile(r"\bpin\b", re.IGNORECASE)
 _MIN_DIGITS = {"card": 13, "iban": 6, "national_id": 6, "password": 0}
 
 
@@ -236,7 +335,11 @@ def find_pii(text: str, kinds: Iterable[str] = PII_KINDS) -> list[tuple[str, int
         (kind, s, e)
         for kind in kinds
         if digits >= _MIN_DIGITS[kind]
-        and (kind != "password" or any(cue in lowered for cue in PASSWORD_CUES))
+        and (
+            kind != "password"
+            or any(cue in lowered for cue in _PASSWORD_PREFILTER)
+            or ("pin" in lowered and _PIN_WORD.search(text) is not None)
+        )
         for s, e in DETECTORS[kind](text)
     ]
     hits.sort(key=lambda hit: hit[1])

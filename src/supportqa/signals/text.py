@@ -145,15 +145,16 @@ def coverage(wanted: Set[str], found: Set[str]) -> float:
 
 
 def find_in_order(
-    stems: Sequence[str], phrase: Sequence[str], max_gap: int = 1
+    stems: Sequence[str], phrase: Sequence[str], max_gap: int = 1, start: int = 0
 ) -> tuple[int, int] | None:
     """Token positions (first, last) where `phrase` occurs in order, with at most `max_gap` extra
-    tokens between consecutive phrase tokens; None when it does not occur."""
+    tokens between consecutive phrase tokens, starting at token `start` or later; None when it does
+    not occur."""
     if not phrase:
         return None
     first = phrase[0]
-    for i, token in enumerate(stems):
-        if token == first:
+    for i in range(start, len(stems)):
+        if stems[i] == first:
             end = _extend(stems, phrase, 1, i, max_gap)
             if end is not None:
                 return (i, end)
