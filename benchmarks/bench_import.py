@@ -3,18 +3,21 @@ memory while importing a large JSONL file.
 
     python benchmarks/bench_import.py --n 100000 [--postgres URL] [--memory-gb 1.0]
 
-1. Generates N conversations (JSONL). 2. Imports them with `supportqa.importers.service.import_files`
-(read, validate, hash, upsert in chunks: what `supportqa import` runs) into a fresh database and reports
-conversations/s. 3. Baseline in the same run: the same rows (already built, so only the database write
-is timed) written raw — `sqlite3.executemany` for SQLite, `COPY ... FROM STDIN` for PostgreSQL — into an
-empty copy of the same table. Prints the ratio import rate / raw rate (goal ≥ 0.3). 4. With
-`--memory-gb`, writes a JSONL file of that size and runs `supportqa import` on it in a child process,
-reporting its peak RSS (goal < 500 MB: the import streams).
+1. Generates N conversations (JSONL).
+2. Imports them with `supportqa.importers.service.import_files` (read, validate, hash, upsert in
+   chunks: what `supportqa import` runs, parsing in one worker process per core while the main process
+   writes) into a fresh database, and reports conversations/s.
+3. Baseline in the same run: the same rows (already built, so only the database write is timed)
+   written raw — `sqlite3.executemany` for SQLite, `COPY ... FROM STDIN` for PostgreSQL — into an empty
+   copy of the same table. Prints the ratio import rate / raw rate (goal ≥ 0.3).
+4. With `--memory-gb`, writes a JSONL file of that size and runs `supportqa import` on it in a child
+   process, reporting its peak RSS (goal < 500 MB: the import streams).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import sqlite3
 import subprocess
@@ -38,6 +41,7 @@ from supportqa.storage import Database, Repository
 from supportqa.storage.rows import conversation_row
 from supportqa.synthetic import generate_conversations
 
+WORKERS = os.cpu_count() or 1
 COLUMNS = [
     "source", "external_id", "channel", "subject", "status", "created_at", "closed_at", "agent_id",
     "agent_name", "team", "customer_id", "csat", "csat_scale", "reopened", "handle_time_s",
@@ -67,7 +71,9 @@ def timed_import(url: str, path: Path) -> float:
     database = Database.open(url)
     try:
         t0 = time.perf_counter()
-        report = import_files(Repository(database), [path], scorecard=default_scorecard())
+        report = import_files(
+            Repository(database), [path], scorecard=default_scorecard(), workers=WORKERS
+        )
         seconds = time.perf_counter() - t0
         assert report.failed == 0 and report.imported > 0, report.errors[:3]
         return report.imported / seconds

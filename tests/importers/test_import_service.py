@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import orjson
+import pytest
 
 from supportqa.domain.scorecard import default_scorecard
+from supportqa.importers import service
 from supportqa.importers.service import import_files
 from supportqa.storage import Repository
 from supportqa.synthetic import generate_conversations, simulate_reviews
@@ -54,3 +56,23 @@ def test_same_conversation_twice_in_one_file_keeps_the_last(
     assert (report.imported, report.updated) == (1, 1)
     stored = repo.get_conversation("jsonl", "dup")
     assert stored is not None and stored.subject == "two"
+
+
+def test_parallel_parsing_imports_exactly_what_one_process_does(
+    repo: Repository, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(service, "PARALLEL_MIN_BYTES", 0)
+    conversations = list(generate_conversations(1200, seed=8))
+    lines = [orjson.dumps(c) for c in conversations]
+    lines.insert(700, b'{"id": "torn", "messages": [')
+    lines.insert(900, b'{"conversation_id": "gen-000003", "ratings": {"greeting": 9}}')
+    path = tmp_path / "big.jsonl"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    report = import_files(repo, [path], scorecard=default_scorecard(), workers=2)
+    assert (report.imported, report.failed) == (1200, 2)
+    assert sorted(e["line"] for e in report.errors) == [701, 901]
+    assert repo.count_conversations() == 1200
+    again = import_files(repo, [path], scorecard=default_scorecard(), workers=2)
+    assert (again.imported, again.updated, again.unchanged) == (0, 0, 1200)
+    single = import_files(repo, [path], scorecard=default_scorecard(), workers=1)
+    assert single.unchanged == 1200  # the same rows, byte for byte: same content hashes

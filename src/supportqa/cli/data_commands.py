@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -47,6 +48,10 @@ def import_(
     fmt: Annotated[str, typer.Option("--format", help="auto or jsonl")] = "auto",
     db: DbOption = None,
     scorecard: ScorecardOption = None,
+    workers: Annotated[
+        int,
+        typer.Option("--workers", min=0, help="Parsing processes for big JSONL (0 = one per core)"),
+    ] = 0,
     json: JsonOption = False,
 ) -> None:
     """Import conversations or reviews (detected per record); re-importing updates, never duplicates.
@@ -60,7 +65,12 @@ def import_(
         repo.save_scorecard(card)
         task = bar.add_task("importing", total=total)
         report = import_files(
-            repo, files, scorecard=card, fmt=fmt, on_bytes=lambda n: bar.advance(task, n)
+            repo,
+            files,
+            scorecard=card,
+            fmt=fmt,
+            workers=workers or (os.cpu_count() or 1),
+            on_bytes=lambda n: bar.advance(task, n),
         )
     if json:
         print_json(report.as_dict())

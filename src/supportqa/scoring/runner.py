@@ -20,6 +20,7 @@ from supportqa.domain.conversation import Conversation
 from supportqa.domain.review import Review, ScorecardRef
 from supportqa.domain.scorecard import Scorecard
 from supportqa.errors import InputError
+from supportqa.gc_tuning import bulk_work
 from supportqa.importers.records import parse_record
 from supportqa.scoring.engine import ScoringEngine, ai_review_id_for
 from supportqa.scoring.parallel import ordered_map, worker_engine
@@ -204,7 +205,7 @@ def score_file(
     report = RunReport()
     done = _existing_review_ids(out) if resume else set()
     out.parent.mkdir(parents=True, exist_ok=True)
-    with out.open("ab" if resume else "wb") as handle:
+    with bulk_work(), out.open("ab" if resume else "wb") as handle:
         for result, size in _scored_chunks(source, scorecard, done, report, batch_size, workers):
             handle.write(result.lines)
             handle.flush()
@@ -245,17 +246,18 @@ def score_database(
     report = RunReport()
     status = "failed"
     try:
-        batches = repo.iter_unscored(ref, batch_size=batch_size)
-        scored: Iterator[list[Review]] = (
-            ordered_map(_score_in_worker, batches, workers=workers, scorecard=scorecard)
-            if workers > 1
-            else (engine.score(batch) for batch in batches)
-        )
-        for reviews in scored:
-            repo.upsert_reviews(reviews)
-            report.count(reviews)
-            if progress:
-                progress(len(reviews))
+        with bulk_work():
+            batches = repo.iter_unscored(ref, batch_size=batch_size)
+            scored: Iterator[list[Review]] = (
+                ordered_map(_score_in_worker, batches, workers=workers, scorecard=scorecard)
+                if workers > 1
+                else (engine.score(batch) for batch in batches)
+            )
+            for reviews in scored:
+                repo.upsert_reviews(reviews)
+                report.count(reviews)
+                if progress:
+                    progress(len(reviews))
         status = "finished"
     finally:
         repo.finish_run(run_id, status, report.scored, report.criteria_failed)

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 
 from supportqa.errors import StorageError
+from supportqa.storage.rows import JsonText
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -79,6 +80,8 @@ def _postgres_settings(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _json_dumps(value: Any) -> str:
+    if isinstance(value, JsonText):
+        return value
     return orjson.dumps(value).decode()
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
@@ -69,19 +70,27 @@ class Repository:
         counts = UpsertCounts()
         for chunk in chunks(items, batch_size):
             stamp = utc_now()
-            rows = [conversation_row(c, stamp) for c in chunk]
-            for row in rows:
-                row["_key"] = (row["source"], row["external_id"])
-            pending = dedupe(rows, "_key", counts)
-            with self._writing() as connection:
-                stored = stored_conversations(connection, list(pending))
-                new, changed = split(pending, stored, counts)
-                if new:
-                    connection.execute(insert(conversations), strip(new, "_key"))
-                    link_reviews(connection, [r["_key"] for r in new])
-                if changed:
-                    statement = update(conversations).where(conversations.c.id == bindparam("_pk"))
-                    connection.execute(statement, strip(changed, "_key", "imported_at"))
+            counts = counts + self.upsert_conversation_rows(
+                [conversation_row(c, stamp) for c in chunk]
+            )
+        return counts
+
+    def upsert_conversation_rows(self, rows: list[dict[str, Any]]) -> UpsertCounts:
+        """The write half of `upsert_conversations`, for rows built elsewhere (e.g. by import worker
+        processes with `storage.rows.conversation_row`)."""
+        counts = UpsertCounts()
+        for row in rows:
+            row["_key"] = (row["source"], row["external_id"])
+        pending = dedupe(rows, "_key", counts)
+        with self._writing() as connection:
+            stored = stored_conversations(connection, list(pending))
+            new, changed = split(pending, stored, counts)
+            if new:
+                connection.execute(insert(conversations), strip(new, "_key"))
+                link_reviews(connection, [r["_key"] for r in new])
+            if changed:
+                statement = update(conversations).where(conversations.c.id == bindparam("_pk"))
+                connection.execute(statement, strip(changed, "_key", "imported_at"))
         return counts
 
     def get_conversation(self, source: str, id: str) -> Conversation | None:
