@@ -198,3 +198,9 @@ def test_demo_runs_end_to_end(cli: Runner, tmp_path: Path) -> None:
     assert (tmp_path / "demo" / "supportqa.db").exists()
     again = cli("demo", "--dir", tmp_path / "demo", "--n", "200", "--json").json()
     assert again["score"]["scored"] == 0 and again["import"]["imported"] == 0
+
+
+def test_scorers_lists_the_built_in_rule_scorers(cli: Runner) -> None:
+    rows = {row["name"]: row for row in cli("scorers", "--json").json()}
+    assert {"greeting", "closing", "responsiveness", "pii_exposure"} <= set(rows)
+    assert "phrases" in rows["forbidden_phrases"]["args"]

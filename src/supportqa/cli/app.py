@@ -13,6 +13,7 @@ from supportqa.cli import (
     schema_command,
     score_command,
     scorecard_commands,
+    scorers_command,
 )
 from supportqa.cli.common import err_console
 from supportqa.errors import SupportQAError
@@ -30,6 +31,7 @@ iqs_command.register(app)
 app.add_typer(scorecard_commands.app, name="scorecard")
 demo_command.register(app)
 schema_command.register(app)
+scorers_command.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,0 +1,45 @@
+"""`supportqa scorers`: the registered scorers, built-in and plugins."""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+import typer
+from rich.table import Table
+
+from supportqa.cli.common import JsonOption, console, print_json
+from supportqa.scorers.registry import registered
+
+
+def scorers(json: JsonOption = False) -> None:
+    """List registered scorers with their version, arguments and what they rate."""
+    rows: list[dict[str, Any]] = []
+    for name, info in sorted(registered().items()):
+        params = inspect.signature(info.factory).parameters.values()
+        args = [
+            p.name if p.default is inspect.Parameter.empty else f"{p.name}={p.default!r}"
+            for p in params
+        ]
+        rows.append(
+            {
+                "name": name,
+                "version": info.version,
+                "batch": info.batch,
+                "args": args,
+                "description": info.description,
+            }
+        )
+    if json:
+        print_json(rows)
+        return
+    table = Table(title="registered scorers")
+    for column in ("name", "version", "arguments", "what it rates"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(row["name"], row["version"], ", ".join(row["args"]), row["description"])
+    console.print(table)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("scorers")(scorers)
