@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from pathlib import Path
 from typing import Annotated
@@ -84,9 +85,10 @@ def demo(
     console.print(iqs_table(by_team, "IQS by team (AI vs human reviewers)"))
     console.print(iqs_table(by_agent, "IQS by agent"))
     console.print(criteria_table(overall, "Criteria: average score, AI vs human"))
+    program = sys.argv[0] if sys.argv and sys.argv[0].endswith("supportqa") else "supportqa"
     console.print(
-        f"Done in {seconds:.1f} s. Database: {directory / 'supportqa.db'}. Try: "
-        f"supportqa iqs --db {directory / 'supportqa.db'} --by week"
+        f"Done in {seconds:.1f} s. Database: {directory / 'supportqa.db'}. Next, try:\n"
+        f"  {program} iqs --db {directory / 'supportqa.db'} --by week --kind ai"
     )
 
 
