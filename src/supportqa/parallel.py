@@ -3,6 +3,9 @@ chunked process pool beats any distributed engine (see MACHINE-NOTES)."""
 
 from __future__ import annotations
 
+import os
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -22,7 +25,9 @@ def ordered_map(
 ) -> Iterator[R]:
     """`map(fn, items)` in `workers` processes, results in input order, at most 2 × workers in flight
     so memory stays flat on any input size."""
-    with ProcessPoolExecutor(workers, initializer=initializer, initargs=initargs) as pool:
+    with ProcessPoolExecutor(
+        workers, initializer=_start_worker, initargs=(initializer, initargs)
+    ) as pool:
         in_flight: deque[Future[R]] = deque()
         for item in items:
             in_flight.append(pool.submit(fn, item))
@@ -30,3 +35,23 @@ def ordered_map(
                 yield in_flight.popleft().result()
         while in_flight:
             yield in_flight.popleft().result()
+
+
+def _start_worker(initializer: Callable[..., None] | None, initargs: tuple[Any, ...]) -> None:
+    exit_with_parent()
+    if initializer is not None:
+        initializer(*initargs)
+
+
+def exit_with_parent(poll_seconds: float = 1.0) -> None:
+    """Call in a worker's initializer: when the parent is killed (kill -9 leaves no chance to shut the
+    pool down), the worker exits instead of lingering as an orphan."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(poll_seconds)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()

@@ -68,6 +68,30 @@ def test_rescoring_a_changed_conversation_updates_its_review_not_duplicates(
     assert {r.review_id for r in repo.iter_reviews(kind="ai")} == review_ids
 
 
+def children_of(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(
+    not Path("/proc/self/stat").exists(), reason="reads worker processes from /proc"
+)
 def test_killed_process_resumes_without_scoring_twice(tmp_path: Path) -> None:
     """A real `kill -9` in the middle of `supportqa score`, then the same command again."""
     url = f"sqlite:///{tmp_path / 'kill.db'}"
@@ -81,9 +105,15 @@ def test_killed_process_resumes_without_scoring_twice(tmp_path: Path) -> None:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and repo.count_reviews(kind="ai") < 300:
             time.sleep(0.05)
+        workers = children_of(process.pid)
     finally:
         process.send_signal(signal.SIGKILL)
         process.wait()
+    assert workers, "6,000 conversations are scored in worker processes"
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(alive(pid) for pid in workers):
+        time.sleep(0.1)
+    assert not any(alive(pid) for pid in workers), "workers must not outlive a killed parent"
     done_before = repo.count_reviews(kind="ai")
     assert 300 <= done_before < 6000, "the kill should land mid-run"
     finished = subprocess.run(command, env=env, capture_output=True, check=True)
