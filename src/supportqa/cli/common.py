@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, is_dataclass
 from pathlib import Path
@@ -100,3 +100,17 @@ def progress_bar(*, transient: bool = True, quiet: bool = False) -> Progress:
 
 def fmt_pct(value: float | None) -> str:
     return "–" if value is None else f"{value:.1f}%"
+
+
+def print_errors(errors: Sequence[Mapping[str, Any]], limit: int = 20) -> None:
+    """Bad records on stderr, one line each: `file:line: reason` or `file: record #i: reason`."""
+    for error in errors[:limit]:
+        if error.get("line") is not None:
+            where = f"{error.get('file')}:{error['line']}"
+        elif error.get("index") is not None:
+            where = f"{error.get('file')}: record #{error['index']}"
+        else:
+            where = str(error.get("file"))
+        err_console.print(f"[red]{where}[/]: {error.get('reason')}", highlight=False)
+    if len(errors) > limit:
+        err_console.print(f"... and {len(errors) - limit} more (use --json for all)")

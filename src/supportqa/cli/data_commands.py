@@ -15,8 +15,8 @@ from supportqa.cli.common import (
     JsonOption,
     ScorecardOption,
     console,
-    err_console,
     open_repository,
+    print_errors,
     print_json,
     progress_bar,
     resolve_scorecard,
@@ -92,12 +92,7 @@ def import_(
             )
         )
         console.print(table)
-        for error in report.errors[:20]:
-            err_console.print(
-                f"[red]{error['file']}:{error['line']}[/]: {error['reason']}", highlight=False
-            )
-        if len(report.errors) > 20:
-            err_console.print(f"... and {len(report.errors) - 20} more (use --json for all)")
+        print_errors(report.errors)
     if report.failed:
         raise typer.Exit(1)
 

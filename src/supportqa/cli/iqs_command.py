@@ -14,9 +14,9 @@ from supportqa.cli.common import (
     JsonOption,
     ScorecardOption,
     console,
-    err_console,
     fmt_pct,
     open_repository,
+    print_errors,
     print_json,
     resolve_scorecard,
 )
@@ -124,10 +124,7 @@ def iqs(
             iqs_table(report, "IQS" + (f" by {', '.join(report.by)}" if report.by else ""))
         )
     console.print(criteria_table(report, "Criteria (average score of rated reviews)"))
-    for error in report.errors[:20]:
-        err_console.print(
-            f"[red]{error['file']}:{error['line']}[/]: {error['reason']}", highlight=False
-        )
+    print_errors(report.errors)
 
 
 def register(app: typer.Typer) -> None:

@@ -14,8 +14,8 @@ from supportqa.cli.common import (
     JsonOption,
     ScorecardOption,
     console,
-    err_console,
     open_repository,
+    print_errors,
     print_json,
     progress_bar,
     resolve_scorecard,
@@ -45,10 +45,7 @@ def _print_report(report: RunReport, where: str) -> None:
         table.add_column(name.replace("_", " "), justify="right")
     table.add_row(*(str(getattr(report, name)) for name in fields))
     console.print(table)
-    for error in report.errors[:20]:
-        err_console.print(
-            f"[red]{error['file']}:{error['line']}[/]: {error['reason']}", highlight=False
-        )
+    print_errors(report.errors)
 
 
 def score(

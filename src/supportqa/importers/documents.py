@@ -33,20 +33,22 @@ def _first_char(path: Path) -> bytes:
 
 
 def is_jsonl(path: Path) -> bool:
-    """JSONL when the file has more than one non-blank line and the first one is a JSON object."""
+    """JSONL when the first non-blank line is a complete JSON object and another non-blank line
+    follows it (a pretty-printed or one-line document is not JSONL)."""
     with path.open("rb") as handle:
         first = b""
         for raw in handle:
-            if raw.strip():
-                if first:
-                    return True
-                first = raw
-        if not first:
-            return False
-    try:
-        return isinstance(orjson.loads(first), dict) and len(first.strip()) < path.stat().st_size
-    except orjson.JSONDecodeError:
-        return False
+            if not raw.strip():
+                continue
+            if first:
+                return True
+            try:
+                if not isinstance(orjson.loads(raw), dict):
+                    return False
+            except orjson.JSONDecodeError:
+                return False
+            first = raw
+    return False
 
 
 def read_export(path: Path, key: str, on_bytes: Callable[[int], None] | None = None) -> Export:

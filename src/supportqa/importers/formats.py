@@ -14,6 +14,7 @@ from typing import Any
 import orjson
 
 from supportqa.errors import InputError
+from supportqa.importers.documents import is_jsonl
 from supportqa.importers.jsonl import RawRecord, read_jsonl
 
 OnBytes = Callable[[int], None] | None
@@ -58,31 +59,31 @@ def _load_builtin_formats() -> None:
 
 
 def _sample(path: Path) -> dict[str, Any] | None:
-    """The first item of the file: a JSONL line, a document's first list item, or the document."""
-    with path.open("rb") as handle:
-        head = handle.read(1 << 20)
-    text = head.lstrip()
-    first_line = text.split(b"\n", 1)[0]
-    for candidate in (first_line, head if len(head) < (1 << 20) else b""):
+    """The first item of the file: a JSONL line, a document's first list item, or the document.
+
+    A JSON document is parsed whole (its reader loads it whole anyway), so a large export is
+    recognised by its first item, not guessed from its size.
+    """
+    if is_jsonl(path):
+        with path.open("rb") as handle:
+            first = next(line for line in handle if line.strip())
+        value: Any = orjson.loads(first)
+    else:
         try:
-            value = orjson.loads(candidate)
+            value = orjson.loads(path.read_bytes())
         except orjson.JSONDecodeError:
-            continue
-        if isinstance(value, list):
-            value = value[0] if value and isinstance(value[0], dict) else None
-        if isinstance(value, dict):
-            for key in ("tickets", "conversations", "ticket", "conversation"):
-                inner = value.get(key)
-                if isinstance(inner, list) and inner and isinstance(inner[0], dict):
-                    return {"__container__": key, **inner[0]}
-                if isinstance(inner, dict):
-                    return {"__container__": key, **inner}
-            return value
-    if len(head) >= (1 << 20):  # a big JSON document: sniff its first item by key names
-        for marker in ("tickets", "conversations"):
-            if f'"{marker}"'.encode() in head[:4096]:
-                return {"__container__": marker}
-    return None
+            return None
+    if isinstance(value, list):
+        value = value[0] if value and isinstance(value[0], dict) else None
+    if not isinstance(value, dict):
+        return None
+    for key in ("tickets", "conversations", "ticket", "conversation"):
+        inner = value.get(key)
+        if isinstance(inner, list) and inner and isinstance(inner[0], dict):
+            return {"__container__": key, **inner[0]}
+        if isinstance(inner, dict):
+            return {"__container__": key, **inner}
+    return value
 
 
 def detect_format(path: Path) -> str:
