@@ -204,3 +204,41 @@ def test_scorers_lists_the_built_in_rule_scorers(cli: Runner) -> None:
     rows = {row["name"]: row for row in cli("scorers", "--json").json()}
     assert {"greeting", "closing", "responsiveness", "pii_exposure"} <= set(rows)
     assert "phrases" in rows["forbidden_phrases"]["args"]
+
+
+@pytest.mark.parametrize(
+    ("path", "fmt"),
+    [
+        ("zendesk/tickets.json", "zendesk"),
+        ("zendesk/tickets.jsonl", "zendesk"),
+        ("intercom/conversations.json", "intercom"),
+        ("intercom/conversations.jsonl", "intercom"),
+        ("freshdesk/tickets.json", "freshdesk"),
+        ("csv/messages.csv", "csv"),
+    ],
+)
+def test_import_detects_each_help_desk_format_and_is_idempotent(
+    cli: Runner, path: str, fmt: str
+) -> None:
+    first = cli("import", DATA / path, "--json").json()
+    assert first["conversations"] >= 3 and first["imported"] >= 3
+    named = cli("import", DATA / path, "--format", fmt, "--json").json()
+    assert named["imported"] == 0 and named["updated"] == 0
+    assert named["unchanged"] == first["imported"]
+    assert named["failed"] == first["failed"]
+    for error in first["errors"]:
+        assert error["file"].endswith(Path(path).name)
+        assert error["line"] is not None or error["index"] is not None
+
+
+def test_csv_mapping_flag_reads_unusual_headers(cli: Runner) -> None:
+    without = cli("import", DATA / "csv/legacy_export.csv", "--json")
+    with_mapping = cli(
+        "import",
+        DATA / "csv/legacy_export.csv",
+        "--csv-mapping",
+        DATA / "csv/legacy_mapping.yaml",
+        "--json",
+    ).json()
+    assert with_mapping["conversations"] >= 2
+    assert without.code == 1 or without.json()["conversations"] < with_mapping["conversations"]

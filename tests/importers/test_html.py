@@ -11,7 +11,9 @@ def test_tags_removed_entities_decoded_breaks_kept() -> None:
 
 
 def test_list_items_are_one_per_line() -> None:
-    assert html_to_text("<p>Steps:</p><ul><li>one</li><li>two</li></ul>") == "Steps:\n\n- one\n- two"
+    assert (
+        html_to_text("<p>Steps:</p><ul><li>one</li><li>two</li></ul>") == "Steps:\n\n- one\n- two"
+    )
 
 
 def test_scripts_and_styles_are_dropped_and_plain_text_passes_through() -> None:

@@ -21,6 +21,7 @@ from supportqa.cli.common import (
     progress_bar,
     resolve_scorecard,
 )
+from supportqa.importers.csv_format import csv_reader, load_mapping
 from supportqa.importers.service import import_files
 from supportqa.synthetic import generate_conversations, simulate_reviews
 
@@ -45,7 +46,14 @@ def import_(
     files: Annotated[
         list[Path], typer.Argument(help="JSONL files of conversations, reviews or ratings")
     ],
-    fmt: Annotated[str, typer.Option("--format", help="auto or jsonl")] = "auto",
+    fmt: Annotated[
+        str,
+        typer.Option("--format", help="auto, jsonl, zendesk, intercom, freshdesk or csv"),
+    ] = "auto",
+    csv_mapping: Annotated[
+        Path | None,
+        typer.Option("--csv-mapping", help="YAML column mapping for CSV files (docs/importers.md)"),
+    ] = None,
     db: DbOption = None,
     scorecard: ScorecardOption = None,
     workers: Annotated[
@@ -60,6 +68,7 @@ def import_(
     scorecard. Bad records are reported with file and line; the rest are imported; exit code 1 if any failed.
     """
     card = resolve_scorecard(scorecard)
+    readers = {"csv": csv_reader(load_mapping(csv_mapping))} if csv_mapping else {}
     total = sum(f.stat().st_size for f in files if f.is_file())
     with open_repository(db) as repo, progress_bar(quiet=json) as bar:
         repo.save_scorecard(card)
@@ -70,6 +79,7 @@ def import_(
             scorecard=card,
             fmt=fmt,
             workers=workers or (os.cpu_count() or 1),
+            readers=readers,
             on_bytes=lambda n: bar.advance(task, n),
         )
     if json:

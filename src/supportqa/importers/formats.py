@@ -68,15 +68,17 @@ def _sample(path: Path) -> dict[str, Any] | None:
         with path.open("rb") as handle:
             first = next(line for line in handle if line.strip())
         value: Any = orjson.loads(first)
-    else:
-        try:
-            value = orjson.loads(path.read_bytes())
-        except orjson.JSONDecodeError:
-            return None
+        return value if isinstance(value, dict) else None  # a line is an item, never a container
+    try:
+        value = orjson.loads(path.read_bytes())
+    except orjson.JSONDecodeError:
+        return None
     if isinstance(value, list):
         value = value[0] if value and isinstance(value[0], dict) else None
     if not isinstance(value, dict):
         return None
+    if value.get("type") == "conversation":  # an Intercom item may carry a linked `ticket`
+        return value
     for key in ("tickets", "conversations", "ticket", "conversation"):
         inner = value.get(key)
         if isinstance(inner, list) and inner and isinstance(inner[0], dict):

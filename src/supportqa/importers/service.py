@@ -7,7 +7,7 @@ so an import uses the machine's cores; the result is the same as a one-process i
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,7 +20,7 @@ from supportqa.domain.review import RatingsLine, Review
 from supportqa.domain.scorecard import Scorecard, scorecard_from_dict
 from supportqa.errors import InputError
 from supportqa.gc_tuning import bulk_work, tune_worker_process
-from supportqa.importers.formats import detect_format, reader_for
+from supportqa.importers.formats import Reader, detect_format, reader_for
 from supportqa.importers.jsonl import RawRecord
 from supportqa.importers.records import parse_record
 from supportqa.parallel import ordered_map
@@ -189,13 +189,18 @@ def _records_in_workers(
 
 
 def _parsed_records(
-    file: Path, fmt: str, scorecard: Scorecard, workers: int, on_bytes: OnBytes
+    file: Path,
+    fmt: str,
+    scorecard: Scorecard,
+    workers: int,
+    on_bytes: OnBytes,
+    readers: Mapping[str, Reader],
 ) -> Iterator[Parsed]:
     resolved = detect_format(file) if fmt == "auto" else fmt
     big = file.is_file() and file.stat().st_size >= PARALLEL_MIN_BYTES
     if resolved == "jsonl" and workers > 1 and big:
         return _records_in_workers(file, scorecard, workers, on_bytes)
-    reader = reader_for(file, resolved)
+    reader = readers.get(resolved) or reader_for(file, resolved)
     return _records_in_process(reader(file, on_bytes), scorecard)
 
 
@@ -207,10 +212,12 @@ def import_files(
     fmt: str = "auto",
     workers: int = 1,
     on_bytes: OnBytes = None,
+    readers: Mapping[str, Reader] | None = None,
 ) -> ImportReport:
     """Import every record of every file; ratings lines are turned into reviews with `scorecard`.
 
-    `workers` > 1 parses big JSONL files in that many processes (results are identical).
+    `workers` > 1 parses big JSONL files in that many processes (results are identical). `readers`
+    replaces a format's reader, e.g. `{"csv": csv_reader(mapping)}` for a CSV column mapping.
     """
     report = ImportReport()
     batches = _Batches(repo, report)
@@ -218,7 +225,8 @@ def import_files(
         for path in paths:
             file = Path(path)
             try:
-                for kind, value in _parsed_records(file, fmt, scorecard, workers, on_bytes):
+                records = _parsed_records(file, fmt, scorecard, workers, on_bytes, readers or {})
+                for kind, value in records:
                     if kind == "error":
                         report.fail(value)
                     else:
