@@ -11,14 +11,14 @@ memory while importing a large JSONL file.
    written raw — `sqlite3.executemany` for SQLite, `COPY ... FROM STDIN` for PostgreSQL — into an empty
    copy of the same table. Prints the ratio import rate / raw rate (goal ≥ 0.3).
 4. With `--memory-gb`, writes a JSONL file of that size and runs `supportqa import` on it in a child
-   process, reporting its peak RSS (goal < 500 MB: the import streams).
+   process, sampling the resident memory of that process and its parsing workers from /proc every
+   0.2 s; reports the peak of their sum (goal < 500 MB: the import streams).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import resource
 import sqlite3
 import subprocess
 import sys
@@ -167,14 +167,45 @@ def peak_memory(directory: Path, gigabytes: float, seed: int) -> None:
     db = directory / "big.db"
     command = [sys.executable, "-m", "supportqa", "import", str(path), "--db", str(db), "--json"]
     t0 = time.perf_counter()
-    subprocess.run(command, check=True, capture_output=True)
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    peak_total = peak_single = 0
+    while process.poll() is None:
+        sizes = [rss_mb(pid) for pid in [process.pid, *children_of(process.pid)]]
+        peak_total, peak_single = max(peak_total, sum(sizes)), max(peak_single, *sizes)
+        time.sleep(0.2)
     seconds = time.perf_counter() - t0
-    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    verdict = "met" if peak_mb < 500 else "MISSED"
+    assert process.returncode == 0, f"import failed with exit code {process.returncode}"
+    verdict = "met" if peak_total < 500 else "MISSED"
     print(
         f"`supportqa import` of {written / 1024**3:.2f} GB JSONL into SQLite: {seconds:.0f} s "
-        f"({lines / seconds:,.0f} conversations/s), peak RSS {peak_mb:,.0f} MB (goal < 500 MB: {verdict})"
+        f"({lines / seconds:,.0f} conversations/s); peak RSS of the import process and its parsing "
+        f"workers together {peak_total:,.0f} MB, largest single process {peak_single:,.0f} MB "
+        f"(goal < 500 MB: {verdict})"
     )
+
+
+def children_of(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process in MB (0 once it has exited)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
 
 
 def main() -> None:
