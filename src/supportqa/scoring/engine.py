@@ -18,6 +18,7 @@ from supportqa.domain.conversation import Conversation
 from supportqa.domain.review import Review, ReviewKind
 from supportqa.domain.score import Evidence, EvidenceKind, Score, Status
 from supportqa.domain.scorecard import Criterion, Scorecard, ScorerSpec
+from supportqa.gc_tuning import bulk_work
 from supportqa.scorers.registry import BoundScorer, bind
 from supportqa.scoring.iqs import build_review
 from supportqa.signals.analysis import Analysis
@@ -72,20 +73,21 @@ class ScoringEngine:
         self, conversations: Sequence[Conversation], *, reviewed_at: datetime | None = None
     ) -> list[Review]:
         at = reviewed_at or datetime.now(UTC)
-        items = [Analysis(c) for c in conversations]
-        scores = self.score_analyses(items)
-        return [
-            build_review(
-                review_id=ai_review_id(item.conversation, self.scorecard),
-                kind=ReviewKind.AI,
-                conversation=item.conversation,
-                scorecard=self.scorecard,
-                scores=item_scores,
-                reviewer=self.reviewer,
-                reviewed_at=at,
-            )
-            for item, item_scores in zip(items, scores, strict=True)
-        ]
+        with bulk_work():
+            items = [Analysis(c) for c in conversations]
+            scores = self.score_analyses(items)
+            return [
+                build_review(
+                    review_id=ai_review_id(item.conversation, self.scorecard),
+                    kind=ReviewKind.AI,
+                    conversation=item.conversation,
+                    scorecard=self.scorecard,
+                    scores=item_scores,
+                    reviewer=self.reviewer,
+                    reviewed_at=at,
+                )
+                for item, item_scores in zip(items, scores, strict=True)
+            ]
 
     def score_analyses(self, items: Sequence[Analysis]) -> list[dict[str, Score]]:
         """Per item, `{criterion key: Score}` for every criterion of the scorecard."""

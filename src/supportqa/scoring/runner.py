@@ -49,7 +49,7 @@ class RunReport:
 
 
 def review_line(review: Review) -> bytes:
-    return orjson.dumps(review.model_dump(mode="json", exclude_none=False)) + b"\n"
+    return review.model_dump_json().encode() + b"\n"
 
 
 def _existing_review_ids(out: Path) -> set[str]:
