@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from supportqa.domain.aggregates import CriterionSummary, IqsSummary
 from supportqa.domain.conversation import Conversation, Reviewee
 from supportqa.domain.periods import iso_month, iso_week
 from supportqa.domain.review import (
@@ -139,30 +140,6 @@ GROUPS: dict[str, Callable[[Review], str | None]] = {
     "week": lambda r: iso_week(r.period_at),
     "month": lambda r: iso_month(r.period_at),
 }
-
-
-@dataclass
-class IqsSummary:
-    """IQS of a set: mean of review scores, with the counts that explain what was left out."""
-
-    group: dict[str, str | None]
-    iqs: float | None
-    reviews: int
-    scored: int
-    incomplete: int
-    critical_failed: int
-    agent_name: str | None = None
-
-
-@dataclass
-class CriterionSummary:
-    key: str
-    group: dict[str, str | None]
-    avg_score_pct: float | None
-    rated: int = 0
-    na: int = 0
-    failed: int = 0
-    unrated: int = 0
 
 
 @dataclass

@@ -10,12 +10,13 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from supportqa.domain.aggregates import CriterionSummary, IqsSummary
 from supportqa.domain.review import RatingsLine, Review, ScorecardRef
 from supportqa.domain.scorecard import Scorecard
 from supportqa.errors import InputError
 from supportqa.importers.jsonl import read_jsonl
 from supportqa.importers.records import parse_record
-from supportqa.scoring.iqs import CriterionSummary, IqsSummary, aggregate_criteria, aggregate_iqs
+from supportqa.scoring.iqs import aggregate_criteria, aggregate_iqs
 from supportqa.scoring.ratings import review_from_ratings
 from supportqa.storage import Repository
 
@@ -85,30 +86,8 @@ def iqs_from_database(
     criterion_keys = _criterion_keys(by, kind)
     name = scorecard.name if scorecard else None
     version = scorecard.version if scorecard else None
-    rows = [
-        IqsSummary(
-            group={g: row.group[g] for g in keys},
-            iqs=row.iqs,
-            reviews=row.reviews,
-            scored=row.scored,
-            incomplete=row.incomplete,
-            critical_failed=row.critical_failed,
-            agent_name=row.agent_name,
-        )
-        for row in repo.iqs_by(keys, kind=kind, scorecard_name=name, scorecard_version=version)
-    ]
-    criteria = [
-        CriterionSummary(
-            key=row.key,
-            group={g: row.group[g] for g in criterion_keys},
-            avg_score_pct=row.avg_score_pct,
-            rated=row.rated,
-            na=row.na,
-            failed=row.failed,
-            unrated=row.unrated,
-        )
-        for row in repo.criterion_averages(
-            kind=kind, scorecard_name=name, scorecard_version=version, group_by=criterion_keys
-        )
-    ]
+    rows = repo.iqs_by(keys, kind=kind, scorecard_name=name, scorecard_version=version)
+    criteria = repo.criterion_averages(
+        kind=kind, scorecard_name=name, scorecard_version=version, group_by=criterion_keys
+    )
     return IqsReport(keys, rows, criteria)

@@ -7,11 +7,11 @@ reviews: the IQS of a set is the mean of its review scores, null scores excluded
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Select, case, func, select
 
+from supportqa.domain.aggregates import CriterionSummary, IqsSummary
 from supportqa.errors import InputError
 from supportqa.storage.tables import review_criteria, reviews
 
@@ -27,31 +27,9 @@ GROUP_COLUMNS: dict[str, ColumnElement[Any]] = {
 KINDS = ("ai", "human")
 
 
-@dataclass
-class IqsRow:
-    """IQS of a group; `group` maps each requested group name to its value (agent → reviewee id)."""
-
-    group: dict[str, str | None]
-    iqs: float | None
-    reviews: int
-    scored: int
-    incomplete: int
-    critical_failed: int
-    agent_name: str | None = None
-
-
-@dataclass
-class CriterionRow:
-    """Average score (rated only) of one criterion in one group, with how often it was not rated."""
-
-    key: str
-    group: dict[str, str | None]
-    avg_score_pct: float | None
-    rated: int = 0
-    na: int = 0
-    failed: int = 0
-    unrated: int = 0
-    criterion_group: str | None = field(default=None, compare=False)
+# The storage names for the shared aggregate types.
+IqsRow = IqsSummary
+CriterionRow = CriterionSummary
 
 
 def check_groups(group_by: Sequence[str]) -> list[str]:
