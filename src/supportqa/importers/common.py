@@ -6,15 +6,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-import orjson
-
 from supportqa.errors import InputError
-from supportqa.importers.documents import Export
-from supportqa.importers.formats import OnBytes
-from supportqa.importers.jsonl import RawRecord, read_jsonl
+from supportqa.importers.jsonl import RawRecord
 
 Convert = Callable[[dict[str, Any], dict[str, Any]], dict[str, Any]]
 """(raw ticket, document context) → a record in the conversation contract; raises InputError."""
@@ -142,83 +137,6 @@ def looks_like_freshdesk(item: dict[str, Any]) -> bool:
 def event(kind: str, at: Any, author_id: Any) -> dict[str, Any]:
     """A part of the conversation with no text (an attachment, a call): kept as metadata."""
     return {"kind": kind, "at": at if isinstance(at, str) else None, "author_id": str_id(author_id)}
-
-
-def open_export(
-    path: Path, key: str, on_bytes: OnBytes, is_item: Callable[[dict[str, Any]], bool]
-) -> Export:
-    """The items of an export: JSONL (one item per line), or a JSON document holding them under `key`
-    (or its singular, `{"ticket": {...}}`), a JSON list of them, or one bare item (what some
-    `GET /tickets/{id}` endpoints return), with the document's other keys as context.
-
-    Like `documents.read_export`, whose JSONL test (`is_jsonl`) takes any pretty-printed document
-    for JSONL: here a file is JSONL only when its first non-blank line is a JSON object by itself and
-    another line follows, or when it is not one JSON document but has several lines.
-    """
-    try:
-        lines = _leading_lines(path)
-    except OSError as exc:
-        raise InputError(f"cannot open ({exc.strerror})", file=str(path)) from None
-    if len(lines) == 2 and _is_object(lines[0]):
-        return Export(read_jsonl(path, on_bytes))
-    raw = path.read_bytes()
-    try:
-        document = orjson.loads(raw)
-    except orjson.JSONDecodeError as exc:
-        if len(lines) == 2 and lines[0].lstrip().startswith(b"{"):
-            return Export(read_jsonl(path, on_bytes))  # JSONL whose first line is broken
-        raise InputError(f"not valid JSON ({exc})", file=str(path)) from None
-    if on_bytes is not None:
-        on_bytes(len(raw))
-    items, context = _document_items(document, key, is_item, str(path))
-    return Export(_indexed(str(path), items), context)
-
-
-def _leading_lines(path: Path) -> list[bytes]:
-    """The first two non-blank lines (fewer when the file has fewer)."""
-    found: list[bytes] = []
-    with path.open("rb") as handle:
-        for raw in handle:
-            if raw.strip():
-                found.append(raw)
-                if len(found) == 2:
-                    break
-    return found
-
-
-def _is_object(line: bytes) -> bool:
-    try:
-        return isinstance(orjson.loads(line), dict)
-    except orjson.JSONDecodeError:
-        return False
-
-
-def _document_items(
-    document: Any, key: str, is_item: Callable[[dict[str, Any]], bool], file: str
-) -> tuple[list[Any], dict[str, Any]]:
-    if isinstance(document, list):
-        return document, {}
-    if not isinstance(document, dict):
-        raise InputError("expected a JSON object or list", file=file)
-    context = {k: v for k, v in document.items() if k != key}
-    if key in document:
-        if not isinstance(document[key], list):
-            raise InputError(f"{key!r} must be a list", file=file)
-        return document[key], context
-    if isinstance(document.get(key.rstrip("s")), dict):  # {"ticket": {...}, "users": [...]}
-        return [document[key.rstrip("s")]], context
-    if is_item(document):
-        return [document], {}
-    raise InputError(f"expected a {key!r} list in the document", file=file)
-
-
-def _indexed(file: str, items: list[Any]) -> Iterator[RawRecord | InputError]:
-    for index, item in enumerate(items):
-        if isinstance(item, dict):
-            yield RawRecord(file, None, item, index)
-        else:
-            kind = type(item).__name__
-            yield InputError(f"expected a JSON object, got {kind}", file=file, index=index)
 
 
 def convert_all(

@@ -23,15 +23,6 @@ class Export:
     context: dict[str, Any] = field(default_factory=dict)
 
 
-def _first_char(path: Path) -> bytes:
-    with path.open("rb") as handle:
-        while chunk := handle.read(4096):
-            stripped = chunk.lstrip()
-            if stripped:
-                return stripped[:1]
-    return b""
-
-
 def is_jsonl(path: Path) -> bool:
     """JSONL when the first non-blank line is a complete JSON object and another non-blank line
     follows it (a pretty-printed or one-line document is not JSONL)."""
@@ -51,43 +42,78 @@ def is_jsonl(path: Path) -> bool:
     return False
 
 
-def read_export(path: Path, key: str, on_bytes: Callable[[int], None] | None = None) -> Export:
-    """Open an export whose items live under `key` in a document, in a list, or one per JSONL line."""
+def read_export(
+    path: Path,
+    key: str,
+    on_bytes: Callable[[int], None] | None = None,
+    is_item: Callable[[dict[str, Any]], bool] | None = None,
+) -> Export:
+    """The items of an export: JSONL (one item per line), or a JSON document holding them under `key`
+    (or its singular, `{"ticket": {...}}`), a JSON list of them, or one bare item (what the
+    `GET /tickets/{id}` endpoints return; recognised by `is_item`), with the document's other keys as
+    context. JSONL whose first line is broken is still read as JSONL, so the bad line is reported and
+    the rest imported."""
     try:
-        first = _first_char(path)
+        lines = _leading_lines(path)
     except OSError as exc:
         raise InputError(f"cannot open ({exc.strerror})", file=str(path)) from None
-    if first == b"{" and is_jsonl(path):
+    if len(lines) == 2 and _is_object(lines[0]):
         return Export(read_jsonl(path, on_bytes))
+    raw = path.read_bytes()
     try:
-        raw = path.read_bytes()
         document = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
+        if len(lines) == 2 and lines[0].lstrip().startswith(b"{"):
+            return Export(read_jsonl(path, on_bytes))
         raise InputError(f"not valid JSON ({exc})", file=str(path)) from None
     if on_bytes is not None:
         on_bytes(len(raw))
-    if isinstance(document, dict):
-        if key not in document:
-            if isinstance(document.get(key.rstrip("s")), dict):  # a single item: {"ticket": {...}}
-                items = [document[key.rstrip("s")]]
-            else:
-                raise InputError(f"expected a {key!r} list in the document", file=str(path))
-        else:
-            items = document[key]
-        context = {k: v for k, v in document.items() if k != key}
-    elif isinstance(document, list):
-        items, context = document, {}
-    else:
-        raise InputError("expected a JSON object or list", file=str(path))
-    if not isinstance(items, list):
-        raise InputError(f"{key!r} must be a list", file=str(path))
-    return Export(_indexed(path, items), context)
+    items, context = _document_items(document, key, is_item, str(path))
+    return Export(_indexed(str(path), items), context)
 
 
-def _indexed(path: Path, items: list[Any]) -> Iterator[RawRecord | InputError]:
+def _leading_lines(path: Path) -> list[bytes]:
+    """The first two non-blank lines (fewer when the file has fewer)."""
+    found: list[bytes] = []
+    with path.open("rb") as handle:
+        for raw in handle:
+            if raw.strip():
+                found.append(raw)
+                if len(found) == 2:
+                    break
+    return found
+
+
+def _is_object(line: bytes) -> bool:
+    try:
+        return isinstance(orjson.loads(line), dict)
+    except orjson.JSONDecodeError:
+        return False
+
+
+def _document_items(
+    document: Any, key: str, is_item: Callable[[dict[str, Any]], bool] | None, file: str
+) -> tuple[list[Any], dict[str, Any]]:
+    if isinstance(document, list):
+        return document, {}
+    if not isinstance(document, dict):
+        raise InputError("expected a JSON object or list", file=file)
+    context = {k: v for k, v in document.items() if k != key}
+    if key in document:
+        if not isinstance(document[key], list):
+            raise InputError(f"{key!r} must be a list", file=file)
+        return document[key], context
+    if isinstance(document.get(key.rstrip("s")), dict):  # {"ticket": {...}, "users": [...]}
+        return [document[key.rstrip("s")]], context
+    if is_item is not None and is_item(document):
+        return [document], {}
+    raise InputError(f"expected a {key!r} list in the document", file=file)
+
+
+def _indexed(file: str, items: list[Any]) -> Iterator[RawRecord | InputError]:
     for index, item in enumerate(items):
         if isinstance(item, dict):
-            yield RawRecord(str(path), None, item, index)
+            yield RawRecord(file, None, item, index)
         else:
             kind = type(item).__name__
-            yield InputError(f"expected a JSON object, got {kind}", file=str(path), index=index)
+            yield InputError(f"expected a JSON object, got {kind}", file=file, index=index)

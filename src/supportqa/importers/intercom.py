@@ -11,11 +11,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from supportqa.errors import InputError
 from supportqa.importers import formats
-from supportqa.importers.documents import Export, read_export
+from supportqa.importers.documents import read_export
 from supportqa.importers.html import html_to_text
 from supportqa.importers.jsonl import RawRecord
 from supportqa.importers.timeparse import iso, parse_time
@@ -364,31 +362,9 @@ def to_contract(
     }
 
 
-def _single_conversation(path: Path) -> dict[str, Any] | None:
-    """The conversation when the file holds just one (a saved `GET /conversations/{id}` answer)."""
-    try:
-        value = orjson.loads(path.read_bytes())
-    except (OSError, orjson.JSONDecodeError):
-        return None
-    return value if isinstance(value, dict) and looks_like_intercom(value) else None
-
-
-def _open(path: Path, on_bytes: formats.OnBytes) -> Export:
-    """`read_export`, plus the one shape it cannot read: a file holding one bare conversation."""
-    try:
-        return read_export(path, "conversations", on_bytes)
-    except InputError:
-        single = _single_conversation(path)
-        if single is None:
-            raise
-    if on_bytes is not None:
-        on_bytes(path.stat().st_size)
-    return Export(iter([RawRecord(str(path), None, single, 0)]))
-
-
 def read_intercom(path: Path, on_bytes: formats.OnBytes = None) -> Iterator[RawRecord | InputError]:
     """Yield each conversation in the contract's shape, or an InputError naming file and line/index."""
-    export = _open(path, on_bytes)
+    export = read_export(path, "conversations", on_bytes, looks_like_intercom)
     for item in export.items:
         yield item if isinstance(item, InputError) else _convert(item, export.context)
 

@@ -23,11 +23,11 @@ from supportqa.importers.common import (
     event,
     looks_like_freshdesk,
     names_by_id,
-    open_export,
     str_id,
     string_tags,
     without_nulls,
 )
+from supportqa.importers.documents import read_export
 from supportqa.importers.formats import Format, OnBytes, register
 from supportqa.importers.html import html_to_text
 from supportqa.importers.jsonl import RawRecord
@@ -74,7 +74,7 @@ def sniff(item: dict[str, Any]) -> bool:
 
 
 def read(path: Path, on_bytes: OnBytes = None) -> Iterator[RawRecord | InputError]:
-    export = open_export(path, "tickets", on_bytes, sniff)
+    export = read_export(path, "tickets", on_bytes, sniff)
     return convert_all(export.items, export.context, convert)
 
 
