@@ -47,15 +47,9 @@ register(Format("jsonl", read_jsonl, _is_contract, (".jsonl", ".ndjson")))
 
 
 def _load_builtin_formats() -> None:
-    """Help-desk formats register themselves on import."""
-    import importlib
-
-    for module in ("zendesk", "intercom", "freshdesk", "csv_format"):
-        try:
-            importlib.import_module(f"supportqa.importers.{module}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"supportqa.importers.{module}":
-                raise
+    """Help-desk formats register themselves when imported; they import this module, so they are
+    loaded on first use rather than at the top of it."""
+    from supportqa.importers import csv_format, freshdesk, intercom, zendesk  # noqa: F401
 
 
 def _sample(path: Path) -> dict[str, Any] | None:

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Connection,
+    Table,
     bindparam,
     delete,
     exists,
@@ -130,22 +131,32 @@ class Repository:
     def _conversation_batches(
         self, condition: ColumnElement[bool] | None, batch_size: int
     ) -> Iterator[list[Conversation]]:
+        conditions = [] if condition is None else [condition]
+        for payloads in self._payload_pages(conversations, conditions, batch_size):
+            yield [Conversation.model_validate(payload) for payload in payloads]
+
+    def _payload_pages(
+        self, table: Table, conditions: list[ColumnElement[bool]], batch_size: int
+    ) -> Iterator[list[Any]]:
+        """`payload`s of the matching rows in id order, a page at a time. Each page is a fresh query
+        after the last id seen (keyset pagination), so rows written between pages are neither
+        skipped nor repeated."""
         if batch_size < 1:
             raise ValueError("batch_size must be at least 1")
         last_id = 0
         while True:
-            query = select(conversations.c.id, conversations.c.payload).where(
-                conversations.c.id > last_id
+            query = (
+                select(table.c.id, table.c.payload)
+                .where(table.c.id > last_id, *conditions)
+                .order_by(table.c.id)
+                .limit(batch_size)
             )
-            if condition is not None:
-                query = query.where(condition)
-            query = query.order_by(conversations.c.id).limit(batch_size)
             with self.db.engine.connect() as connection:
                 rows = connection.execute(query).all()
             if not rows:
                 return
             last_id = rows[-1].id
-            yield [Conversation.model_validate(row.payload) for row in rows]
+            yield [row.payload for row in rows]
             if len(rows) < batch_size:
                 return
 
@@ -243,24 +254,14 @@ class Repository:
         batch_size: int = 2000,
     ) -> Iterator[Review]:
         """Stored reviews in insertion order, fetched a batch at a time."""
-        queries.check_kind(kind)
-        last_id = 0
-        while True:
-            query = select(reviews.c.id, reviews.c.payload).where(reviews.c.id > last_id)
-            if kind is not None:
-                query = query.where(reviews.c.kind == kind)
-            if scorecard is not None:
-                query = query.where(
-                    reviews.c.scorecard_name == scorecard.name,
-                    reviews.c.scorecard_version == scorecard.version,
-                )
-            query = query.order_by(reviews.c.id).limit(batch_size)
-            with self.db.engine.connect() as connection:
-                rows = connection.execute(query).all()
-            if not rows:
-                return
-            last_id = rows[-1].id
-            yield from (Review.model_validate(row.payload) for row in rows)
+        conditions: list[ColumnElement[bool]] = []
+        if queries.check_kind(kind) is not None:
+            conditions.append(reviews.c.kind == kind)
+        if scorecard is not None:
+            conditions.append(reviews.c.scorecard_name == scorecard.name)
+            conditions.append(reviews.c.scorecard_version == scorecard.version)
+        for payloads in self._payload_pages(reviews, conditions, batch_size):
+            yield from (Review.model_validate(payload) for payload in payloads)
 
     def count_reviews(self, kind: str | None = None) -> int:
         query = select(func.count()).select_from(reviews)
