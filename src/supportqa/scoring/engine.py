@@ -156,7 +156,8 @@ class ScoringEngine:
             if len(out) != len(items):
                 raise RuntimeError(f"returned {len(out)} results for {len(items)} conversations")
             return out
-        except Exception:  # retry one by one: only the conversations that fail are recorded as failed
+        except Exception:
+            # Retry one by one, so only the conversations that fail are recorded as failed.
             return [self._call_one(slot, item) for item in items]
 
     def _call_one(self, slot: _Slot, item: Analysis) -> dict[str, Score] | Exception:
