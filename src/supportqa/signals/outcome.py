@@ -1,0 +1,295 @@
+"""How the conversation ended for the customer: resolution odds, mood and effort, from markers.
+
+These are the shared judgements behind the resolution, customer-sentiment and effort criteria and the CX
+score. The weights are hand-set (tuned on the STC-3 development split, never on its test split; see
+docs/scorers.md) and kept here as named constants, so a change shows up in review and in `eval`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from supportqa.domain.conversation import Conversation, Role
+from supportqa.domain.detectors import DetectorSpec
+from supportqa.signals.analysis import Analysis
+from supportqa.signals.markers import Hit, Markers, effective_detectors, markers
+from supportqa.signals.sentiment import CustomerSentiment, customer_sentiment
+
+SOFT_BAND = 0.2
+"""A detector counts fully `SOFT_BAND` above its threshold, not at all `SOFT_BAND` below it."""
+
+SERVICE_FAILURE_ACKNOWLEDGED = ("apology", "empathy_general", "empathy_specific")
+"""Agent sentences that say something went wrong for the customer: a sign of a worse experience, even
+when the customer's own words are mild (they are credited to the agent in IQS, not here)."""
+
+RESOLVED_STATUSES = frozenset({"solved", "closed", "resolved", "done", "completed"})
+OPEN_STATUSES = frozenset({"open", "pending", "new", "hold", "on-hold", "waiting"})
+
+
+def soft(strength: float, spec: DetectorSpec | None) -> float:
+    """A detector's similarity as a degree of belief in [0, 1] around its threshold."""
+    if spec is None:
+        return 0.0
+    return min(1.0, max(0.0, (strength - spec.threshold + SOFT_BAND) / (2 * SOFT_BAND)))
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+def _clip(x: float, low: float = -1.0, high: float = 1.0) -> float:
+    return max(low, min(high, x))
+
+
+@dataclass(frozen=True)
+class EndState:
+    """What the customer's last public message says (soft detector degrees) and how it reads."""
+
+    index: int | None
+    is_first: bool
+    thanks: float
+    confirms: float
+    unresolved: float
+    problem: float
+    distress: float
+    questions: int
+    words: int
+    sentiment: float
+
+
+@dataclass(frozen=True)
+class Resolution:
+    status: str  # resolved | partial | unresolved
+    probability: float  # of `status`
+    p_resolved: float
+    p_partial: float
+    p_unresolved: float
+    reasons: tuple[str, ...]
+    evidence: tuple[Hit, ...]
+    confidence: float
+
+    @property
+    def expected(self) -> float:
+        """Resolved 1, partial ½, unresolved 0: the CX resolution sub-score."""
+        return self.p_resolved + 0.5 * self.p_partial
+
+
+@dataclass(frozen=True)
+class Mood:
+    """Customer sentiment: end state and trajectory, in [0, 1] (0.5 neutral)."""
+
+    value: float
+    end: float
+    trajectory: float | None
+    evidence: tuple[Hit, ...]
+    end_index: int | None
+
+
+@dataclass(frozen=True)
+class Effort:
+    """How hard the customer had to work: 1 effortless … 0 exhausting."""
+
+    value: float
+    customer_turns: int
+    reasons: tuple[str, ...]
+    evidence: tuple[Hit, ...]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    markers: Markers
+    sentiment: CustomerSentiment
+    end: EndState
+    resolution: Resolution
+    mood: Mood
+    effort: Effort
+
+
+def _end_state(
+    conversation: Conversation, m: Markers, cs: CustomerSentiment, specs: dict[str, DetectorSpec]
+) -> EndState:
+    customer = [p.message_index for p in cs.points]
+    if not customer:
+        return EndState(None, False, 0, 0, 0, 0, 0, 0, 0, 0.0)
+    last = customer[-1]
+    text = conversation.messages[last].text
+
+    def degree(name: str) -> float:
+        return soft(m.strength(name, last), specs.get(name))
+
+    return EndState(
+        index=last,
+        is_first=len(customer) == 1,
+        thanks=degree("customer_thanks"),
+        confirms=degree("customer_confirms"),
+        unresolved=degree("customer_unresolved"),
+        problem=degree("customer_problem"),
+        distress=degree("customer_distress"),
+        questions=min(3, text.count("?")),
+        words=len(text.split()),
+        sentiment=cs.points[-1].score,
+    )
+
+
+def _metadata_logit(conversation: Conversation) -> tuple[float, list[str]]:
+    reasons: list[str] = []
+    z = 0.0
+    status = (conversation.status or "").strip().lower()
+    if status in RESOLVED_STATUSES:
+        z += 1.0
+        reasons.append(f"ticket {status}")
+    elif status in OPEN_STATUSES:
+        z -= 1.0
+        reasons.append(f"ticket still {status}")
+    if conversation.reopened:
+        z -= 1.5
+        reasons.append("ticket reopened")
+    return z, reasons
+
+
+def _resolution(
+    conversation: Conversation, m: Markers, end: EndState, specs: dict[str, DetectorSpec]
+) -> Resolution:
+    solution = m.strongest("solution_stated")
+    escalated = m.first("escalation")
+    z, reasons = _metadata_logit(conversation)
+    evidence: list[Hit] = []
+    if end.index is None:
+        z += 0.5 if solution else -0.5
+    else:
+        last_agent_after = any(
+            i > end.index and msg.public and msg.role in (Role.AGENT, Role.BOT)
+            for i, msg in enumerate(conversation.messages)
+        )
+        z += 2.0 * max(end.confirms, 0.6 * end.thanks)
+        z -= 0.8 * end.unresolved
+        z -= 0.8 * end.problem * (0.5 if end.is_first and last_agent_after else 1.0)
+        z -= 0.35 * end.questions
+        z += 0.3 * end.sentiment
+        z -= 0.4 * end.distress
+        for name in ("customer_confirms", "customer_thanks", "customer_unresolved"):
+            hit = m.in_message(name, end.index)
+            if hit and soft(hit.similarity, specs.get(name)) >= 0.5:
+                evidence.append(hit)
+        if end.confirms >= 0.5:
+            reasons.append("the customer confirmed it worked")
+        elif end.thanks >= 0.5:
+            reasons.append("the customer thanked the agent")
+        if end.unresolved >= 0.5:
+            reasons.append("the customer said the problem remains")
+    if solution:
+        z += 0.3
+        reasons.append("the agent stated a solution")
+        evidence.append(solution)
+    else:
+        reasons.append("no solution was stated")
+    z -= 0.8 * soft(m.strength("escalation"), specs.get("escalation"))
+    p_resolved = _sigmoid(z)
+    progress = 0.65 if (solution or escalated) else 0.3
+    if escalated:
+        reasons.append("the case was escalated")
+        evidence.append(escalated)
+    p_partial = (1 - p_resolved) * progress
+    p_unresolved = 1 - p_resolved - p_partial
+    probabilities = {"resolved": p_resolved, "partial": p_partial, "unresolved": p_unresolved}
+    status = max(probabilities, key=lambda k: probabilities[k])
+    ordered = sorted(probabilities.values(), reverse=True)
+    return Resolution(
+        status=status,
+        probability=probabilities[status],
+        p_resolved=p_resolved,
+        p_partial=p_partial,
+        p_unresolved=p_unresolved,
+        reasons=tuple(reasons),
+        evidence=tuple(evidence),
+        confidence=ordered[0],
+    )
+
+
+def _mood(
+    m: Markers, cs: CustomerSentiment, end: EndState, specs: dict[str, DetectorSpec]
+) -> Mood:
+    if end.index is None:
+        return Mood(0.5, 0.0, None, (), None)
+    failure = max(soft(m.strength(n), specs.get(n)) for n in SERVICE_FAILURE_ACKNOWLEDGED)
+    mood_end = _clip(
+        0.25 * end.sentiment
+        + 0.6 * max(end.thanks, end.confirms)
+        - 0.15 * end.unresolved
+        - 0.25 * failure
+        - 0.25 * end.distress
+        - 0.3 * soft(m.strength("customer_distress"), specs.get("customer_distress"))
+        - 0.12 * end.questions
+        - 0.35 * min(1.0, end.words / 60)
+    )
+    start = cs.start if cs.start is not None else mood_end
+    trajectory = None if cs.trajectory is None else _clip(mood_end - start, -2, 2)
+    value = 0.5 + 0.5 * (0.85 * mood_end + 0.15 * ((trajectory or 0.0) / 2))
+    hits = [
+        h
+        for name in ("customer_thanks", "customer_confirms", "customer_unresolved", "customer_distress")
+        if (h := m.in_message(name, end.index)) is not None
+    ]
+    return Mood(_clip(value, 0, 1), mood_end, trajectory, tuple(hits), end.index)
+
+
+def _effort(
+    m: Markers, cs: CustomerSentiment, specs: dict[str, DetectorSpec]
+) -> Effort:
+    turns = len(cs.points)
+    value = 1.0 - 0.35 * soft(m.strength("customer_effort"), specs.get("customer_effort"))
+    value -= 0.25 * soft(m.strength("escalation"), specs.get("escalation"))
+    reasons: list[str] = []
+    evidence: list[Hit] = []
+    effort_hit = m.strongest("customer_effort")
+    if effort_hit:
+        reasons.append("the customer said they had to chase or repeat")
+        evidence.append(effort_hit)
+    repeats = len({h.message_index for h in m.all("customer_unresolved")})
+    if repeats >= 2:
+        value -= 0.2
+        reasons.append(f"the customer repeated the problem {repeats} times")
+    if turns > 3:
+        value -= min(0.3, 0.1 * (turns - 3))
+        reasons.append(f"{turns} customer messages")
+    escalated = m.first("escalation")
+    if escalated:
+        reasons.append("the case was handed on")
+        evidence.append(escalated)
+    return Effort(_clip(value, 0, 1), turns, tuple(reasons), tuple(evidence))
+
+
+def _detectors_for(item: Analysis) -> dict[str, DetectorSpec]:
+    return dict(item.detectors) if item.detectors else effective_detectors({})
+
+
+def _compute(item: Analysis) -> Outcome:
+    specs = _detectors_for(item)
+    m = markers(item, specs)
+    conversation = item.conversation
+    cs = item.signal(customer_sentiment)
+    end = _end_state(conversation, m, cs, specs)
+    return Outcome(
+        markers=m,
+        sentiment=cs,
+        end=end,
+        resolution=_resolution(conversation, m, end, specs),
+        mood=_mood(m, cs, end, specs),
+        effort=_effort(m, cs, specs),
+    )
+
+
+def _outcome_key(conversation: Conversation) -> Outcome:  # pragma: no cover - a memo key only
+    raise RuntimeError("use outcome(analysis)")
+
+
+def outcome(item: Analysis) -> Outcome:
+    """The memoised outcome of one conversation (markers must be prepared for a batch first)."""
+    if not item.has(_outcome_key):
+        item.put(_outcome_key, _compute(item))
+    return item.signal(_outcome_key)
+
+
+def detectors_for(item: Analysis) -> dict[str, DetectorSpec]:
+    return _detectors_for(item)
