@@ -7,7 +7,10 @@ from pathlib import Path
 import orjson
 import pytest
 
+from supportqa.domain.scorecard import default_scorecard
 from tests.cli.conftest import Runner
+
+DEFAULT_REF = {"name": "default", "version": default_scorecard().version}
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -45,12 +48,15 @@ def test_generate_is_deterministic_per_seed(cli: Runner, tmp_path: Path) -> None
 
 def test_init_creates_database_and_stores_default_scorecard(cli: Runner, tmp_path: Path) -> None:
     result = cli("init", "--db", tmp_path / "x.db", "--json")
-    assert result.code == 0 and result.json()["scorecard"] == {"name": "default", "version": "1"}
+    assert result.code == 0 and result.json()["scorecard"] == {
+        "name": "default",
+        "version": default_scorecard().version,
+    }
     assert (tmp_path / "x.db").exists()
     again = cli("init", "--db", tmp_path / "x.db", "--json")
     assert again.json()["new"] is False
     listed = cli("scorecard", "list", "--db", tmp_path / "x.db", "--json").json()
-    assert listed == [{"name": "default", "version": "1"}]
+    assert listed == [DEFAULT_REF]
 
 
 def test_import_twice_changes_nothing(cli: Runner, generated: tuple[Path, Path]) -> None:
@@ -114,7 +120,10 @@ def test_score_writes_reviews_with_evidence_in_the_documented_shape(
     convs = {record["id"]: record for record in records}
     for line in out.read_bytes().splitlines():
         review = orjson.loads(line)
-        assert review["kind"] == "ai" and review["scorecard"] == {"name": "default", "version": "1"}
+        assert review["kind"] == "ai" and review["scorecard"] == {
+            "name": "default",
+            "version": default_scorecard().version,
+        }
         assert set(review["counts"]) == {"rated", "na", "failed", "unrated"}
         messages = convs[review["conversation_id"]]["messages"]
         for criterion in review["criteria"]:

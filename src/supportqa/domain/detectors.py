@@ -42,6 +42,8 @@ class CxConfig(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
+    enabled: bool = True
+    """False skips CX (and its sentence model) for rules-only scorecards."""
     weights: dict[str, float] = Field(
         default_factory=lambda: {"resolution": 0.3, "sentiment": 0.5, "service_quality": 0.2}
     )

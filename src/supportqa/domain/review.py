@@ -49,6 +49,28 @@ class CriterionResult(BaseModel):
     scorer: ScorerRef | None = None
 
 
+class CxScore(BaseModel):
+    """The customer-experience score (see `supportqa.scoring.cx`): never used to rank agents."""
+
+    model_config = ConfigDict(frozen=True)
+
+    score: int
+    value: float
+    subscores: dict[str, float | None]
+    weights: dict[str, float]
+    explanation: str
+    review_recommended: bool
+
+
+class ResolutionOutcome(BaseModel):
+    """Resolved / partial / unresolved, with the probability of that status."""
+
+    model_config = ConfigDict(frozen=True)
+
+    status: str
+    probability: float
+
+
 class Review(BaseModel):
     """A scored conversation. `iqs` is null when incomplete (a critical scorer failed) or nothing rated."""
 
@@ -70,6 +92,8 @@ class Review(BaseModel):
     incomplete: bool = False
     counts: Counts = Field(default_factory=Counts)
     criteria: list[CriterionResult] = Field(default_factory=list)
+    cx: CxScore | None = None
+    resolution: ResolutionOutcome | None = None
 
     @field_validator("conversation_id", "source", "review_id", mode="before")
     @classmethod

@@ -1,3 +1,4 @@
 """Imports every built-in scorer module so their `@scorer` decorators register them."""
 
-from supportqa.scorers import compliance, rules  # noqa: F401
+import supportqa.scorers.writing  # noqa: F401
+from supportqa.scorers import compliance, model, rules  # noqa: F401

@@ -1,4 +1,4 @@
-"""Writing scorers of the default scorecard's Communication group: spelling and grammar, and clarity.
+"""Writing scorers of the default scorecard's Communication group: spelling/grammar and clarity.
 
 Offline and deterministic. Spelling uses pyspellchecker's bundled English word list (US spelling;
 British variants are accepted) plus a few cheap grammar checks; clarity reads sentence length,
@@ -57,14 +57,18 @@ def _known(word: str) -> bool:
 
 def suggestion(word: str) -> str | None:
     """The likeliest word one edit away, preferring the same first letter ("adress" → "address",
-    not "dress"): first letters are rarely the slip. None when nothing is one edit away."""
+    not "dress": first letters are rarely the slip), then swapped letters ("yoru" → "your", not
+    "you"), then the commonest. None when nothing is one edit away."""
     checker = _dictionary()
     lower = word.lower()
     candidates = checker.known(checker.edit_distance_1(lower))
     if not candidates:
         return None
     counts = checker.word_frequency.dictionary
-    return str(max(candidates, key=lambda c: (c[:1] == lower[:1], counts[c], c)))
+    letters = sorted(lower)
+    return str(
+        max(candidates, key=lambda c: (c[:1] == lower[:1], sorted(c) == letters, counts[c], c))
+    )
 
 
 # Support vocabulary missing from the word list (plurals and -ed/-ing forms are accepted too).
@@ -73,7 +77,7 @@ SUPPORT_WORDS = word_set(
     "logout screenshot inbox voicemail popup autopay chatbot timestamp passcode smartphone",
     "walkthrough workaround paywall etc backend frontend config resync hotfix webhook bot tooltip",
     "preorder checkbox textbox signin helpdesk onboarding whitelist allowlist blocklist sim esim",
-    "ebook emoji gif selfie hashtag unfollow smartwatch",
+    "ebook emoji gif selfie hashtag unfollow smartwatch approx incl misc dept hrs mins erm mhm",
 )
 # British spellings the US word list lacks: accepted when the US form is a known word.
 _BRITISH = (
@@ -327,8 +331,8 @@ def sentence_quote(conversation: Conversation, index: int, start: int, end: int)
 
 
 def flip_distance(rating: Callable[[int], int], count: int, cap: int = 10) -> int:
-    """How many findings would have to be added or removed to change `rating(count)` (at most `cap`):
-    the margin a rating has, in the unit a reviewer would recount."""
+    """How many findings would have to be added or removed to change `rating(count)` (at most
+    `cap`): the margin a rating has, in the unit a reviewer would recount."""
     current = rating(count)
     for step in range(1, cap + 1):
         if rating(count + step) != current or (
@@ -379,9 +383,13 @@ def spelling_grammar(
     max_rate_middle: float = 3.0,
     min_frequent: int = 3,
 ) -> ScoreFn:
-    """Likely misspellings and grammar slips per 100 agent words: none or at most `max_rate_top`
-    rates top, at most `max_rate_middle` (or fewer than `min_frequent` slips) the middle, more the
-    bottom. `allow` adds a team's own words (product names, jargon) to the word list."""
+    """Likely misspellings and grammar slips per 100 words of agent text, offline.
+
+    None, or at most `max_rate_top` per 100 words, rates top; at most `max_rate_middle` (or fewer
+    than `min_frequent` slips: one typo in a short chat is a slip, not "frequent errors") the
+    middle; more the bottom. `allow` adds a team's own words (product names, jargon). Confidence is
+    `margin_confidence(flip_distance(...))`: how many slips would have to be added or removed to
+    change the rating, so it is low near a threshold and in short texts."""
     name = "spelling_grammar"
     extra = frozenset(
         normalise_apostrophes(w).strip().lower() for w in _strings(allow or [], "allow", name)
@@ -415,7 +423,10 @@ def spelling_grammar(
             return Score.rated(
                 rating, f"No spelling or grammar slips found in {words} words.", [], confidence
             )
-        distinct = list({s.word or s.label: s for s in reversed(slips)}.values())[::-1]
+        firsts: dict[str, Slip] = {}
+        for slip in slips:
+            firsts.setdefault(slip.word or slip.label, slip)
+        distinct = list(firsts.values())
         shown = ", ".join(_name_slip(s) for s in distinct[:MAX_NAMED]) + (
             f" and {len(distinct) - MAX_NAMED} more" if len(distinct) > MAX_NAMED else ""
         )
@@ -450,6 +461,7 @@ CONFUSION_PHRASES = (
     "i don't understand",
     "i do not understand",
     "i don't follow",
+    "i do not follow",
     "i'm not following",
     "can you explain",
     "could you explain",
@@ -460,10 +472,11 @@ CONFUSION_PHRASES = (
     "sorry?",
     "confused",
 )
+# Each term also matches its closed and hyphenated forms and simple inflections: "back end" finds
+# "backend" and "back-end", "re-sync" finds "resyncs".
 JARGON = (
-    "backend",
     "back end",
-    "frontend",
+    "front end",
     "server side",
     "client side",
     "asynchronous",
@@ -496,15 +509,16 @@ JARGON = (
     "idempotent",
     "throttling",
     "rate limit",
-    "resync",
     "re-sync",
 )
-# Acronyms customers read every day; others count as jargon unless explained or used by the customer.
+# Acronyms customers read every day; others count as jargon unless explained or used by the
+# customer.
 COMMON_ACRONYMS = word_set(
     "OK ID PIN FAQ URL PDF SMS USB TV PC UK US USA EU VAT ASAP AM PM CEO FYI GB MB KB TB GPS ATM",
     "DIY HD ETA PS CSV JPG JPEG PNG QR DVD CD UPS DHL IT HR UTC GMT EST PST BST CET",
 )
-_ACRONYM = re.compile(r"(?<![\w-])(?=[A-Z0-9]*[A-Z][A-Z0-9]*[A-Z])([A-Z0-9]{2,6})s?(?![\w-])")
+# Letters only: "SW4 7QT" and "1Z50X" are codes, not words to explain.
+_ACRONYM = re.compile(r"(?<![\w-])([A-Z]{2,6})s?(?![\w-])")
 _LINE = re.compile(r"[^\n]+")
 _WORDS = re.compile(r"\S*[^\W_]\S*")
 # A confusion phrase followed by these asks about the situation, not about what the agent wrote.
@@ -537,8 +551,8 @@ def _count(text: str, start: int = 0, end: int | None = None) -> int:
 
 
 def clarity_stats(conversation: Conversation) -> ClarityStats:
-    """Sentences, the longest unbroken line, unexplained acronyms and the customer's answers to agent
-    replies (a signal)."""
+    """Sentences, the longest unbroken line, unexplained acronyms and the customer's answers to
+    agent replies (a signal)."""
     messages = conversation.messages
     indices = agent_message_indices(conversation)
     sentences: list[Span] = []
@@ -646,9 +660,12 @@ def clarity(
     max_jargon_per_100: float = 2.0,
     min_jargon: int = 2,
 ) -> ScoreFn:
-    """Bottom when the customer asks what was meant right after an agent reply; middle when agent
-    sentences run long (average or longest), a message is an unbroken wall of text, or jargon and
-    unexplained acronyms are dense; top otherwise."""
+    """Clarity of agent text: the customer asking what was meant, long sentences, jargon.
+
+    Bottom when the customer asks what was meant right after an agent reply (0.9 confidence, 0.75
+    for a one-word phrase such as "confused"); middle when agent sentences run long (on average or
+    the longest), a line is an unbroken wall of text, or distinct jargon terms and unexplained
+    acronyms are dense; top otherwise. Confidence otherwise follows `clarity_confidence`."""
     name = "clarity"
     phrases = _strings(
         CONFUSION_PHRASES if confusion_phrases is None else confusion_phrases,
@@ -657,7 +674,7 @@ def clarity(
     )
     terms = _strings(JARGON if jargon is None else jargon, "jargon", name)
     acronyms = COMMON_ACRONYMS | {
-        a.strip() for a in _strings(known_acronyms or [], "known_acronyms", name)
+        a.strip().upper() for a in _strings(known_acronyms or [], "known_acronyms", name)
     }
     limits = {
         what: _number(value, what, name)
@@ -676,11 +693,14 @@ def clarity(
         if phrases
         else None
     )
+    # One named group per term, longest first, so a hit reports the term as configured.
+    ordered = sorted(dict.fromkeys(terms), key=len, reverse=True)
     jargon_re = (
-        re.compile("|".join(_term_pattern(t) for t in sorted(terms, key=len, reverse=True)), re.I)
+        re.compile("|".join(f"(?P<t{i}>{_term_pattern(t)})" for i, t in enumerate(ordered)), re.I)
         if terms
         else None
     )
+    term_names = {f"t{i}": t.strip().lower() for i, t in enumerate(ordered)}
 
     def score(analysis: Analysis, criterion: Criterion) -> Score:
         conversation = analysis.conversation
@@ -705,25 +725,31 @@ def clarity(
         words = stats.words
         longest = max(stats.sentences, key=lambda s: s.words)
         average = words / len(stats.sentences)
-        jargon_hits = _jargon(conversation, stats, jargon_re, acronyms)
-        density = 100 * len(jargon_hits) / words
+        jargon_hits = _jargon(conversation, stats, jargon_re, term_names, acronyms)
+        # Distinct terms: repeating a term once met adds little to decode ("DPD ... DPD"). Each is
+        # shown as first written.
+        written: dict[str, str] = {}
+        for index, start, end, term in jargon_hits:
+            written.setdefault(term, conversation.messages[index].text[start:end])
+        terms_used = list(written)
+        density = 100 * len(terms_used) / words
         ratios = {
             "average": average / limits["max_avg_sentence_words"],
             "longest": longest.words / limits["max_sentence_words"],
             "line": (stats.longest_line.words if stats.longest_line else 0)
             / limits["max_line_words"],
             "jargon": min(
-                density / limits["max_jargon_per_100"], len(jargon_hits) / limits["min_jargon"]
+                density / limits["max_jargon_per_100"], len(terms_used) / limits["min_jargon"]
             ),
         }
         over = {k: r for k, r in ratios.items() if r > 1}
-        if len(jargon_hits) >= limits["min_jargon"] and density > limits["max_jargon_per_100"]:
+        if len(terms_used) >= limits["min_jargon"] and density > limits["max_jargon_per_100"]:
             over["jargon"] = ratios["jargon"]
         if not over:
             return Score.rated(
                 scale_value(3, 3, scale),
                 f"Clear: sentences average {average:.0f} words, the longest {longest.words},"
-                f" and {_plural(len(jargon_hits), 'technical term', 'technical terms')}"
+                f" and {_plural(len(terms_used), 'technical term', 'technical terms')}"
                 f" in {words} words.",
                 [],
                 clarity_confidence(min(1 - r for r in ratios.values()), words),
@@ -736,9 +762,9 @@ def clarity(
         if "line" in over and stats.longest_line is not None:
             reasons.append(f"a {stats.longest_line.words}-word block has no paragraph break")
         if "jargon" in over:
-            shown = ", ".join(f"'{t}'" for t in dict.fromkeys(t for *_, t in jargon_hits))
+            shown = ", ".join(f"'{t}'" for t in written.values())
             reasons.append(
-                f"{_plural(len(jargon_hits), 'technical term', 'technical terms')}"
+                f"{_plural(len(terms_used), 'technical term', 'technical terms')}"
                 f" in {words} words ({shown})"
             )
         wordy = over.keys() & {"average", "longest", "line"}
@@ -772,13 +798,17 @@ def _jargon(
     conversation: Conversation,
     stats: ClarityStats,
     pattern: re.Pattern[str] | None,
+    term_names: dict[str, str],
     known: frozenset[str] | set[str],
 ) -> list[tuple[int, int, int, str]]:
-    """Jargon terms and unexplained, uncommon acronyms in agent text, in order."""
+    """Jargon terms (as configured) and unexplained, uncommon acronyms in agent text, in order."""
     hits = [a for a in stats.acronyms if a[3] not in known]
     if pattern is not None:
         for index in agent_message_indices(conversation):
             text = masked(conversation.messages[index].text)[0]
-            hits += [(index, m.start(), m.end(), m.group().lower()) for m in pattern.finditer(text)]
+            hits += [
+                (index, m.start(), m.end(), term_names[m.lastgroup or ""])
+                for m in pattern.finditer(text)
+            ]
     hits.sort()
     return hits

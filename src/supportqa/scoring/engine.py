@@ -20,8 +20,11 @@ from supportqa.domain.score import Evidence, EvidenceKind, Score, Status
 from supportqa.domain.scorecard import Criterion, Scorecard, ScorerSpec
 from supportqa.gc_tuning import bulk_work
 from supportqa.scorers.registry import BoundScorer, bind
+from supportqa.scoring.cx import cx_score, resolution_outcome
 from supportqa.scoring.iqs import build_review
 from supportqa.signals.analysis import Analysis
+from supportqa.signals.markers import effective_detectors, prepare_markers
+from supportqa.signals.outcome import outcome
 
 AI_REVIEWER = "supportqa"
 
@@ -62,6 +65,7 @@ class ScoringEngine:
         self.scorecard = scorecard
         self.reviewer = reviewer
         self.stats = EngineStats()
+        self.detectors = effective_detectors(scorecard.detectors)
         self._bound: dict[str, BoundScorer] = {}
         for criterion in scorecard.criteria:
             for spec in criterion.scorers:
@@ -72,22 +76,43 @@ class ScoringEngine:
     def score(
         self, conversations: Sequence[Conversation], *, reviewed_at: datetime | None = None
     ) -> list[Review]:
-        at = reviewed_at or datetime.now(UTC)
         with bulk_work():
-            items = [Analysis(c) for c in conversations]
-            scores = self.score_analyses(items)
-            return [
-                build_review(
-                    review_id=ai_review_id(item.conversation, self.scorecard),
-                    kind=ReviewKind.AI,
-                    conversation=item.conversation,
-                    scorecard=self.scorecard,
-                    scores=item_scores,
-                    reviewer=self.reviewer,
-                    reviewed_at=at,
-                )
-                for item, item_scores in zip(items, scores, strict=True)
-            ]
+            items = [Analysis(c, self.detectors) for c in conversations]
+            return self.review_analyses(items, reviewed_at=reviewed_at)
+
+    def review_analyses(
+        self, items: Sequence[Analysis], *, reviewed_at: datetime | None = None
+    ) -> list[Review]:
+        """Reviews for already-wrapped conversations; callers that keep the analyses (evaluation)
+        can read the shared signals afterwards."""
+        at = reviewed_at or datetime.now(UTC)
+        scores = self.score_analyses(items)
+        reviews = [
+            build_review(
+                review_id=ai_review_id(item.conversation, self.scorecard),
+                kind=ReviewKind.AI,
+                conversation=item.conversation,
+                scorecard=self.scorecard,
+                scores=item_scores,
+                reviewer=self.reviewer,
+                reviewed_at=at,
+            )
+            for item, item_scores in zip(items, scores, strict=True)
+        ]
+        if self.scorecard.cx.enabled and items:
+            self._add_cx(items, scores, reviews)
+        return reviews
+
+    def _add_cx(
+        self, items: Sequence[Analysis], scores: list[dict[str, Score]], reviews: list[Review]
+    ) -> None:
+        """Attach the CX score and resolution outcome; the markers are shared with model scorers."""
+        prepare_markers(items, self.detectors)
+        scales = {c.key: (c.scale.min, c.scale.max) for c in self.scorecard.criteria}
+        for item, item_scores, review in zip(items, scores, reviews, strict=True):
+            result = outcome(item)
+            review.cx = cx_score(item, result, item_scores, scales, self.scorecard.cx)
+            review.resolution = resolution_outcome(result)
 
     def score_analyses(self, items: Sequence[Analysis]) -> list[dict[str, Score]]:
         """Per item, `{criterion key: Score}` for every criterion of the scorecard."""

@@ -53,6 +53,8 @@ class Markers:
 
     hits: dict[str, list[Hit]] = field(default_factory=dict)
     best: dict[str, dict[int, float]] = field(default_factory=dict)
+    quotes: dict[str, dict[int, str]] = field(default_factory=dict)
+    """Per detector and message, the quote of the best-scoring sentence (hit or not)."""
 
     def found(self, name: str) -> bool:
         return bool(self.hits.get(name))
@@ -133,6 +135,7 @@ class DetectorSet:
             rows = [i for i, s in enumerate(sentences) if s.role == spec.role]
             markers.hits[name] = []
             markers.best[name] = {}
+            markers.quotes[name] = {}
             if not rows:
                 continue
             positives, counters = self._vectors(name)
@@ -149,7 +152,9 @@ class DetectorSet:
                 keyword = bool(pattern and pattern.search(sentence.text))
                 score = 1.0 if keyword else (0.0 if lost else float(sim))
                 best = markers.best[name]
-                best[sentence.message_index] = max(best.get(sentence.message_index, 0.0), score)
+                if score > best.get(sentence.message_index, -1.0):
+                    best[sentence.message_index] = score
+                    markers.quotes[name][sentence.message_index] = verbatim_quote(sentence.text)
                 if keyword or (not lost and sim >= spec.threshold):
                     markers.hits[name].append(
                         Hit(

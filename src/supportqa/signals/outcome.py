@@ -207,9 +207,7 @@ def _resolution(
     )
 
 
-def _mood(
-    m: Markers, cs: CustomerSentiment, end: EndState, specs: dict[str, DetectorSpec]
-) -> Mood:
+def _mood(m: Markers, cs: CustomerSentiment, end: EndState, specs: dict[str, DetectorSpec]) -> Mood:
     if end.index is None:
         return Mood(0.5, 0.0, None, (), None)
     failure = max(soft(m.strength(n), specs.get(n)) for n in SERVICE_FAILURE_ACKNOWLEDGED)
@@ -228,15 +226,18 @@ def _mood(
     value = 0.5 + 0.5 * (0.85 * mood_end + 0.15 * ((trajectory or 0.0) / 2))
     hits = [
         h
-        for name in ("customer_thanks", "customer_confirms", "customer_unresolved", "customer_distress")
+        for name in (
+            "customer_thanks",
+            "customer_confirms",
+            "customer_unresolved",
+            "customer_distress",
+        )
         if (h := m.in_message(name, end.index)) is not None
     ]
     return Mood(_clip(value, 0, 1), mood_end, trajectory, tuple(hits), end.index)
 
 
-def _effort(
-    m: Markers, cs: CustomerSentiment, specs: dict[str, DetectorSpec]
-) -> Effort:
+def _effort(m: Markers, cs: CustomerSentiment, specs: dict[str, DetectorSpec]) -> Effort:
     turns = len(cs.points)
     value = 1.0 - 0.35 * soft(m.strength("customer_effort"), specs.get("customer_effort"))
     value -= 0.25 * soft(m.strength("escalation"), specs.get("escalation"))

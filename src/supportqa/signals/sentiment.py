@@ -78,8 +78,11 @@ _SUPPORT_LEXICON: dict[str, float] = {
 _PHRASES: tuple[tuple[re.Pattern[str], float], ...] = tuple(
     (re.compile(pattern, re.IGNORECASE), score)
     for pattern, score in (
-        (r"\b(?:does(?:n'?t| not)|did(?:n'?t| not)|can(?:'?t|not)|won'?t|is(?:n'?t| not)) "
-         r"(?:\w+ )?(?:work|working|connect|load|open|help|fix)", -0.6),
+        (
+            r"\b(?:does(?:n'?t| not)|did(?:n'?t| not)|can(?:'?t|not)|won'?t|is(?:n'?t| not)) "
+            r"(?:\w+ )?(?:work|working|connect|load|open|help|fix)",
+            -0.6,
+        ),
         (r"\b(?:no ?one|nobody|no body)\b", -0.5),
         (r"\bstill (?:not|no|can'?t|doesn'?t|isn'?t|haven'?t|hasn'?t|waiting|broken)\b", -0.7),
         (r"\b(?:what|why|how) (?:the hell|on earth)\b", -0.8),

@@ -1,0 +1,102 @@
+"""The shape of an `eval` result: one row per (dataset, pairing, metric), ours beside the references."""
+
+from __future__ import annotations
+
+import math
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+Metric = Literal["spearman", "qwk", "auc", "ece", "exact"]
+
+METRIC_TITLES: dict[str, str] = {
+    "spearman": "Spearman ρ",
+    "qwk": "QWK",
+    "auc": "AUC",
+    "ece": "ECE (lower is better)",
+    "exact": "exact agreement",
+}
+
+
+class EvalRow(BaseModel):
+    dataset: str
+    split: str | None = None
+    ours: str
+    """What supportqa produced, e.g. "CX value"."""
+    human: str
+    """What people said, e.g. "S (satisfaction, mean of 19)"."""
+    metric: Metric
+    n: int
+    value: float | None
+    ci_low: float | None = None
+    ci_high: float | None = None
+    keyword: float | None = None
+    vader: float | None = None
+    human_ceiling: float | None = None
+    goal: float | None = None
+
+    @property
+    def lower_is_better(self) -> bool:
+        return self.metric == "ece"
+
+    @property
+    def meets_goal(self) -> bool | None:
+        if self.goal is None or self.value is None:
+            return None
+        return self.value >= self.goal
+
+    @property
+    def beats_keyword(self) -> bool | None:
+        if self.keyword is None or self.value is None or math.isnan(self.keyword):
+            return None
+        return self.value < self.keyword if self.lower_is_better else self.value > self.keyword
+
+    @property
+    def beats_vader(self) -> bool | None:
+        if self.vader is None or self.value is None or math.isnan(self.vader):
+            return None
+        return self.value < self.vader if self.lower_is_better else self.value > self.vader
+
+    def as_json(self) -> dict[str, object]:
+        data = self.model_dump(mode="json")
+        data["meets_goal"] = self.meets_goal
+        data["beats_keyword"] = self.beats_keyword
+        data["beats_vader"] = self.beats_vader
+        return data
+
+
+class DatasetSummary(BaseModel):
+    dataset: str
+    conversations: int
+    split: str | None = None
+    flagged_share: float | None = None
+    """Share of conversations with CX 1–3 (recommended for human review)."""
+
+
+class EvalReport(BaseModel):
+    mode: str = "zero-shot"
+    scorecard: str
+    rows: list[EvalRow] = Field(default_factory=list)
+    datasets: list[DatasetSummary] = Field(default_factory=list)
+    seconds: float = 0.0
+    bootstrap: int = 1000
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "mode": self.mode,
+            "scorecard": self.scorecard,
+            "seconds": round(self.seconds, 1),
+            "bootstrap": self.bootstrap,
+            "datasets": [d.model_dump(mode="json") for d in self.datasets],
+            "rows": [r.as_json() for r in self.rows],
+        }
+
+    def find(self, dataset: str, ours: str, metric: str) -> EvalRow | None:
+        return next(
+            (
+                r
+                for r in self.rows
+                if r.dataset == dataset and r.ours == ours and r.metric == metric
+            ),
+            None,
+        )
