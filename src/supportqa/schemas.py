@@ -63,7 +63,39 @@ SCORECARD_SCHEMA: dict[str, Any] = {
                 },
             },
         },
+        "detectors": {
+            "type": "object",
+            "additionalProperties": {
+                "type": "object",
+                "required": ["role", "exemplars"],
+                "additionalProperties": False,
+                "properties": {
+                    "role": {"enum": ["customer", "agent"]},
+                    "description": {"type": "string"},
+                    "exemplars": {"type": "array", "minItems": 1, "items": {"type": "string"}},
+                    "counter_exemplars": {"type": "array", "items": {"type": "string"}},
+                    "keywords": {"type": "array", "items": {"type": "string"}},
+                    "threshold": {"type": "number", "exclusiveMinimum": 0, "maximum": 1},
+                },
+            },
+        },
+        "cx": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "enabled": {"type": "boolean"},
+                "weights": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "properties": {
+                        name: {"type": "number", "minimum": 0}
+                        for name in ("resolution", "sentiment", "service_quality")
+                    },
+                },
+            },
+        },
     },
+    "additionalProperties": False,
 }
 
 

@@ -22,7 +22,10 @@ def test_default_scorecard_has_the_seed_group_weights() -> None:
         "Communication": 20,
         "Empathy": 20,
         "Compliance": 10,
+        "Customer": 0,
     }
+    customer = [c.key for c in card.criteria if c.group == "Customer"]
+    assert customer == ["customer_sentiment", "effort"]  # CX inputs, weight 0 in IQS
     assert {c.key for c in card.criteria if c.critical} == {"pii_exposure", "forbidden_phrases"}
     assert card.criterion("resolution").scale.max == 3
     assert card.criterion("empathy").allow_na
@@ -34,6 +37,20 @@ def test_default_scorecard_round_trips_through_yaml(tmp_path: Path) -> None:
     path.write_text(yaml.safe_dump(card.to_dict()))
     again = load_scorecard(path)
     assert again == card and again.content_hash() == card.content_hash()
+
+
+def test_detectors_and_cx_weights_are_validated(tmp_path: Path) -> None:
+    base = "name: t\nversion: '1'\ncriteria: [{key: a, weight: 1, scale: binary}]\n"
+    with pytest.raises(ConfigError, match="sum to 1"):
+        load_scorecard(write(tmp_path, base + "cx: {weights: {resolution: 0.5, sentiment: 0.1}}\n"))
+    with pytest.raises(ConfigError, match="detector 'x'"):
+        load_scorecard(write(tmp_path, base + "detectors: {x: {role: boss, exemplars: [hi]}}\n"))
+    with pytest.raises(ConfigError, match="unknown field"):
+        load_scorecard(write(tmp_path, base + "weights: {}\n"))
+    card = load_scorecard(
+        write(tmp_path, base + "detectors: {x: {role: agent, exemplars: [hi], threshold: 0.5}}\n")
+    )
+    assert card.detectors["x"].threshold == 0.5 and card.cx.weights["sentiment"] == 0.5
 
 
 def write(tmp_path: Path, text: str) -> Path:

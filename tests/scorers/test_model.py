@@ -206,7 +206,9 @@ def test_cx_score_formula_and_flag(engine: ScoringEngine) -> None:
         assert cx is not None
         assert abs(sum(cx.weights.values()) - 1) < 1e-3
         expected = 1 + 4 * sum(
-            cx.weights[k] * (cx.subscores[k] or 0) for k in cx.weights if cx.subscores[k] is not None
+            cx.weights[k] * (cx.subscores[k] or 0)
+            for k in cx.weights
+            if cx.subscores[k] is not None
         )
         assert cx.value == pytest.approx(expected, abs=1e-3)
         assert cx.score == int(cx.value + 0.5)

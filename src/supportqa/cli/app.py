@@ -9,6 +9,7 @@ import typer
 from supportqa.cli import (
     data_commands,
     demo_command,
+    eval_command,
     iqs_command,
     schema_command,
     score_command,
@@ -32,6 +33,7 @@ app.add_typer(scorecard_commands.app, name="scorecard")
 demo_command.register(app)
 schema_command.register(app)
 scorers_command.register(app)
+eval_command.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

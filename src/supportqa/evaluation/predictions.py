@@ -14,7 +14,7 @@ from supportqa.domain.score import Status
 from supportqa.domain.scorecard import Scorecard
 from supportqa.scoring.engine import ScoringEngine
 from supportqa.signals.analysis import Analysis
-from supportqa.signals.outcome import outcome
+from supportqa.signals.outcome import confirmation_index, outcome
 
 
 @dataclass
@@ -37,7 +37,7 @@ class Prediction:
     solution_strength: dict[int, float] = field(default_factory=dict)
     """Per agent message index: similarity of its best sentence to the solution exemplars."""
     confirm_strength: dict[int, float] = field(default_factory=dict)
-    """Per customer message index: similarity to the "confirms it worked" exemplars."""
+    """Per customer message index: the confirmation index ("that solved it")."""
 
 
 def predict(
@@ -74,7 +74,12 @@ def predict(
                     ratings=ratings,
                     confidences=confidences,
                     solution_strength=dict(result.markers.best.get("solution_stated", {})),
-                    confirm_strength=dict(result.markers.best.get("customer_confirms", {})),
+                    confirm_strength={
+                        point.message_index: confirmation_index(
+                            result.markers, result.sentiment, point.message_index
+                        )
+                        for point in result.sentiment.points
+                    },
                 )
             )
         if on_batch:

