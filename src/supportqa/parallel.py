@@ -3,7 +3,10 @@ chunked process pool beats any distributed engine (see MACHINE-NOTES)."""
 
 from __future__ import annotations
 
+import multiprocessing
+import multiprocessing.context
 import os
+import sys
 import threading
 import time
 from collections import deque
@@ -26,7 +29,10 @@ def ordered_map(
     """`map(fn, items)` in `workers` processes, results in input order, at most 2 × workers in flight
     so memory stays flat on any input size."""
     with ProcessPoolExecutor(
-        workers, initializer=_start_worker, initargs=(initializer, initargs)
+        workers,
+        mp_context=_context(),
+        initializer=_start_worker,
+        initargs=(initializer, initargs),
     ) as pool:
         in_flight: deque[Future[R]] = deque()
         for item in items:
@@ -35,6 +41,17 @@ def ordered_map(
                 yield in_flight.popleft().result()
         while in_flight:
             yield in_flight.popleft().result()
+
+
+_THREADED_RUNTIMES = ("torch", "onnxruntime")
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """Fork is fastest, but a process that has started torch's or onnxruntime's thread pools cannot be
+    forked safely (the child hangs on a lock held by a thread that was not copied): then spawn."""
+    if any(name in sys.modules for name in _THREADED_RUNTIMES):
+        return multiprocessing.get_context("spawn")
+    return multiprocessing.get_context("fork")
 
 
 def _start_worker(initializer: Callable[..., None] | None, initargs: tuple[Any, ...]) -> None:

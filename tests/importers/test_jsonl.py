@@ -62,7 +62,8 @@ def test_ratings_line_becomes_human_review_with_na_and_unrated() -> None:
     )
     review = review_from_ratings(line, default_scorecard())
     assert review.kind.value == "human" and review.reviewee.id == "a1"
-    assert (review.counts.rated, review.counts.na, review.counts.unrated) == (2, 1, 10)
+    unrated = len(default_scorecard().criteria) - 3
+    assert (review.counts.rated, review.counts.na, review.counts.unrated) == (2, 1, unrated)
     # greeting 100% × 10, resolution 50% × 25 → 2250 / 35
     assert review.iqs == pytest.approx(2250 / 35)
     again = review_from_ratings(line, default_scorecard())

@@ -11,17 +11,41 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 from sqlalchemy import func, select
 
 from supportqa.domain.conversation import Conversation
 from supportqa.domain.review import ScorecardRef
-from supportqa.domain.scorecard import default_scorecard
+from supportqa.domain.scorecard import Scorecard, default_scorecard, scorecard_from_dict
 from supportqa.scoring.runner import score_database
 from supportqa.storage import Database, Repository
 from supportqa.storage.tables import ReviewRow, ScoringRunRow
 from supportqa.synthetic import generate_conversations
 
-REF = ScorecardRef(name="default", version="1")
+RULE_SCORERS = {
+    "greeting",
+    "closing",
+    "responsiveness",
+    "pii_exposure",
+    "forbidden_phrases",
+    "required_disclosure",
+}
+
+
+def rules_only(card: Scorecard) -> Scorecard:
+    """The scorecard's rule criteria, without CX: no sentence model needed."""
+    data = card.to_dict()
+    data["criteria"] = [
+        c
+        for c in data["criteria"]
+        if {next(iter(s)) for s in c.get("scorer", [{"-": 0}])} <= RULE_SCORERS
+    ]
+    data["cx"] = {"enabled": False}
+    data["name"] = "rules-only"
+    return scorecard_from_dict(data)
+
+
+REF = ScorecardRef(name="default", version=default_scorecard().version)
 
 
 def load(repo: Repository, n: int, seed: int = 1) -> None:
@@ -98,7 +122,10 @@ def test_killed_process_resumes_without_scoring_twice(tmp_path: Path) -> None:
     database = Database.open(url)
     repo = Repository(database)
     load(repo, 6000, seed=2)
-    env = {**os.environ, "SUPPORTQA_DB": url}
+    # Rules only: this test is about resuming, and rules keep 6,000 conversations quick.
+    card = tmp_path / "rules.yaml"
+    card.write_text(yaml.safe_dump(rules_only(default_scorecard()).to_dict()))
+    env = {**os.environ, "SUPPORTQA_DB": url, "SUPPORTQA_SCORECARD": str(card)}
     command = [sys.executable, "-m", "supportqa", "score", "--batch-size", "100", "--json"]
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:

@@ -101,6 +101,10 @@ def register(app: typer.Typer) -> None:
         ceiling."""
         if mode not in MODES:
             raise InputError(f"--mode {mode!r}: only {', '.join(MODES)} exists yet")
+        if limit is not None and limit < 1:
+            raise InputError(f"--limit {limit}: must be at least 1")
+        if bootstrap < 0:
+            raise InputError(f"--bootstrap {bootstrap}: must be 0 (no intervals) or more")
         if split not in ("test", "dev", "all"):
             raise InputError(f"--split {split!r}: use test, dev or all")
         data_dir = data or shared_data_dir()
@@ -109,9 +113,19 @@ def register(app: typer.Typer) -> None:
                 "no labelled data: pass --data DIR (the folder with stc3-dq/, uss/, ab-redial/) "
                 "or --messages FILE, or set SUPPORTQA_SHARED_DATA"
             )
+        if dataset:
+            chosen = tuple(dataset)
+        else:
+            chosen = (*(DATASETS if data_dir else ()), *(("tone-empathy",) if messages else ()))
+        needs_data = any(d != "tone-empathy" for d in chosen)
+        if needs_data and data_dir is None:
+            raise InputError(
+                "no labelled data: pass --data DIR (the folder with stc3-dq/, uss/, ab-redial/) "
+                "or set SUPPORTQA_SHARED_DATA"
+            )
         options = EvalOptions(
-            data_dir=data_dir,
-            datasets=tuple(dataset) if dataset else DATASETS,
+            data_dir=data_dir if needs_data else None,
+            datasets=chosen,
             split=split,
             messages=messages,
             bootstrap=bootstrap,

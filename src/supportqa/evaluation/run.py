@@ -488,9 +488,18 @@ def load_for_eval(
 ) -> dict[str, list[LabelledConversation]]:
     """The requested datasets (STC-3 cut to the requested split), each optionally limited."""
     loaded: dict[str, list[LabelledConversation]] = {}
+    unknown = [d for d in options.datasets if d not in (*DATASETS, "tone-empathy")]
+    if unknown:
+        raise InputError(
+            f"unknown dataset {unknown[0]!r} (known: {', '.join(DATASETS)}, tone-empathy)"
+        )
+    if "tone-empathy" in options.datasets and options.messages is None:
+        raise InputError("dataset tone-empathy needs --messages FILE (a labelled-replies JSONL)")
     if options.data_dir is not None:
         paths = dataset_paths(options.data_dir)
         for name in options.datasets:
+            if name == "tone-empathy":
+                continue  # read from options.messages below
             if name not in paths:
                 raise InputError(f"unknown dataset {name!r} (known: {', '.join(DATASETS)})")
             path = paths[name]

@@ -253,12 +253,11 @@ def _distress(
     message (support-tuned sentiment ≤ −0.35)? Returns the verdict, the sentence, and the message."""
     m = result.markers
     spec = specs.get("customer_distress")
-    best: Hit | None = None
+    mood = {p.message_index: p.score for p in result.sentiment.points}
     for index, strength in m.best.get("customer_distress", {}).items():
-        if spec is not None and strength >= spec.threshold - DISTRESS_MARGIN:
-            hit = m.in_message("customer_distress", index)
-            best = hit or best
-            return True, best, index
+        near = spec is not None and strength >= spec.threshold - DISTRESS_MARGIN
+        if near and mood.get(index, 0.0) < CONTENT_SENTIMENT:
+            return True, m.in_message("customer_distress", index), index
     lowest = result.sentiment.lowest
     if lowest is not None and lowest.score <= DISTRESSED_SENTIMENT:
         return True, None, lowest.message_index
@@ -269,6 +268,8 @@ DISTRESS_MARGIN = 0.12
 """Empathy looks for distress a little below the detector's own threshold: missing an upset customer
 (and calling the criterion N/A) costs more than asking for empathy once too often."""
 DISTRESSED_SENTIMENT = -0.35
+CONTENT_SENTIMENT = 0.5
+"""A message this positive is not distress, however close its wording ("thanks for the great help")."""
 SOME_EMPATHY = 0.36
 """Specific-empathy similarity that, below the detector's threshold, still reads as general empathy."""
 
