@@ -8,11 +8,13 @@ import pytest
 
 from supportqa.domain.conversation import Conversation
 from supportqa.domain.score import Evidence, Score, Status
-from supportqa.domain.scorecard import Criterion, scorecard_from_dict
+from supportqa.domain.scorecard import Criterion, default_scorecard, scorecard_from_dict
 from supportqa.errors import ConfigError, ScorerError
 from supportqa.scorers.registry import scorer
 from supportqa.scoring.engine import ScoringEngine, ai_review_id
+from supportqa.scoring.profiles import RULE_SCORERS, rules_only
 from supportqa.signals.analysis import Analysis
+from supportqa.testing import conversation
 
 CALLS: dict[str, int] = {}
 
@@ -205,3 +207,13 @@ def test_review_ids_are_stable_per_conversation_and_scorecard_version() -> None:
     assert ai_review_id(c, one) == ai_review_id(c, one)
     two = scorecard_from_dict({**one.to_dict(), "version": "2"})
     assert ai_review_id(c, one) != ai_review_id(c, two)
+
+
+def test_rules_only_profile_keeps_rule_criteria_and_turns_cx_off() -> None:
+    card = rules_only(default_scorecard())
+    assert card.name == "default-rules" and not card.cx.enabled
+    assert {s.name for c in card.criteria for s in c.scorers} <= RULE_SCORERS
+    assert {"greeting", "pii_exposure", "clarity"} <= set(card.keys)
+    assert "resolution" not in card.keys
+    review = ScoringEngine(card).score([conversation(("customer", "Hi"), ("agent", "Hello!"))])[0]
+    assert review.cx is None and review.resolution is None

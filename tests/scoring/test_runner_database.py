@@ -16,34 +16,12 @@ from sqlalchemy import func, select
 
 from supportqa.domain.conversation import Conversation
 from supportqa.domain.review import ScorecardRef
-from supportqa.domain.scorecard import Scorecard, default_scorecard, scorecard_from_dict
+from supportqa.domain.scorecard import default_scorecard
+from supportqa.scoring.profiles import rules_only
 from supportqa.scoring.runner import score_database
 from supportqa.storage import Database, Repository
 from supportqa.storage.tables import ReviewRow, ScoringRunRow
 from supportqa.synthetic import generate_conversations
-
-RULE_SCORERS = {
-    "greeting",
-    "closing",
-    "responsiveness",
-    "pii_exposure",
-    "forbidden_phrases",
-    "required_disclosure",
-}
-
-
-def rules_only(card: Scorecard) -> Scorecard:
-    """The scorecard's rule criteria, without CX: no sentence model needed."""
-    data = card.to_dict()
-    data["criteria"] = [
-        c
-        for c in data["criteria"]
-        if {next(iter(s)) for s in c.get("scorer", [{"-": 0}])} <= RULE_SCORERS
-    ]
-    data["cx"] = {"enabled": False}
-    data["name"] = "rules-only"
-    return scorecard_from_dict(data)
-
 
 REF = ScorecardRef(name="default", version=default_scorecard().version)
 
