@@ -62,7 +62,8 @@ def test_every_line_is_a_valid_ratings_line_on_scale(reviews: list[Record]) -> N
     for line in reviews:
         parsed = RatingsLine.model_validate(line)
         assert parsed.source == "synthetic" and parsed.reviewer in REVIEWER_HABITS
-        assert set(parsed.ratings) == set(card.keys)
+        # People rate the agent's work; customer sentiment and effort (weight 0) are CX inputs only.
+        assert set(parsed.ratings) == {c.key for c in card.criteria if c.weight > 0}
         for key, rating in parsed.ratings.items():
             assert rating is None or (scales[key].contains(rating) and rating == int(rating))
 
