@@ -12,7 +12,7 @@ from supportqa.domain.scorecard import Criterion, default_scorecard, scorecard_f
 from supportqa.errors import ConfigError, ScorerError
 from supportqa.scorers.registry import scorer
 from supportqa.scoring.engine import ScoringEngine, ai_review_id
-from supportqa.scoring.profiles import RULE_SCORERS, rules_only
+from supportqa.scoring.profiles import MODEL_FREE_SCORERS, rules_only, uses_sentence_model
 from supportqa.signals.analysis import Analysis
 from supportqa.testing import conversation
 
@@ -212,8 +212,14 @@ def test_review_ids_are_stable_per_conversation_and_scorecard_version() -> None:
 def test_rules_only_profile_keeps_rule_criteria_and_turns_cx_off() -> None:
     card = rules_only(default_scorecard())
     assert card.name == "default-rules" and not card.cx.enabled
-    assert {s.name for c in card.criteria for s in c.scorers} <= RULE_SCORERS
+    assert {s.name for c in card.criteria for s in c.scorers} <= MODEL_FREE_SCORERS
     assert {"greeting", "pii_exposure", "clarity"} <= set(card.keys)
     assert "resolution" not in card.keys
     review = ScoringEngine(card).score([conversation(("customer", "Hi"), ("agent", "Hello!"))])[0]
     assert review.cx is None and review.resolution is None
+
+
+def test_sentence_model_use_is_detected_from_the_scorecard() -> None:
+    card = default_scorecard()
+    assert uses_sentence_model(card)
+    assert not uses_sentence_model(rules_only(card))
