@@ -1,5 +1,8 @@
 """Rule scoring throughput: conversations/s over generated conversations (goal ≥ 2,000/s on 2 cores).
 
+Uses the default scorecard's rule criteria only (`supportqa.scoring.profiles.rules_only`, no CX); the
+model criteria are measured by `bench_model_scoring.py`.
+
 Prints figures, not a pass/fail: the engine alone (parsed conversations in memory), and the whole
 `score FILE -o OUT` pipeline (read JSONL, validate, score, write reviews) at 1 and N worker processes.
 A baseline measured in the same run — parsing and validating the same conversations, nothing else —
@@ -20,6 +23,7 @@ import orjson
 
 from supportqa.domain.conversation import Conversation
 from supportqa.domain.scorecard import default_scorecard
+from supportqa.scoring import profiles
 from supportqa.scoring.engine import ScoringEngine
 from supportqa.scoring.runner import score_file
 from supportqa.synthetic import generate_conversations
@@ -31,7 +35,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     args = parser.parse_args()
-    card = default_scorecard()
+    card = profiles.rules_only(default_scorecard(), keep=profiles.RULE_SCORERS)
 
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "conversations.jsonl"

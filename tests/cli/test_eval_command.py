@@ -91,3 +91,45 @@ def test_eval_on_shared_dataset(cli: Runner) -> None:
     rows = result.json()["rows"]
     assert {r["ours"] for r in rows} >= {"CX value", "resolution probability", "comprehension"}
     assert all(r["keyword"] is not None for r in rows if r["metric"] == "spearman")
+
+
+def test_eval_on_your_own_conversations_and_reviews(cli: Runner, tmp_path: Path) -> None:
+    conversations = tmp_path / "c.jsonl"
+    reviews = tmp_path / "r.jsonl"
+    made = cli(
+        "generate",
+        "--n",
+        "60",
+        "--seed",
+        "4",
+        "-o",
+        conversations,
+        "--reviews",
+        reviews,
+        "--review-share",
+        "1.0",
+        "--json",
+    )
+    assert made.code == 0, made.err
+    result = cli(
+        "eval",
+        "--conversations",
+        conversations,
+        "--reviews",
+        reviews,
+        "--bootstrap",
+        "10",
+        "--json",
+    )
+    assert result.code == 0, result.err
+    report = result.json()
+    assert report["datasets"][0]["dataset"] == "own"
+    keys = {r["ours"] for r in report["rows"]}
+    assert {"greeting", "resolution", "tone"} <= keys
+    assert any(r["ours"] == "CX value" and r["human"] == "CSAT" for r in report["rows"])
+    lonely = cli("eval", "--conversations", conversations)
+    assert lonely.code == 1 and "go together" in lonely.err
+    broken = tmp_path / "bad.jsonl"
+    broken.write_text('{"conversation_id": "x", "ratings": {"tone": 2}}\n{not json\n')
+    bad = cli("eval", "--conversations", conversations, "--reviews", broken)
+    assert bad.code == 1 and "bad.jsonl:2" in bad.err

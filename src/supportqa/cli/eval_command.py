@@ -86,6 +86,16 @@ def register(app: typer.Typer) -> None:
                 "tone_empathy.jsonl."
             ),
         ] = None,
+        conversations: Annotated[
+            Path | None,
+            typer.Option(
+                help="Your own conversations JSONL, with --reviews: AI vs your reviewers."
+            ),
+        ] = None,
+        reviews: Annotated[
+            Path | None,
+            typer.Option(help="Your reviewers' ratings JSONL (ratings lines) for --conversations."),
+        ] = None,
         mode: Annotated[
             str, typer.Option(help="zero-shot: nothing fitted to labels.")
         ] = "zero-shot",
@@ -108,16 +118,22 @@ def register(app: typer.Typer) -> None:
         if split not in ("test", "dev", "all"):
             raise InputError(f"--split {split!r}: use test, dev or all")
         data_dir = data or shared_data_dir()
-        if data_dir is None and messages is None:
+        if data_dir is None and messages is None and conversations is None:
             raise InputError(
-                "no labelled data: pass --data DIR (the folder with stc3-dq/, uss/, ab-redial/) "
-                "or --messages FILE, or set SUPPORTQA_SHARED_DATA"
+                "no labelled data: pass --data DIR (the folder with stc3-dq/, uss/, ab-redial/), "
+                "--messages FILE or --conversations FILE --reviews FILE, or set "
+                "SUPPORTQA_SHARED_DATA"
             )
+        if (conversations is None) != (reviews is None):
+            raise InputError("--conversations and --reviews go together")
+        own = (conversations, reviews) if conversations and reviews else None
         if dataset:
             chosen = tuple(dataset)
+        elif own:
+            chosen = ("own", *(("tone-empathy",) if messages else ()))
         else:
             chosen = (*(DATASETS if data_dir else ()), *(("tone-empathy",) if messages else ()))
-        needs_data = any(d != "tone-empathy" for d in chosen)
+        needs_data = any(d not in ("tone-empathy", "own") for d in chosen)
         if needs_data and data_dir is None:
             raise InputError(
                 "no labelled data: pass --data DIR (the folder with stc3-dq/, uss/, ab-redial/) "
@@ -128,6 +144,7 @@ def register(app: typer.Typer) -> None:
             datasets=chosen,
             split=split,
             messages=messages,
+            own=own,
             bootstrap=bootstrap,
             limit=limit,
         )

@@ -34,6 +34,7 @@ from supportqa.evaluation.figures import (
     with_interval,
 )
 from supportqa.evaluation.messages import load_labelled_messages
+from supportqa.evaluation.own import load_own
 from supportqa.evaluation.predictions import Prediction, predict
 from supportqa.evaluation.report import DatasetSummary, EvalReport, EvalRow
 from supportqa.signals.sentiment import vader_compound
@@ -54,6 +55,8 @@ class EvalOptions:
     split: str = "test"
     """test, dev or all: which STC-3 part (the other datasets are not split)."""
     messages: Path | None = None
+    own: tuple[Path, Path] | None = None
+    """A team's own (conversations JSONL, human ratings JSONL)."""
     bootstrap: int = 1000
     limit: int | None = None
 
@@ -483,12 +486,61 @@ def _messages(
     )
 
 
+def _own(
+    build: _Builder,
+    items: list[LabelledConversation],
+    preds: list[Prediction],
+    scorecard: Scorecard,
+) -> None:
+    """Each criterion people rated: AI rating ↔ mean human rating (both rated); CX ↔ CSAT."""
+    for criterion in scorecard.criteria:
+        keep = [
+            k
+            for k, item in enumerate(items)
+            if item.labels.get(criterion.key) is not None
+            and preds[k].ratings.get(criterion.key) is not None
+        ]
+        if len(keep) < 3:
+            continue
+        ai = [float(preds[k].ratings[criterion.key] or 0) for k in keep]
+        human = [float(items[k].labels[criterion.key] or 0) for k in keep]
+        build.add(
+            "own", None, criterion.key, f"{criterion.key} (your reviewers)", "spearman", ai, human
+        )
+        if criterion.scale.min == int(criterion.scale.min) and criterion.scale.max <= 10:
+            low, high = int(criterion.scale.min), int(criterion.scale.max)
+            build.add(
+                "own",
+                None,
+                criterion.key,
+                f"{criterion.key} (rounded)",
+                "qwk",
+                ai,
+                [float(round_half_up(v)) for v in human],
+                levels=(low, high),
+            )
+    keep = [k for k, item in enumerate(items) if item.labels.get("csat") is not None]
+    if len(keep) >= 3:
+        convs = [items[k].conversation for k in keep]
+        build.add(
+            "own",
+            None,
+            "CX value",
+            "CSAT",
+            "spearman",
+            [preds[k].cx_value for k in keep],
+            [float(items[k].labels["csat"] or 0) for k in keep],
+            keyword=[B.keyword_satisfaction(c) for c in convs],
+            vader=[B.vader_last_customer(c) for c in convs],
+        )
+
+
 def load_for_eval(
     options: EvalOptions, report: LoadReport
 ) -> dict[str, list[LabelledConversation]]:
     """The requested datasets (STC-3 cut to the requested split), each optionally limited."""
     loaded: dict[str, list[LabelledConversation]] = {}
-    unknown = [d for d in options.datasets if d not in (*DATASETS, "tone-empathy")]
+    unknown = [d for d in options.datasets if d not in (*DATASETS, "tone-empathy", "own")]
     if unknown:
         raise InputError(
             f"unknown dataset {unknown[0]!r} (known: {', '.join(DATASETS)}, tone-empathy)"
@@ -498,8 +550,8 @@ def load_for_eval(
     if options.data_dir is not None:
         paths = dataset_paths(options.data_dir)
         for name in options.datasets:
-            if name == "tone-empathy":
-                continue  # read from options.messages below
+            if name in ("tone-empathy", "own"):
+                continue  # read from options.messages / options.own below
             if name not in paths:
                 raise InputError(f"unknown dataset {name!r} (known: {', '.join(DATASETS)})")
             path = paths[name]
@@ -512,6 +564,9 @@ def load_for_eval(
             else:
                 items = load_uss(path, report=report)
             loaded[name] = items[: options.limit] if options.limit else items
+    if options.own is not None:
+        items = load_own(*options.own)
+        loaded["own"] = items[: options.limit] if options.limit else items
     if options.messages is not None:
         items = load_labelled_messages(options.messages)
         if options.split != "all":
@@ -556,6 +611,8 @@ def run_eval(
             _ab_redial(build, items, preds)
         elif name == "tone-empathy":
             _messages(build, items, preds, options.split)
+        elif name == "own":
+            _own(build, items, preds, scorecard)
         else:
             _uss(build, name, items, preds)
     report.seconds = time.perf_counter() - started
