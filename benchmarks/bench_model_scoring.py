@@ -1,4 +1,4 @@
-"""Model scoring throughput: the default scorecard (MiniLM criteria + CX) against the bare encoder.
+"""Model scoring throughput: the default scorecard (model criteria + CX) against the bare encoder.
 
 Prints figures, not a pass/fail. In one process, on N generated conversations (parsed and validated
 before any timing):
@@ -52,14 +52,16 @@ from supportqa.scoring import profiles
 from supportqa.signals.embeddings import (
     EmbeddingCache,
     Encoder,
-    MiniLMEncoder,
     Vectors,
+    make_encoder,
     set_shared_cache,
 )
 from supportqa.signals.markers import conversation_sentences
 from supportqa.synthetic import generate_conversations
 
 BATCH = 500
+ENCODER = "auto"
+"""Which sentence encoder (`--encoder`); see `supportqa.signals.embeddings.make_encoder`."""
 RATIO_GOAL = 0.7
 RULES_GOAL = 2000.0
 
@@ -133,7 +135,7 @@ class Call:
 class TimedEncoder:
     """Delegates to an encoder, keeping every call's size and timing and every text it was given."""
 
-    def __init__(self, inner: MiniLMEncoder) -> None:
+    def __init__(self, inner: Encoder) -> None:
         self.inner = inner
         self.name = inner.name
         self.calls: list[Call] = []
@@ -265,7 +267,7 @@ def score_all(
 
 def model_scoring(conversations: Sequence[Conversation]) -> tuple[dict[str, Any], list[str]]:
     card = default_scorecard()
-    encoder = TimedEncoder(MiniLMEncoder())
+    encoder = TimedEncoder(make_encoder(ENCODER))
     with timed() as load:
         encoder.inner.encode(["warm up the model", "and its first-run allocations"])
     cache = TimedCache(encoder)
@@ -305,7 +307,7 @@ def model_scoring(conversations: Sequence[Conversation]) -> tuple[dict[str, Any]
 
 
 def bare_encoder(texts: list[str]) -> dict[str, Any]:
-    encoder = MiniLMEncoder()  # default batch size, as in scoring
+    encoder = make_encoder(ENCODER)  # default batch size, as in scoring
     encoder.encode(texts[: encoder.batch_size])  # warm-up: lazy load, first-run allocations
     log(f"bare encoder on the same {len(texts):,} unique sentences...")
     with timed() as phase:
@@ -354,7 +356,7 @@ def rules_only(conversations: Sequence[Conversation]) -> dict[str, Any]:
 
 def profile_warm(conversations: Sequence[Conversation], top: int = 15) -> str:
     """cProfile of scoring `conversations` with a warm cache (no encoding): what else costs."""
-    cache = EmbeddingCache(MiniLMEncoder())
+    cache = EmbeddingCache(make_encoder(ENCODER))
     set_shared_cache(cache)
     try:
         # warm: every sentence is cached first, so nothing is left to encode while profiling
@@ -389,7 +391,7 @@ def print_table(n: int, model: dict[str, Any], bare: dict[str, Any], rules: dict
     wall = model["wall_s"]
     print(f"{n:,} generated conversations, scored in batches of {BATCH} in one process")
     print(
-        f"MiniLM load + warm-up (not timed below): {model['model_load_s']:.1f} s; "
+        f"encoder load + warm-up (not timed below): {model['model_load_s']:.1f} s; "
         f"{model['encoder_calls']} encoder calls while scoring"
     )
     print()
@@ -422,7 +424,7 @@ def print_table(n: int, model: dict[str, Any], bare: dict[str, Any], rules: dict
     print()
     print("where model-scoring wall time goes:")
     labels = {
-        "encode": "encoder calls (MiniLM)",
+        "encode": "encoder calls",
         "cache_bookkeeping": "cache: hashing, lookups, copying vectors",
         "sentences_and_detectors": "sentence split + detector matching",
         "rest": "rule + model scorer logic, CX, reviews",
@@ -460,6 +462,9 @@ def main() -> None:
     )
     parser.add_argument("--json", action="store_true", help="print the figures as JSON only")
     parser.add_argument(
+        "--encoder", default="auto", choices=["auto", "minilm", "onnx"], help="sentence encoder"
+    )
+    parser.add_argument(
         "--profile",
         type=int,
         default=0,
@@ -467,6 +472,8 @@ def main() -> None:
         help="also profile scoring the first N conversations with a warm cache",
     )
     args = parser.parse_args()
+    global ENCODER
+    ENCODER = args.encoder
 
     threads = torch_threads(args.threads)
     t0 = time.perf_counter()
