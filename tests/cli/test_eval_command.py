@@ -42,7 +42,8 @@ def test_eval_replies_only(cli: Runner, tmp_path: Path) -> None:
         value = row["value"]
         assert value is None or (-1 <= value <= 1 and not math.isnan(value))
         if row["ci_low"] is not None:
-            assert row["ci_low"] <= value + 1e-9 and value <= row["ci_high"] + 1e-9
+            # Percentile intervals need not contain a biased statistic's estimate (ECE on n = 40).
+            assert row["ci_low"] <= row["ci_high"]
     assert report["datasets"] == [
         {
             "dataset": "tone-empathy",
