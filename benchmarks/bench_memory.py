@@ -1,11 +1,11 @@
-"""Peak memory of scoring the database: the default scorecard (MiniLM criteria + CX), streaming.
+"""Peak memory of scoring the database: the default scorecard (model criteria + CX), streaming.
 
 Prints figures, not a pass/fail:
 
 1. Generates N conversations (default 100,000) into a JSONL file in a temporary directory.
 2. `supportqa import FILE --db DB` into SQLite (the real CLI, in a child process).
 3. `supportqa score --db DB` (the real CLI, in a child process; `--workers` as given, default
-   0 = the CLI's own choice: one process per core from 5,000 conversations), sampling every 0.2 s
+   0 = the CLI's own choice: one process for a scorecard that uses the sentence model), sampling every 0.2 s
    from /proc the resident memory of the child and all its descendants (the scoring workers).
    Reports the peak of their sum (goal < 1.5 GB: batches stream from the database and the embedding
    cache is bounded), the peak of their summed PSS (library pages shared by the workers counted
