@@ -22,10 +22,6 @@ def _nan_to_none(value: float) -> float | None:
     return None if math.isnan(value) else round(value, 4)
 
 
-def round_half_up(value: float) -> int:
-    return math.floor(value + 0.5)
-
-
 def qwk(low: int, high: int) -> Stat:
     """Quadratic-weighted kappa over the whole levels `low..high`."""
     levels = [float(v) for v in range(low, high + 1)]

@@ -30,13 +30,13 @@ from supportqa.evaluation.figures import (
     plain,
     qwk,
     rank_matched,
-    round_half_up,
     with_interval,
 )
 from supportqa.evaluation.messages import load_labelled_messages
 from supportqa.evaluation.own import load_own
 from supportqa.evaluation.predictions import Prediction, predict
 from supportqa.evaluation.report import DatasetSummary, EvalReport, EvalRow
+from supportqa.scoring.cx import round_half_up
 from supportqa.signals.sentiment import vader_compound
 
 GOALS = {

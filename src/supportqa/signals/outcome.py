@@ -273,12 +273,13 @@ def _effort(m: Markers, cs: CustomerSentiment, specs: dict[str, DetectorSpec]) -
     return Effort(_clip(value, 0, 1), turns, tuple(reasons), tuple(evidence))
 
 
-def _detectors_for(item: Analysis) -> dict[str, DetectorSpec]:
+def detectors_for(item: Analysis) -> dict[str, DetectorSpec]:
+    """The item's detectors (the scorecard's, merged over the packaged ones), else the packaged ones."""
     return dict(item.detectors) if item.detectors else effective_detectors({})
 
 
 def _compute(item: Analysis) -> Outcome:
-    specs = _detectors_for(item)
+    specs = detectors_for(item)
     m = markers(item, specs)
     conversation = item.conversation
     cs = item.signal(customer_sentiment)
@@ -302,7 +303,3 @@ def outcome(item: Analysis) -> Outcome:
     if not item.has(_outcome_key):
         item.put(_outcome_key, _compute(item))
     return item.signal(_outcome_key)
-
-
-def detectors_for(item: Analysis) -> dict[str, DetectorSpec]:
-    return _detectors_for(item)
