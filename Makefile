@@ -9,7 +9,7 @@ DEMO_DIR ?= supportqa-demo
 $(BIN)/supportqa: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[dev,models,onnx]"
+	$(BIN)/pip install --quiet -e ".[dev,models,onnx,learn]"
 	@touch $@
 
 setup: $(BIN)/supportqa  ## create .venv and install supportqa with its dev tools

@@ -7,6 +7,7 @@ import sys
 import typer
 
 from supportqa.cli import (
+    calibrate_command,
     data_commands,
     demo_command,
     eval_command,
@@ -34,6 +35,7 @@ demo_command.register(app)
 schema_command.register(app)
 scorers_command.register(app)
 eval_command.register(app)
+app.add_typer(calibrate_command.app, name="calibrate")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -129,6 +129,8 @@ class RatingsLine(BaseModel):
     conversation_created_at: datetime | None = None
     session_id: str | None = None
     ratings: dict[str, float | None]
+    cx: float | None = Field(default=None, ge=1, le=5)
+    """The reviewer's own 1–5 judgement of the customer's experience (what the AI's CX predicts)."""
 
     @field_validator("conversation_id", "source", "agent", mode="before")
     @classmethod

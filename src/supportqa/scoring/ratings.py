@@ -5,10 +5,11 @@ from __future__ import annotations
 import hashlib
 
 from supportqa.domain.conversation import Reviewee
-from supportqa.domain.review import RatingsLine, Review, ReviewKind, ScorecardRef
+from supportqa.domain.review import CxScore, RatingsLine, Review, ReviewKind, ScorecardRef
 from supportqa.domain.score import Score
 from supportqa.domain.scorecard import Scorecard
 from supportqa.errors import InputError
+from supportqa.scoring.cx import REVIEW_AT_OR_BELOW, round_half_up
 from supportqa.scoring.iqs import build_review
 
 
@@ -60,5 +61,22 @@ def review_from_ratings(line: RatingsLine, scorecard: Scorecard) -> Review:
             "reviewee": Reviewee(id=line.agent, name=line.agent_name, team=line.team),
             "conversation_created_at": line.conversation_created_at,
             "scorecard": ScorecardRef(name=scorecard.name, version=scorecard.version),
+            "cx": human_cx(line.cx),
         }
+    )
+
+
+def human_cx(value: float | None) -> CxScore | None:
+    """A reviewer's 1–5 CX judgement in the shape AI reviews use, so calibration compares like with
+    like; it has no sub-scores because a person gave one number."""
+    if value is None:
+        return None
+    score = round_half_up(value)
+    return CxScore(
+        score=score,
+        value=float(value),
+        subscores={},
+        weights={},
+        explanation="rated by the reviewer",
+        review_recommended=score <= REVIEW_AT_OR_BELOW,
     )
