@@ -72,7 +72,7 @@ def test_eval_replies_only(cli: Runner, tmp_path: Path) -> None:
     ("args", "message"),
     [
         (("--split", "train"), "--split"),
-        (("--mode", "cv5"), "--mode"),
+        (("--mode", "cv9"), "--mode"),
         (("--limit", "0"), "--limit"),
         (("--bootstrap", "-1"), "--bootstrap"),
         (("--dataset", "nope"), "unknown dataset"),

@@ -44,6 +44,15 @@ def stc3_report() -> EvalReport:
 
 
 @pytest.fixture(scope="module")
+def stc3_cv5_report() -> EvalReport:
+    data = shared_data_or_skip()
+    options = EvalOptions(
+        data_dir=data, datasets=("stc3",), bootstrap=0, mode="cv5", learning_curve=False
+    )
+    return run_eval(options, default_scorecard())
+
+
+@pytest.fixture(scope="module")
 def replies_report() -> EvalReport:
     options = EvalOptions(data_dir=None, datasets=(), split="test", messages=MESSAGES, bootstrap=0)
     return run_eval(options, default_scorecard())
@@ -79,3 +88,12 @@ def test_stc3_scorer_beats_the_keyword_baseline(stc3_report: EvalReport) -> None
 def test_tone_and_empathy_figures_hold(replies_report: EvalReport, label: str, ours: str) -> None:
     measured = figure(replies_report, "tone-empathy", ours, "spearman")
     assert measured >= readme_gate(label) - TOLERANCE, f"{label}: {measured:.3f}"
+
+
+@pytest.mark.slow
+def test_stc3_trained_cx_figure_holds(stc3_cv5_report: EvalReport) -> None:
+    """cv5: every prediction is out-of-fold, so this is a held-out figure of the trained model."""
+    value = figure(stc3_cv5_report, "stc3", "CX value (trained)", "spearman")
+    assert value >= readme_gate("STC-3 cv5: trained CX value ↔ S, Spearman ρ") - TOLERANCE
+    row = stc3_cv5_report.find("stc3", "CX value (trained)", "spearman")
+    assert row is not None and row.zero_shot is not None and value > row.zero_shot

@@ -1,7 +1,8 @@
 """What the humans said about each conversation: one reference per conversation for AI-vs-human work.
 
 Several people may review one conversation (a calibration session, 19 annotators in a research set).
-The reference is their consensus: per criterion the mean of the ratings given (N/A drops out; a
+The reference is their consensus: one review per person (their latest), then per criterion the mean
+of the ratings given (N/A drops out; a
 criterion everybody marked N/A is ``None``; one nobody rated is absent), and the mean of their CX
 judgements and IQS. Calibration compares the AI with this consensus, and `train` learns from it.
 """
@@ -11,9 +12,12 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from supportqa.domain.review import Review, ReviewKind
 from supportqa.domain.score import Status
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 ConversationKey = tuple[str, str]
 """(source, conversation id): how reviews find their conversation."""
@@ -31,7 +35,7 @@ class HumanReference:
     cx: float | None = None
     iqs: float | None = None
     per_reviewer: dict[str, dict[str, float | None]] = field(default_factory=dict)
-    """Each reviewer's own ratings (the last review per reviewer wins), for reviewer-level work."""
+    """Each reviewer's own ratings (their latest review), for reviewer-level work."""
 
     @property
     def key(self) -> ConversationKey:
@@ -71,16 +75,26 @@ def human_references(
     return {key: _consensus(key, items) for key, items in grouped.items()}
 
 
+def _latest_per_reviewer(items: list[Review]) -> dict[str, Review]:
+    """One review per person: their latest (a reviewer who rated a conversation both day-to-day and
+    in a calibration session counts once, with their most recent opinion)."""
+    latest: dict[str, Review] = {}
+    for index, review in enumerate(items):
+        name = review.reviewer or f"reviewer-{index + 1}"
+        current = latest.get(name)
+        if current is None or (review.reviewed_at or _EPOCH) >= (current.reviewed_at or _EPOCH):
+            latest[name] = review
+    return latest
+
+
 def _consensus(key: ConversationKey, items: list[Review]) -> HumanReference:
     ref = HumanReference(source=key[0], conversation_id=key[1])
     rated: dict[str, list[float]] = {}
     na: set[str] = set()
     cx: list[float] = []
     iqs: list[float] = []
-    for index, review in enumerate(items):
-        name = review.reviewer or f"reviewer-{index + 1}"
-        if name not in ref.reviewers:
-            ref.reviewers.append(name)
+    for name, review in _latest_per_reviewer(items).items():
+        ref.reviewers.append(name)
         ratings = review_ratings(review)
         ref.per_reviewer[name] = ratings
         for criterion, value in ratings.items():

@@ -9,13 +9,16 @@ import typer
 from supportqa.cli import (
     calibrate_command,
     data_commands,
+    dataset_command,
     demo_command,
     eval_command,
     iqs_command,
+    override_command,
     schema_command,
     score_command,
     scorecard_commands,
     scorers_command,
+    train_command,
 )
 from supportqa.cli.common import err_console
 from supportqa.errors import SupportQAError
@@ -36,6 +39,9 @@ schema_command.register(app)
 scorers_command.register(app)
 eval_command.register(app)
 app.add_typer(calibrate_command.app, name="calibrate")
+train_command.register(app)
+app.add_typer(override_command.app, name="override")
+app.add_typer(dataset_command.app, name="dataset")
 
 
 def main(argv: list[str] | None = None) -> None:

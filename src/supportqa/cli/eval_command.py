@@ -19,10 +19,11 @@ from supportqa.cli.common import (
 )
 from supportqa.errors import InputError
 from supportqa.evaluation.base import shared_data_dir
+from supportqa.evaluation.curves import write_curve_html
 from supportqa.evaluation.report import METRIC_TITLES, EvalReport
 from supportqa.evaluation.run import DATASETS, EvalOptions, run_eval
 
-MODES = ("zero-shot",)
+MODES = ("zero-shot", "cv5")
 
 
 def _cell(value: float | None) -> str:
@@ -37,7 +38,12 @@ def eval_table(report: EvalReport) -> Table:
     table = Table(title=f"Agreement with people ({report.mode}, scorecard {report.scorecard})")
     for name in ("dataset", "supportqa", "people", "metric", "n", "ours", "95% CI"):
         table.add_column(name, justify="right" if name in ("n", "ours", "95% CI") else "left")
-    for name in ("keyword", "VADER", "human", "goal"):
+    cv = report.mode == "cv5"
+    for name in (
+        ("zero-shot", "keyword", "VADER", "human", "goal")
+        if cv
+        else ("keyword", "VADER", "human", "goal")
+    ):
         table.add_column(name, justify="right")
     for row in report.rows:
         ci = "" if row.ci_low is None else f"{row.ci_low:.2f}–{row.ci_high:.2f}"
@@ -51,11 +57,23 @@ def eval_table(report: EvalReport) -> Table:
             str(row.n),
             _cell(row.value),
             ci,
+            *([_cell(row.zero_shot)] if cv else []),
             f"{_cell(row.keyword)} {_mark(row.beats_keyword)}".strip(),
             f"{_cell(row.vader)} {_mark(row.beats_vader)}".strip(),
             _cell(row.human_ceiling) if row.human_ceiling is not None else "",
             goal,
         )
+    return table
+
+
+def curve_table(report: EvalReport) -> Table:
+    """Spearman ρ of the trained CX by number of training reviews, per dataset."""
+    table = Table(title="Learning curve: trained CX ρ by number of training reviews (out-of-fold)")
+    table.add_column("dataset")
+    table.add_column("ρ at 50 / 100 / 200 / 500 / all reviews")
+    for dataset, points in report.curves.items():
+        cells = [f"{size}: {value:.3f}" for size, value in points.items()]
+        table.add_row(dataset, "  ".join(cells))
     return table
 
 
@@ -97,8 +115,16 @@ def register(app: typer.Typer) -> None:
             typer.Option(help="Your reviewers' ratings JSONL (ratings lines) for --conversations."),
         ] = None,
         mode: Annotated[
-            str, typer.Option(help="zero-shot: nothing fitted to labels.")
+            str,
+            typer.Option(
+                help="zero-shot: nothing fitted to labels; cv5: a model trained on the labels, "
+                "5-fold out-of-fold figures beside zero-shot, and learning curves."
+            ),
         ] = "zero-shot",
+        plot: Annotated[
+            Path | None,
+            typer.Option(help="cv5: write the learning curves as a self-contained HTML plot."),
+        ] = None,
         bootstrap: Annotated[int, typer.Option(help="Bootstrap resamples for the 95% CI.")] = 1000,
         limit: Annotated[
             int | None, typer.Option(help="At most N conversations per dataset.")
@@ -110,7 +136,9 @@ def register(app: typer.Typer) -> None:
         each beside a keyword baseline, VADER on the customer's last turn and (STC-3) the human
         ceiling."""
         if mode not in MODES:
-            raise InputError(f"--mode {mode!r}: only {', '.join(MODES)} exists yet")
+            raise InputError(f"--mode {mode!r}: use {' or '.join(MODES)}")
+        if plot is not None and mode != "cv5":
+            raise InputError("--plot draws the cv5 learning curves: add --mode cv5")
         if limit is not None and limit < 1:
             raise InputError(f"--limit {limit}: must be at least 1")
         if bootstrap < 0:
@@ -147,6 +175,7 @@ def register(app: typer.Typer) -> None:
             own=own,
             bootstrap=bootstrap,
             limit=limit,
+            mode=mode,
         )
         card = resolve_scorecard(scorecard)
         with progress_bar(quiet=json_output) as bar:
@@ -158,10 +187,16 @@ def register(app: typer.Typer) -> None:
                 bar.update(tasks[name], completed=done)
 
             report = run_eval(options, card, progress=progress)
+        if plot is not None:
+            write_curve_html(report.curves, plot)
         if json_output:
             print_json(report.as_json())
             return
         console.print(eval_table(report))
+        if report.curves:
+            console.print(curve_table(report))
+        if plot is not None:
+            console.print(f"  learning curves: {plot}")
         for summary in report.datasets:
             share = "" if summary.flagged_share is None else f", CX 1–3 {summary.flagged_share:.0%}"
             console.print(f"  {summary.dataset}: {summary.conversations} conversations{share}")

@@ -47,6 +47,9 @@ class CxConfig(BaseModel):
     weights: dict[str, float] = Field(
         default_factory=lambda: {"resolution": 0.3, "sentiment": 0.5, "service_quality": 0.2}
     )
+    model: str | None = None
+    """A CX model trained on the team's reviews (`supportqa train --apply`): its path and sha256."""
+    model_sha256: str | None = None
 
     @model_validator(mode="after")
     def _valid_weights(self) -> CxConfig:

@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from supportqa.domain.conversation import Reviewee, as_utc
 from supportqa.domain.score import Evidence, ScorerRef, Status
@@ -71,6 +71,42 @@ class ResolutionOutcome(BaseModel):
     probability: float
 
 
+class Override(BaseModel):
+    """A person's rating that replaced an AI rating, on that person's human review: the AI review itself
+    is never changed, so both stay side by side and the record says who, when, why and what it replaced.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    criterion: str
+    ai_review_id: str
+    ai_status: Status
+    ai_rating: float | None = None
+    ai_scorer: ScorerRef | None = None
+    """The scorer (name, version, arguments) that produced the replaced rating; null when unrated."""
+    status: Status
+    """`rated` (with `rating`) or `na`."""
+    rating: float | None = None
+    by: str
+    at: datetime
+    reason: str
+
+    @field_validator("at", mode="after")
+    @classmethod
+    def _utc(cls, value: datetime) -> datetime:
+        return as_utc(value) or value
+
+    @model_validator(mode="after")
+    def _rated_or_na(self) -> Override:
+        if self.status is Status.RATED and self.rating is None:
+            raise ValueError("a rated override needs a rating")
+        if self.status is Status.NA and self.rating is not None:
+            raise ValueError("an N/A override has no rating")
+        if self.status not in (Status.RATED, Status.NA):
+            raise ValueError("an override is rated or na")
+        return self
+
+
 class Review(BaseModel):
     """A scored conversation. `iqs` is null when incomplete (a critical scorer failed) or nothing rated."""
 
@@ -94,6 +130,8 @@ class Review(BaseModel):
     criteria: list[CriterionResult] = Field(default_factory=list)
     cx: CxScore | None = None
     resolution: ResolutionOutcome | None = None
+    overrides: list[Override] = Field(default_factory=list)
+    """Human reviews only: the AI ratings this person overrode, one record per criterion."""
 
     @field_validator("conversation_id", "source", "review_id", mode="before")
     @classmethod

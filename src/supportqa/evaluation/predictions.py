@@ -46,7 +46,10 @@ def predict(
     *,
     batch_size: int = 128,
     on_batch: Callable[[int], None] | None = None,
+    on_items: Callable[[list[Analysis]], None] | None = None,
 ) -> list[Prediction]:
+    """Score in batches; `on_items` sees each batch's analyses after scoring (features for cv5
+    reuse the signals and embeddings scoring computed)."""
     engine = ScoringEngine(scorecard)
     out: list[Prediction] = []
     for start in range(0, len(conversations), batch_size):
@@ -82,6 +85,8 @@ def predict(
                     },
                 )
             )
+        if on_items:
+            on_items(items)
         if on_batch:
             on_batch(len(chunk))
     return out

@@ -34,6 +34,8 @@ class EvalRow(BaseModel):
     vader: float | None = None
     human_ceiling: float | None = None
     goal: float | None = None
+    zero_shot: float | None = None
+    """In cv5 mode: the zero-shot scorer on the same conversations."""
 
     @property
     def lower_is_better(self) -> bool:
@@ -80,6 +82,8 @@ class EvalReport(BaseModel):
     datasets: list[DatasetSummary] = Field(default_factory=list)
     seconds: float = 0.0
     bootstrap: int = 1000
+    curves: dict[str, dict[str, float]] = Field(default_factory=dict)
+    """cv5 learning curves: per dataset, Spearman ρ by number of training reviews."""
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -89,6 +93,7 @@ class EvalReport(BaseModel):
             "bootstrap": self.bootstrap,
             "datasets": [d.model_dump(mode="json") for d in self.datasets],
             "rows": [r.as_json() for r in self.rows],
+            "curves": self.curves,
         }
 
     def find(self, dataset: str, ours: str, metric: str) -> EvalRow | None:

@@ -18,12 +18,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
+from supportqa.calibration.features import Features, conversation_features
 from supportqa.domain.conversation import Role
 from supportqa.domain.scorecard import Scorecard
 from supportqa.errors import InputError
 from supportqa.evaluation import baselines as B
 from supportqa.evaluation.base import LabelledConversation, LoadReport
 from supportqa.evaluation.base import split as split_of
+from supportqa.evaluation.cv import cv_rows, pairings_for
 from supportqa.evaluation.datasets import dataset_paths, load_ab_redial, load_stc3, load_uss
 from supportqa.evaluation.figures import (
     STATS,
@@ -46,6 +50,9 @@ GOALS = {
 """Issue goals, on the STC-3 test split."""
 
 DATASETS = ("stc3", "uss-SGD", "uss-MWOZ", "uss-ReDial", "uss-CCPE", "ab-redial")
+CV_DATASETS = DATASETS
+"""cv5 trains on the research datasets' labels; the labelled replies and a team's own files are
+zero-shot only (a team trains on its own reviews with `supportqa train`)."""
 
 
 @dataclass
@@ -59,6 +66,10 @@ class EvalOptions:
     """A team's own (conversations JSONL, human ratings JSONL)."""
     bootstrap: int = 1000
     limit: int | None = None
+    mode: str = "zero-shot"
+    """zero-shot (nothing fitted to labels) or cv5 (trained, out-of-fold)."""
+    learning_curve: bool = True
+    """cv5: also fit on 50, 100, 200 and 500 training reviews."""
 
 
 Progress = Callable[[str, int, int], None]
@@ -557,7 +568,7 @@ def load_for_eval(
             path = paths[name]
             if name == "stc3":
                 items = load_stc3(path, report=report)
-                if options.split != "all":
+                if options.split != "all" and options.mode != "cv5":
                     items = [i for i in items if i.split == options.split]
             elif name == "ab-redial":
                 items = load_ab_redial(path, report=report)
@@ -575,12 +586,49 @@ def load_for_eval(
     return loaded
 
 
+def _cross_validated(
+    report: EvalReport,
+    name: str,
+    items: list[LabelledConversation],
+    scorecard: Scorecard,
+    options: EvalOptions,
+    advance: Callable[[int], None],
+) -> None:
+    """cv5: zero-shot predictions and features in one scoring pass, then out-of-fold models."""
+    if not pairings_for(name):
+        raise InputError(f"--mode cv5 has no pairing for dataset {name!r}; use {CV_DATASETS}")
+    parts: list[Features] = []
+    preds = predict(
+        [i.conversation for i in items],
+        scorecard,
+        on_batch=advance,
+        on_items=lambda batch: parts.append(conversation_features(batch)),
+    )
+    features = Features(
+        parts[0].names,
+        np.vstack([p.signals for p in parts]),
+        np.vstack([p.embeddings for p in parts]),
+    )
+    report.datasets.append(DatasetSummary(dataset=name, conversations=len(items), split="cv5"))
+    cv_rows(
+        report,
+        name,
+        items,
+        preds,
+        features,
+        resamples=options.bootstrap,
+        learning_curve=options.learning_curve,
+    )
+
+
 def run_eval(
     options: EvalOptions, scorecard: Scorecard, *, progress: Progress | None = None
 ) -> EvalReport:
     started = time.perf_counter()
     report = EvalReport(
-        scorecard=f"{scorecard.name} v{scorecard.version}", bootstrap=options.bootstrap
+        mode=options.mode,
+        scorecard=f"{scorecard.name} v{scorecard.version}",
+        bootstrap=options.bootstrap,
     )
     loaded = load_for_eval(options, LoadReport())
     build = _Builder(report, options.bootstrap)
@@ -594,6 +642,9 @@ def run_eval(
             if progress:
                 progress(name, done, total)
 
+        if options.mode == "cv5":
+            _cross_validated(report, name, items, scorecard, options, advance)
+            continue
         preds = predict([i.conversation for i in items], scorecard, on_batch=advance)
         split = options.split if name in ("stc3", "tone-empathy") else None
         flagged = sum(p.review_recommended for p in preds) / len(preds) if preds else None

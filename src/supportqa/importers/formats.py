@@ -29,6 +29,9 @@ class Format:
     sniff: Sniffer
     """True when a sample item (the first one in the file) looks like this format's items."""
     extensions: tuple[str, ...] = ()
+    claims: Callable[[Path], bool] | None = None
+    """True when a file with one of `extensions` is this format's (e.g. by its header); formats with
+    a `claims` are asked before those that go by extension alone."""
 
 
 FORMATS: dict[str, Format] = {}
@@ -49,7 +52,13 @@ register(Format("jsonl", read_jsonl, _is_contract, (".jsonl", ".ndjson")))
 def _load_builtin_formats() -> None:
     """Help-desk formats register themselves when imported; they import this module, so they are
     loaded on first use rather than at the top of it."""
-    from supportqa.importers import csv_format, freshdesk, intercom, zendesk  # noqa: F401
+    from supportqa.importers import (  # noqa: F401
+        csv_format,
+        freshdesk,
+        intercom,
+        review_csv,
+        zendesk,
+    )
 
 
 def _sample(path: Path) -> dict[str, Any] | None:
@@ -83,11 +92,12 @@ def _sample(path: Path) -> dict[str, Any] | None:
 
 
 def detect_format(path: Path) -> str:
-    """By extension for CSV, else by what the first record looks like."""
+    """By extension (and header) for CSV, else by what the first record looks like."""
     _load_builtin_formats()
     suffix = path.suffix.lower()
-    for fmt in FORMATS.values():
-        if suffix in fmt.extensions and fmt.name != "jsonl":
+    by_extension = [f for f in FORMATS.values() if suffix in f.extensions and f.name != "jsonl"]
+    for fmt in sorted(by_extension, key=lambda f: f.claims is None):
+        if fmt.claims is None or fmt.claims(path):
             return fmt.name
     try:
         sample = _sample(path)

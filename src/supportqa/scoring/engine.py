@@ -22,6 +22,7 @@ from supportqa.gc_tuning import bulk_work
 from supportqa.scorers.registry import BoundScorer, bind
 from supportqa.scoring.cx import cx_score, resolution_outcome
 from supportqa.scoring.iqs import build_review
+from supportqa.scoring.trained_cx import apply_trained_cx
 from supportqa.signals.analysis import Analysis
 from supportqa.signals.markers import effective_detectors, prepare_markers
 from supportqa.signals.outcome import outcome
@@ -113,6 +114,8 @@ class ScoringEngine:
             result = outcome(item)
             review.cx = cx_score(item, result, item_scores, scales, self.scorecard.cx)
             review.resolution = resolution_outcome(result)
+        if self.scorecard.cx.model:
+            apply_trained_cx(items, reviews, self.scorecard.cx)
 
     def score_analyses(self, items: Sequence[Analysis]) -> list[dict[str, Score]]:
         """Per item, `{criterion key: Score}` for every criterion of the scorecard."""

@@ -112,6 +112,20 @@ class Repository:
                 connection.execute(select(func.count()).select_from(conversations)).scalar_one()
             )
 
+    def csat_by_conversation(self) -> dict[tuple[str, str], tuple[float, int]]:
+        """`(source, id)` → `(csat, csat_scale)` for every conversation with a CSAT answer."""
+        query = select(
+            conversations.c.source,
+            conversations.c.external_id,
+            conversations.c.csat,
+            conversations.c.csat_scale,
+        ).where(conversations.c.csat.is_not(None))
+        with self.db.engine.connect() as connection:
+            return {
+                (r.source, r.external_id): (float(r.csat), int(r.csat_scale))
+                for r in connection.execute(query)
+            }
+
     def iter_unscored(
         self, scorecard: ScorecardRef, *, batch_size: int = 500
     ) -> Iterator[list[Conversation]]:
@@ -262,6 +276,19 @@ class Repository:
             conditions.append(reviews.c.scorecard_version == scorecard.version)
         for payloads in self._payload_pages(reviews, conditions, batch_size):
             yield from (Review.model_validate(payload) for payload in payloads)
+
+    def reviews_of(
+        self, conversation_id: str, *, source: str | None = None, kind: str | None = None
+    ) -> list[Review]:
+        """Every stored review of one conversation (in any source unless given), oldest first."""
+        query = select(reviews.c.payload).where(reviews.c.conversation_id == conversation_id)
+        if source is not None:
+            query = query.where(reviews.c.source == source)
+        if queries.check_kind(kind) is not None:
+            query = query.where(reviews.c.kind == kind)
+        with self.db.engine.connect() as connection:
+            payloads = connection.execute(query.order_by(reviews.c.id)).scalars().all()
+        return [Review.model_validate(payload) for payload in payloads]
 
     def count_reviews(self, kind: str | None = None) -> int:
         query = select(func.count()).select_from(reviews)

@@ -1,0 +1,243 @@
+"""`supportqa train`: learn from the team's human reviews; keep a model only when it measurably helps."""
+
+from __future__ import annotations
+
+from functools import partial
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from supportqa.calibration.artefacts import models_dir
+from supportqa.calibration.features import Features, conversation_features
+from supportqa.calibration.learn import Figure
+from supportqa.calibration.reference import human_references
+from supportqa.calibration.training import (
+    TargetResult,
+    analyses,
+    evaluate_target,
+    pair_keys,
+    save_model,
+    training_sets,
+)
+from supportqa.calibration.versions import apply_trained
+from supportqa.cli.calibrate_command import stored_scorecard
+from supportqa.cli.common import (
+    DbOption,
+    JsonOption,
+    console,
+    open_repository,
+    print_json,
+    progress_bar,
+)
+from supportqa.domain.review import ScorecardRef
+from supportqa.errors import InputError
+
+FEATURE_BATCH = 256
+
+
+def _fmt(figure: Figure | None) -> str:
+    if figure is None:
+        return "–"
+    return f"{figure.value:+.2f} [dim]{figure.low:+.2f}…{figure.high:+.2f}[/]"
+
+
+def _table(results: list[TargetResult], title: str) -> Table:
+    table = Table(title=title)
+    for name in (
+        "target",
+        "learned from",
+        "n",
+        "zero-shot ρ",
+        "trained ρ",
+        "Δρ (95% CI)",
+        "decision",
+    ):
+        table.add_column(name, justify="right" if name == "n" else "left")
+    for r in results:
+        d = r.decision
+        verdict = (
+            "[green]use it[/]"
+            if r.accepted
+            else f"[yellow]keep zero-shot[/]: {r.skipped or (d.reason if d else '')}"
+        )
+        if r.model_path:
+            verdict += f" → {Path(r.model_path).name}"
+        table.add_row(
+            r.target,
+            r.reference,
+            str(r.n),
+            _fmt(d.before if d else None),
+            _fmt(d.after if d else None),
+            _fmt(d.difference if d else None),
+            verdict,
+        )
+    return table
+
+
+def _verdict(result: TargetResult) -> str:
+    """A few words; the full reason is in --json."""
+    if result.skipped:
+        return f"[dim]skipped: {result.n} pairs[/]"
+    if result.accepted:
+        name = Path(result.model_path).name if result.model_path else ""
+        return f"[green]use it[/] {name}"
+    d = result.decision
+    worse = d is not None and d.difference.high < 0
+    return "[red]keep zero-shot (worse)[/]" if worse else "[yellow]keep zero-shot (gain unsure)[/]"
+
+
+def _curve_table(results: list[TargetResult]) -> Table | None:
+    with_curve = [r for r in results if r.learning_curve]
+    if not with_curve:
+        return None
+    sizes = sorted(
+        {k for r in with_curve for k in r.learning_curve},
+        key=lambda k: (k == "all", int(k) if k.isdigit() else 0),
+    )
+    table = Table(title="Learning curve: trained ρ by number of training reviews (cross-validated)")
+    table.add_column("target")
+    for size in sizes:
+        table.add_column(size, justify="right")
+    for r in with_curve:
+        values = [r.learning_curve.get(size) for size in sizes]
+        table.add_row(r.target, *("–" if v is None else f"{v:.3f}" for v in values))
+    return table
+
+
+def train(
+    db: DbOption = None,
+    scorecard_name: Annotated[
+        str,
+        typer.Option("--scorecard-name", help="Stored scorecard whose AI reviews to learn from"),
+    ] = "default",
+    version: Annotated[
+        str | None, typer.Option(help="Scorecard version (default: the latest with AI reviews)")
+    ] = None,
+    target: Annotated[
+        list[str] | None,
+        typer.Option("--target", help="Criterion key or `cx`; repeat for several (default: all)"),
+    ] = None,
+    folds: Annotated[int, typer.Option(min=2, max=20, help="Outer cross-validation folds")] = 5,
+    bootstrap: Annotated[
+        int, typer.Option(min=100, help="Bootstrap resamples for the intervals")
+    ] = 1000,
+    learning_curve: Annotated[
+        bool,
+        typer.Option("--learning-curve", help="Also measure agreement with 50/100/200/500 reviews"),
+    ] = False,
+    apply: Annotated[
+        bool,
+        typer.Option("--apply", help="Write a new scorecard version that uses the accepted models"),
+    ] = False,
+    out: Annotated[
+        Path | None, typer.Option(help="Where --apply writes the scorecard YAML")
+    ] = None,
+    seed: Annotated[int, typer.Option()] = 0,
+    json: JsonOption = False,
+) -> None:
+    """Fit criterion and CX models to the team's human reviews and keep the ones that beat zero-shot.
+
+    For each criterion (and CX) rated by both the AI and people: nested 5-fold cross-validation gives
+    out-of-fold predictions, compared with the zero-shot scorer on the same conversations (Spearman ρ
+    with paired-bootstrap 95% intervals). A model is saved only when the interval of the gain lies
+    above 0, as a new version in supportqa-models/ next to the database. `--apply` then writes a new
+    scorecard version that uses them; score with it to put them to work.
+    """
+    with open_repository(db) as repo:
+        card = stored_scorecard(repo, scorecard_name, version)
+        ref = ScorecardRef(name=card.name, version=card.version)
+        ai = {(r.source, r.conversation_id): r for r in repo.iter_reviews(kind="ai", scorecard=ref)}
+        humans = human_references(
+            r for r in repo.iter_reviews(kind="human") if r.scorecard.name == card.name
+        )
+        keys = pair_keys(ai, humans)
+        if not keys:
+            raise InputError(
+                f"no conversation has both an AI review (scorecard {card.name} v{card.version}: "
+                f"{len(ai)}) and a human review ({len(humans)} conversations): import human "
+                "reviews with `supportqa import` and score with `supportqa score`"
+            )
+        conversations = [repo.get_conversation(*key) for key in keys]
+        present = [i for i, c in enumerate(conversations) if c is not None]
+        keys = [keys[i] for i in present]
+        found = [c for c in conversations if c is not None]
+        directory = models_dir(repo.db.url)
+        with progress_bar(quiet=json) as bar:
+            task = bar.add_task("features", total=len(found))
+            items = analyses(found, card)
+            parts: list[Features] = []
+            for start in range(0, len(items), FEATURE_BATCH):
+                chunk = items[start : start + FEATURE_BATCH]
+                parts.append(conversation_features(chunk))
+                bar.advance(task, len(chunk))
+            features = _concat(parts)
+            sets, results = training_sets(
+                card, [ai[k] for k in keys], [humans[k] for k in keys], found, target
+            )
+            unknown = sorted(set(target or []) - {*card.keys, "cx"})
+            if unknown:
+                raise InputError(f"unknown target {', '.join(unknown)}; use {card.keys} or cx")
+            for training in sets:
+                fold_task = bar.add_task(f"training {training.target}", total=folds)
+                result, x = evaluate_target(
+                    training,
+                    features,
+                    folds=folds,
+                    seed=seed,
+                    resamples=bootstrap,
+                    learning_curve=learning_curve,
+                    on_fold=partial(bar.advance, fold_task),
+                )
+                if result.accepted:
+                    save_model(training, result, x, ref, directory, seed=seed)
+                results.append(result)
+        applied = apply_trained(repo, card, results, out, repo.db.url) if apply else None
+    order = {key: i for i, key in enumerate([*card.keys, "cx"])}
+    results.sort(key=lambda r: order.get(r.target, len(order)))
+    if json:
+        print_json(
+            {
+                "scorecard": ref,
+                "conversations": len(keys),
+                "models_dir": str(directory),
+                "targets": [r.as_dict() for r in results],
+                "applied": applied,
+            }
+        )
+        return
+    console.print(
+        _table(
+            results,
+            f"train: scorecard {card.name} v{card.version}, {len(keys):,} conversations reviewed "
+            "by the AI and people (out-of-fold figures)",
+        )
+    )
+    curve = _curve_table(results)
+    if curve is not None:
+        console.print(curve)
+    if applied:
+        console.print(
+            f"New scorecard version {applied['version']} uses the trained models for "
+            f"{', '.join(applied['targets'])}: {applied['file']}\n"
+            f"Score with it: supportqa score --scorecard {applied['file']}"
+        )
+    elif apply:
+        console.print("No model was accepted, so no new scorecard version was written.")
+
+
+def _concat(parts: list[Features]) -> Features:
+    import numpy as np
+
+    if not parts:
+        return Features([], np.zeros((0, 0)), np.zeros((0, 0)))
+    width = max(p.embeddings.shape[1] for p in parts)
+    embeddings = [
+        p.embeddings if p.embeddings.shape[1] == width else np.zeros((len(p), width)) for p in parts
+    ]
+    return Features(parts[0].names, np.vstack([p.signals for p in parts]), np.vstack(embeddings))
+
+
+def register(app: typer.Typer) -> None:
+    app.command("train")(train)

@@ -1,0 +1,125 @@
+"""`supportqa train` on demo data: real reviews teach something, shuffled reviews teach nothing."""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+from pathlib import Path
+
+import orjson
+import pytest
+
+from supportqa.domain.scorecard import default_scorecard
+from supportqa.importers.service import import_files
+from supportqa.scoring.runner import score_database
+from supportqa.storage import Database, Repository
+from supportqa.synthetic import generate_conversations, simulate_reviews
+from tests.cli.conftest import Runner
+
+N_CONVERSATIONS = 400
+SEED = 11
+
+
+def _write(path: Path, records: list[dict[str, object]]) -> Path:
+    path.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in records))
+    return path
+
+
+def _workspace(folder: Path, *, shuffle: bool) -> Path:
+    """A scored demo database whose human reviews are real or shuffled across conversations."""
+    folder.mkdir(parents=True)
+    conversations = list(generate_conversations(N_CONVERSATIONS, SEED))
+    lines = list(simulate_reviews(conversations, SEED, share=0.6))
+    if shuffle:
+        ratings = [line["ratings"] for line in lines]
+        random.Random(SEED).shuffle(ratings)
+        lines = [{**line, "ratings": r} for line, r in zip(lines, ratings, strict=True)]
+    files = [_write(folder / "c.jsonl", conversations), _write(folder / "r.jsonl", lines)]
+    card = default_scorecard()
+    database = Database.open(folder / "qa.db")
+    try:
+        repo = Repository(database)
+        repo.save_scorecard(card)
+        import_files(repo, files, scorecard=card)
+        score_database(repo, card)
+    finally:
+        database.dispose()
+    return folder / "qa.db"
+
+
+@pytest.fixture(scope="module")
+def workspaces(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    root = tmp_path_factory.mktemp("train")
+    return {
+        "real": _workspace(root / "real", shuffle=False),
+        "shuffled": _workspace(root / "shuffled", shuffle=True),
+    }
+
+
+def _copy(db: Path, tmp_path: Path) -> Path:
+    target = tmp_path / "ws" / "qa.db"
+    target.parent.mkdir()
+    shutil.copy(db, target)
+    return target
+
+
+def test_train_refuses_every_model_learned_from_shuffled_labels(
+    cli: Runner, workspaces: dict[str, Path], tmp_path: Path
+) -> None:
+    db = _copy(workspaces["shuffled"], tmp_path)
+    result = cli("train", "--db", db, "--bootstrap", "300", "--json")
+    assert result.code == 0, result.err
+    report = result.json()
+    trained = [t for t in report["targets"] if t["skipped"] is None]
+    assert len(trained) >= 8
+    assert not any(t["accepted"] for t in report["targets"])
+    assert all(t["after"]["low"] < 0.2 for t in trained if t["target"] != "cx")
+    assert not (db.parent / "supportqa-models").exists()
+
+
+def test_train_keeps_a_model_that_beats_zero_shot_and_apply_puts_it_to_work(
+    cli: Runner, workspaces: dict[str, Path], tmp_path: Path
+) -> None:
+    db = _copy(workspaces["real"], tmp_path)
+    result = cli("train", "--db", db, "--bootstrap", "300", "--apply", "--json")
+    assert result.code == 0, result.err
+    report = result.json()
+    accepted = [t for t in report["targets"] if t["accepted"]]
+    assert accepted, [(t["target"], t["reason"]) for t in report["targets"]]
+    for target in accepted:
+        assert target["difference"]["low"] > 0
+        assert Path(target["model_path"]).parent == db.parent / "supportqa-models"
+        stored = json.loads(Path(target["model_path"]).read_text())
+        assert stored["target"] == target["target"] and stored["version"] == 1
+    applied = report["applied"]
+    assert applied["version"] == "3"
+    card_file = Path(applied["file"])
+    assert card_file.parent == db.parent
+    scored = cli("score", "--db", db, "--scorecard", card_file, "--json")
+    assert scored.code == 0, scored.err
+    database = Database.open(db)
+    try:
+        repo = Repository(database)
+        reviews = list(repo.iter_reviews(kind="ai"))
+    finally:
+        database.dispose()
+    new = [r for r in reviews if r.scorecard.version == "3"]
+    assert len(new) == N_CONVERSATIONS
+    key = next(t["target"] for t in accepted if t["target"] != "cx")
+    criteria = [r.criterion(key) for r in new]
+    used = [c for c in criteria if c is not None and c.scorer and c.scorer.name == "trained"]
+    assert len(used) == N_CONVERSATIONS
+    rated = [c for c in used if c.status.value == "rated"]
+    assert rated and all("Learned from" in c.explanation for c in rated)
+
+
+def test_train_without_human_reviews_says_what_to_do(cli: Runner, tmp_path: Path) -> None:
+    folder = tmp_path / "empty"
+    folder.mkdir()
+    conversations = list(generate_conversations(20, 1))
+    _write(folder / "c.jsonl", conversations)
+    assert cli("import", folder / "c.jsonl", "--db", folder / "qa.db").code == 0
+    result = cli("train", "--db", folder / "qa.db")
+    assert result.code == 1
+    assert "score" in result.err
