@@ -25,6 +25,10 @@ _EXPORTS = {
     "scorer": "supportqa.scorers.registry",
     "Analysis": "supportqa.signals.analysis",
     "ScoringEngine": "supportqa.scoring.engine",
+    "compare_ai_human": "supportqa.calibration.ai_vs_human",
+    "analyse_sessions": "supportqa.calibration.sessions",
+    "compare_scorings": "supportqa.calibration.drift",
+    "human_references": "supportqa.calibration.reference",
     "Database": "supportqa.storage",
     "Repository": "supportqa.storage",
     "Settings": "supportqa.settings",
@@ -56,12 +60,20 @@ __all__ = [
     "StorageError",
     "SupportQAError",
     "__version__",
+    "analyse_sessions",
+    "compare_ai_human",
+    "compare_scorings",
     "default_scorecard",
+    "human_references",
     "load_scorecard",
     "scorer",
 ]
 
 if TYPE_CHECKING:
+    from supportqa.calibration.ai_vs_human import compare_ai_human
+    from supportqa.calibration.drift import compare_scorings
+    from supportqa.calibration.reference import human_references
+    from supportqa.calibration.sessions import analyse_sessions
     from supportqa.domain.conversation import Conversation, Message, Role
     from supportqa.domain.review import RatingsLine, Review
     from supportqa.domain.score import Evidence, Score

@@ -48,7 +48,9 @@ def import_(
     ],
     fmt: Annotated[
         str,
-        typer.Option("--format", help="auto, jsonl, zendesk, intercom, freshdesk or csv"),
+        typer.Option(
+            "--format", help="auto, jsonl, zendesk, intercom, freshdesk, csv or review-csv"
+        ),
     ] = "auto",
     csv_mapping: Annotated[
         Path | None,

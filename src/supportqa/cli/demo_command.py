@@ -111,7 +111,10 @@ def demo(
     program = sys.argv[0] if sys.argv and sys.argv[0].endswith("supportqa") else "supportqa"
     console.print(
         f"Done in {seconds:.1f} s. Database: {directory / 'supportqa.db'}. Next, try:\n"
-        f"  {program} iqs --db {directory / 'supportqa.db'} --by week --kind ai"
+        f"  {program} iqs --db {directory / 'supportqa.db'} --by week --kind ai\n"
+        f"  {program} calibrate --db {directory / 'supportqa.db'}            # AI vs your reviewers\n"
+        f"  {program} calibrate sessions --db {directory / 'supportqa.db'}   # harsh/lenient reviewers\n"
+        f"  {program} train --db {directory / 'supportqa.db'}                # learn from the reviews"
     )
 
 

@@ -55,15 +55,14 @@ def _table(results: list[TargetResult], title: str) -> Table:
         "decision",
     ):
         table.add_column(name, justify="right" if name == "n" else "left")
+    unrated = [r.target for r in results if r.n == 0]
+    if unrated:
+        table.caption = f"not rated by people, nothing to learn: {', '.join(unrated)}"
     for r in results:
+        if r.n == 0:
+            continue
         d = r.decision
-        verdict = (
-            "[green]use it[/]"
-            if r.accepted
-            else f"[yellow]keep zero-shot[/]: {r.skipped or (d.reason if d else '')}"
-        )
-        if r.model_path:
-            verdict += f" → {Path(r.model_path).name}"
+        verdict = _verdict(r)
         table.add_row(
             r.target,
             r.reference,
@@ -79,7 +78,7 @@ def _table(results: list[TargetResult], title: str) -> Table:
 def _verdict(result: TargetResult) -> str:
     """A few words; the full reason is in --json."""
     if result.skipped:
-        return f"[dim]skipped: {result.n} pairs[/]"
+        return f"[dim]skipped: {result.n} < 30 pairs[/]"
     if result.accepted:
         name = Path(result.model_path).name if result.model_path else ""
         return f"[green]use it[/] {name}"
