@@ -123,3 +123,34 @@ def test_train_without_human_reviews_says_what_to_do(cli: Runner, tmp_path: Path
     result = cli("train", "--db", folder / "qa.db")
     assert result.code == 1
     assert "score" in result.err
+
+
+def test_learning_curve_is_reported_and_plotted(
+    cli: Runner, workspaces: dict[str, Path], tmp_path: Path
+) -> None:
+    db = _copy(workspaces["real"], tmp_path)
+    plot = tmp_path / "curve.html"
+    result = cli(
+        "train",
+        "--db",
+        db,
+        "--target",
+        "resolution",
+        "--learning-curve",
+        "--plot",
+        plot,
+        "--bootstrap",
+        "200",
+        "--json",
+    )
+    assert result.code == 0, result.err
+    (target,) = result.json()["targets"]
+    assert list(target["learning_curve"]) == ["50", "100", "all"]
+    assert target["learning_curve"]["all"] == target["after"]["value"]
+    page = plot.read_text()
+    assert "resolution" in page and "<script src=" not in page
+
+
+def test_plot_without_learning_curve_is_refused(cli: Runner, tmp_path: Path) -> None:
+    result = cli("train", "--db", tmp_path / "x.db", "--plot", tmp_path / "p.html")
+    assert result.code == 1 and "--learning-curve" in result.err

@@ -33,6 +33,7 @@ from supportqa.cli.common import (
 )
 from supportqa.domain.review import ScorecardRef
 from supportqa.errors import InputError
+from supportqa.evaluation.curves import write_curve_html
 
 FEATURE_BATCH = 256
 
@@ -126,6 +127,10 @@ def train(
         bool,
         typer.Option("--learning-curve", help="Also measure agreement with 50/100/200/500 reviews"),
     ] = False,
+    plot: Annotated[
+        Path | None,
+        typer.Option(help="With --learning-curve: write the curves as a self-contained HTML plot"),
+    ] = None,
     apply: Annotated[
         bool,
         typer.Option("--apply", help="Write a new scorecard version that uses the accepted models"),
@@ -144,6 +149,8 @@ def train(
     above 0, as a new version in supportqa-models/ next to the database. `--apply` then writes a new
     scorecard version that uses them; score with it to put them to work.
     """
+    if plot is not None and not learning_curve:
+        raise InputError("--plot draws the learning curves: add --learning-curve")
     with open_repository(db) as repo:
         card = stored_scorecard(repo, scorecard_name, version)
         ref = ScorecardRef(name=card.name, version=card.version)
@@ -195,6 +202,10 @@ def train(
         applied = apply_trained(repo, card, results, out, repo.db.url) if apply else None
     order = {key: i for i, key in enumerate([*card.keys, "cx"])}
     results.sort(key=lambda r: order.get(r.target, len(order)))
+    if plot is not None:
+        write_curve_html(
+            {r.target: _numeric_curve(r, len(keys)) for r in results if r.learning_curve}, plot
+        )
     if json:
         print_json(
             {
@@ -216,6 +227,8 @@ def train(
     curve = _curve_table(results)
     if curve is not None:
         console.print(curve)
+    if plot is not None:
+        console.print(f"Learning curves: {plot}")
     if applied:
         console.print(
             f"New scorecard version {applied['version']} uses the trained models for "
@@ -224,6 +237,15 @@ def train(
         )
     elif apply:
         console.print("No model was accepted, so no new scorecard version was written.")
+
+
+def _numeric_curve(result: TargetResult, total: int) -> dict[str, float]:
+    """Curve points keyed by review count ("all" becomes the training-fold size) for the plot."""
+    points = {}
+    for size, value in result.learning_curve.items():
+        if value is not None:
+            points[size if size.isdigit() else str(result.n * 4 // 5)] = value
+    return points
 
 
 def _concat(parts: list[Features]) -> Features:

@@ -8,8 +8,11 @@ from pathlib import Path
 import plotly.graph_objects as go
 
 
-def curve_figure(curves: Mapping[str, Mapping[str, float]]) -> go.Figure:
-    """One line per dataset; x is the number of training reviews (log scale)."""
+def curve_figure(
+    curves: Mapping[str, Mapping[str, float]],
+    title: str = "How many reviews does a trained model need?",
+) -> go.Figure:
+    """One line per dataset or target; x is the number of training reviews (log scale)."""
     figure = go.Figure()
     for dataset, points in curves.items():
         sizes = [int(size) for size in points]
@@ -17,7 +20,7 @@ def curve_figure(curves: Mapping[str, Mapping[str, float]]) -> go.Figure:
             go.Scatter(x=sizes, y=list(points.values()), mode="lines+markers", name=dataset)
         )
     figure.update_layout(
-        title="How many reviews does a trained CX model need?",
+        title=title,
         xaxis={"title": "training reviews", "type": "log"},
         yaxis={"title": "Spearman ρ with people (out-of-fold)", "range": [0, 1]},
         template="plotly_white",
