@@ -112,9 +112,11 @@ def demo(
     console.print(
         f"Done in {seconds:.1f} s. Database: {directory / 'supportqa.db'}. Next, try:\n"
         f"  {program} iqs --db {directory / 'supportqa.db'} --by week --kind ai\n"
-        f"  {program} calibrate --db {directory / 'supportqa.db'}            # AI vs your reviewers\n"
-        f"  {program} calibrate sessions --db {directory / 'supportqa.db'}   # harsh/lenient reviewers\n"
-        f"  {program} train --db {directory / 'supportqa.db'}                # learn from the reviews"
+        f"  {program} calibrate --db {directory / 'supportqa.db'}\n"
+        f"  {program} calibrate sessions --db {directory / 'supportqa.db'}\n"
+        f"  {program} train --db {directory / 'supportqa.db'}\n"
+        "(IQS by week; the AI against your reviewers; harsh and lenient reviewers; learning from "
+        "the reviews)"
     )
 
 

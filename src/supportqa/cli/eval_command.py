@@ -161,6 +161,11 @@ def register(app: typer.Typer) -> None:
             chosen = ("own", *(("tone-empathy",) if messages else ()))
         else:
             chosen = (*(DATASETS if data_dir else ()), *(("tone-empathy",) if messages else ()))
+        unknown = [d for d in chosen if d not in (*DATASETS, "tone-empathy", "own")]
+        if unknown:
+            raise InputError(
+                f"unknown dataset {unknown[0]!r} (known: {', '.join(DATASETS)}, tone-empathy)"
+            )
         needs_data = any(d not in ("tone-empathy", "own") for d in chosen)
         if needs_data and data_dir is None:
             raise InputError(
