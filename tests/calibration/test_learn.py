@@ -122,3 +122,17 @@ def test_versions_are_never_overwritten(tmp_path: Path) -> None:
 
 def test_models_live_next_to_a_sqlite_database(tmp_path: Path) -> None:
     assert models_dir(f"sqlite:///{tmp_path}/qa.db") == tmp_path / "supportqa-models"
+
+
+def test_a_model_without_its_ridge_part_round_trips(tmp_path: Path) -> None:
+    """When the other features only add noise the ridge part is dropped (alpha = inf)."""
+    rng = np.random.default_rng(4)
+    base = rng.integers(0, 2, size=120).astype(float)
+    noise = rng.normal(size=(120, 30))
+    x = np.hstack([base[:, None], noise])
+    model = fit(x, base, low=0, high=1, unpenalised=1)
+    assert np.isinf(model.alpha) and not model.coef[1:].any()
+    artefact = _artefact().model_copy(update={"params": LinearParams.of(model)})
+    path, sha = save_artefact(tmp_path, artefact)
+    loaded = load_artefact(str(path), sha).params.linear()
+    assert np.allclose(loaded.predict(x), model.predict(x))

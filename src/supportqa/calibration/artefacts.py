@@ -9,6 +9,7 @@ rather than silently used. JSON rather than pickle: readable, diffable and safe 
 from __future__ import annotations
 
 import hashlib
+import math
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -34,7 +35,8 @@ class LinearParams(BaseModel):
     intercept: float
     iso_x: list[float]
     iso_y: list[float]
-    alpha: float
+    alpha: float | None
+    """The ridge penalty; None when the ridge part was dropped (the recalibrated base rating)."""
     low: float
     high: float
 
@@ -47,7 +49,7 @@ class LinearParams(BaseModel):
             intercept=model.intercept,
             iso_x=model.iso_x.tolist(),
             iso_y=model.iso_y.tolist(),
-            alpha=model.alpha,
+            alpha=None if math.isinf(model.alpha) else model.alpha,
             low=model.low,
             high=model.high,
         )
@@ -60,7 +62,7 @@ class LinearParams(BaseModel):
             intercept=self.intercept,
             iso_x=np.array(self.iso_x),
             iso_y=np.array(self.iso_y),
-            alpha=self.alpha,
+            alpha=math.inf if self.alpha is None else self.alpha,
             low=self.low,
             high=self.high,
         )
