@@ -11,6 +11,9 @@ from supportqa.errors import StorageError
 from supportqa.storage import Database, database_url
 from supportqa.storage.database import alembic_config
 
+HEAD = "0002"
+"""The newest migration; a database opened with migrate=True is at it."""
+
 
 def test_database_url_turns_a_file_path_into_a_sqlite_url(tmp_path: Path) -> None:
     assert database_url("qa.db") == "sqlite:///qa.db"
@@ -35,7 +38,7 @@ def test_open_with_a_file_path_creates_parent_directories_and_the_schema(tmp_pat
     try:
         assert path.is_file()
         assert db.dialect == "sqlite"
-        assert db.current_revision() == "0001"
+        assert db.current_revision() == HEAD
     finally:
         db.dispose()
 
@@ -70,7 +73,7 @@ def test_open_without_migrate_leaves_the_database_empty(tmp_path: Path) -> None:
     try:
         assert db.current_revision() is None
         db.migrate()
-        assert db.current_revision() == "0001"
+        assert db.current_revision() == HEAD
     finally:
         db.dispose()
 
@@ -79,7 +82,7 @@ def test_opening_twice_is_a_no_op_for_the_schema(tmp_path: Path) -> None:
     Database.open(tmp_path / "qa.db").dispose()
     db = Database.open(tmp_path / "qa.db")
     try:
-        assert db.current_revision() == "0001"
+        assert db.current_revision() == HEAD
     finally:
         db.dispose()
 

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import column, insert, inspect, select, table
 
+from supportqa.domain.review import CxScore, Review
 from supportqa.storage import Database
 from supportqa.storage.database import alembic_config
+from supportqa.storage.rows import review_row
 from supportqa.storage.tables import metadata
+from tests.storage.builders import MONDAY_W07, criterion, review
 
 TABLES = {"conversations", "scorecards", "reviews", "review_criteria", "scoring_runs"}
 
@@ -32,3 +37,37 @@ def test_downgrade_to_base_and_upgrade_again(db: Database) -> None:
     assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
     db.migrate()
     assert set(inspect(db.engine).get_table_names()) >= TABLES
+
+
+def test_0002_fills_cx_and_confidence_columns_of_existing_reviews(tmp_path: Path) -> None:
+    """A database scored before 0002 gets its CX and lowest-confidence columns from the payloads."""
+    added = ("cx_value", "cx_score", "cx_flagged", "min_confidence")
+    db = Database.open(tmp_path / "qa.db", migrate=False)
+    try:
+        db.migrate("0001")
+        row = {k: v for k, v in review_row(review_with_cx(), MONDAY_W07).items() if k not in added}
+        old_reviews = table("reviews", *[column(name) for name in row])
+        with db.engine.begin() as connection:
+            connection.execute(insert(old_reviews), [row])
+        db.migrate()
+        with db.engine.connect() as connection:
+            query = select(*[column(name) for name in added]).select_from(table("reviews"))
+            stored = connection.execute(query).one()
+        assert tuple(stored) == (3.4, 3, True, 0.6)
+    finally:
+        db.dispose()
+
+
+def review_with_cx() -> Review:
+    rated = criterion("greeting") | {"confidence": 0.6}
+    other = criterion("tone") | {"confidence": 0.9}
+    built = review("r1", criteria=[rated, other])
+    built.cx = CxScore(
+        score=3,
+        value=3.4,
+        subscores={},
+        weights={},
+        explanation="",
+        review_recommended=True,
+    )
+    return built

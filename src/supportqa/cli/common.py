@@ -37,6 +37,10 @@ DbOption = Annotated[
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the same data as JSON.")]
+ExportOption = Annotated[
+    Path | None,
+    typer.Option("--export", help="Also write the table to FILE.csv or FILE.parquet"),
+]
 ScorecardOption = Annotated[
     Path | None,
     typer.Option(

@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from supportqa.domain.conversation import Conversation
 from supportqa.domain.periods import iso_month, iso_week
 from supportqa.domain.review import Review
+from supportqa.domain.score import Status
 
 
 class JsonText(str):
@@ -62,6 +63,11 @@ def review_row(review: Review, now: datetime) -> dict[str, Any]:
     """Columns of `reviews` for one review (without `id` and `conversation_pk`)."""
     payload, content_hash = payload_and_hash(review)
     period_at = review.period_at
+    confidences = [
+        c.confidence
+        for c in review.criteria
+        if c.confidence is not None and c.status is Status.RATED
+    ]
     return {
         "review_id": review.review_id,
         "kind": review.kind.value,
@@ -91,6 +97,10 @@ def review_row(review: Review, now: datetime) -> dict[str, Any]:
         "payload": payload,
         "imported_at": now,
         "updated_at": now,
+        "cx_value": review.cx.value if review.cx else None,
+        "cx_score": review.cx.score if review.cx else None,
+        "cx_flagged": review.cx.review_recommended if review.cx else None,
+        "min_confidence": min(confidences) if confidences else None,
     }
 
 

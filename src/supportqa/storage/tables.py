@@ -184,6 +184,11 @@ class ReviewRow(Base):
     payload: Mapped[dict[str, Any]]
     imported_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+    cx_value: Mapped[float | None]
+    cx_score: Mapped[int | None]
+    cx_flagged: Mapped[bool | None]
+    min_confidence: Mapped[float | None]
+    """The lowest confidence of the review's rated criteria (AI reviews): the queue's "unsure"."""
 
 
 class ReviewCriterionRow(Base):

@@ -1,0 +1,1 @@
+"""Analytics: trends, drivers, the review queue and coaching, as pure functions of the frames."""
