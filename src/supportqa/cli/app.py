@@ -14,6 +14,7 @@ from supportqa.cli import (
     eval_command,
     iqs_command,
     override_command,
+    report_command,
     schema_command,
     score_command,
     scorecard_commands,
@@ -40,6 +41,7 @@ scorers_command.register(app)
 eval_command.register(app)
 app.add_typer(calibrate_command.app, name="calibrate")
 train_command.register(app)
+report_command.register(app)
 app.add_typer(override_command.app, name="override")
 app.add_typer(dataset_command.app, name="dataset")
 

@@ -11,10 +11,13 @@ import orjson
 import typer
 from rich.table import Table
 
+from supportqa.analytics.frame import load_frames
 from supportqa.cli.common import JsonOption, console, print_json, progress_bar
 from supportqa.cli.iqs_command import criteria_table, iqs_table
 from supportqa.domain.scorecard import default_scorecard
 from supportqa.importers.service import import_files
+from supportqa.reports.html import write_report
+from supportqa.reports.overview import overview
 from supportqa.scoring.cx_summary import CxSummary, summarise_cx
 from supportqa.scoring.runner import score_database
 from supportqa.scoring.summaries import iqs_from_database
@@ -83,6 +86,12 @@ def demo(
         by_agent = iqs_from_database(repo, None, kind=None, by=["agent"])
         overall = iqs_from_database(repo, None, kind=None, by=[])
         cx = summarise_cx(repo.iter_reviews(kind="ai"))
+        report = write_report(
+            overview(load_frames(repo)),
+            directory / "report.html",
+            title="supportqa demo: support quality report",
+            source=str(directory / "supportqa.db"),
+        )
     finally:
         database.dispose()
     seconds = time.perf_counter() - started
@@ -95,6 +104,7 @@ def demo(
                 "score": run.as_dict(),
                 "iqs": {"overall": overall, "team": by_team, "agent": by_agent},
                 "cx": cx.model_dump(mode="json"),
+                "report": str(report),
                 "seconds": seconds,
             }
         )
@@ -110,7 +120,8 @@ def demo(
     console.print(cx_table(cx))
     program = sys.argv[0] if sys.argv and sys.argv[0].endswith("supportqa") else "supportqa"
     console.print(
-        f"Done in {seconds:.1f} s. Database: {directory / 'supportqa.db'}. Next, try:\n"
+        f"Done in {seconds:.1f} s. Database: {directory / 'supportqa.db'}.\n"
+        f"Report: {report} (open it in a browser; it needs no network)\nNext, try:\n"
         f"  {program} iqs --db {directory / 'supportqa.db'} --by week --kind ai\n"
         f"  {program} calibrate --db {directory / 'supportqa.db'}\n"
         f"  {program} calibrate sessions --db {directory / 'supportqa.db'}\n"

@@ -1,0 +1,49 @@
+"""`supportqa report`: the self-contained HTML report for the weekly QA meeting."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from supportqa.analytics.frame import load_frames
+from supportqa.cli.common import DbOption, JsonOption, console, open_repository, print_json
+from supportqa.errors import InputError
+from supportqa.reports.html import write_report
+from supportqa.reports.overview import overview
+from supportqa.storage.database import masked
+
+
+def report(
+    out: Annotated[Path, typer.Option("--out", "-o", help="The HTML file to write")] = Path(
+        "report.html"
+    ),
+    db: DbOption = None,
+    scorecard_name: Annotated[
+        str | None, typer.Option("--scorecard-name", help="Only reviews of this scorecard")
+    ] = None,
+    title: Annotated[str, typer.Option(help="The report's title")] = "Support quality report",
+    json: JsonOption = False,
+) -> None:
+    """Write one self-contained HTML report (plotly.js embedded; opens offline, works when mailed):
+    overview against the 88% benchmark, IQS and CX vs CSAT by week, teams and agents, criteria."""
+    if out.suffix.lower() not in (".html", ".htm"):
+        raise InputError(f"--out {out}: the report is HTML; name it something.html")
+    with open_repository(db) as repo:
+        frames = load_frames(repo, scorecard_name=scorecard_name)
+        source = masked(repo.db.url)
+    if frames.reviews.height == 0:
+        raise InputError(
+            "no reviews in the database: run `supportqa score` (and import reviews) first"
+        )
+    view = overview(frames)
+    path = write_report(view, out, title=title, source=source)
+    if json:
+        print_json({"out": str(path), "bytes": path.stat().st_size, "headline": view.headline})
+        return
+    console.print(f"Report written to {path} ({path.stat().st_size / 1e6:.1f} MB, opens offline)")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("report")(report)

@@ -1,0 +1,60 @@
+"""Render the report as one self-contained HTML file: plotly.js is embedded from the installed
+package, so the file opens offline and still works when mailed."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from functools import lru_cache
+from pathlib import Path
+
+import plotly.graph_objects as go
+from jinja2 import Environment, PackageLoader, select_autoescape
+from plotly.offline import get_plotlyjs
+
+from supportqa.reports import charts
+from supportqa.reports.overview import Overview
+
+CONFIG = {"displaylogo": False, "responsive": True}
+
+
+@lru_cache(maxsize=1)
+def _environment() -> Environment:
+    return Environment(
+        loader=PackageLoader("supportqa.reports", "templates"),
+        autoescape=select_autoescape(["html", "j2"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def _div(figure: go.Figure) -> str:
+    return str(
+        figure.to_html(full_html=False, include_plotlyjs=False, config=CONFIG, default_width="100%")
+    )
+
+
+def render(view: Overview, *, title: str, source: str) -> str:
+    """The report page; every chart shares the one embedded plotly.js."""
+    figures = {
+        "iqs_week": _div(charts.iqs_by_week(view)),
+        "cx_csat_week": _div(charts.cx_and_csat_by_week(view)),
+        "iqs_team": _div(charts.iqs_by_team(view)),
+        "criteria": _div(charts.criteria_scores(view)),
+        "cx_distribution": _div(charts.cx_distribution(view)),
+    }
+    template = _environment().get_template("report.html.j2")
+    return template.render(
+        title=title,
+        source=source,
+        generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        h=view.headline,
+        agents=view.agents.to_dicts(),
+        figures=figures,
+        plotlyjs=get_plotlyjs(),
+    )
+
+
+def write_report(view: Overview, path: Path, *, title: str, source: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render(view, title=title, source=source), encoding="utf-8")
+    return path

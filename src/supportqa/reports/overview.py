@@ -1,0 +1,146 @@
+"""The report's numbers: pure functions of the analytics frames, so tests can recompute them.
+
+Kept apart from the HTML so the same figures can feed the CLI, exports and (later) the API.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from supportqa.analytics.frame import Frames
+
+BENCHMARK_IQS = 88.0
+"""The industry benchmark for IQS the report measures against."""
+
+
+@dataclass(frozen=True)
+class Headline:
+    conversations: int
+    ai_reviews: int
+    human_reviews: int
+    ai_iqs: float | None
+    human_iqs: float | None
+    cx_mean: float | None
+    cx_flagged_share: float | None
+    csat_mean: float | None
+    csat_coverage: float | None
+    """Share of AI-reviewed conversations with a CSAT answer (CX covers them all)."""
+    benchmark: float = BENCHMARK_IQS
+
+
+@dataclass(frozen=True)
+class Overview:
+    headline: Headline
+    weekly: pl.DataFrame
+    """week, kind, iqs, reviews, cx, csat."""
+    teams: pl.DataFrame
+    """team, kind, iqs, reviews."""
+    agents: pl.DataFrame
+    """agent, agent_name, team, ai_iqs, ai_reviews, human_iqs, human_reviews, cx."""
+    criteria: pl.DataFrame
+    """key, kind, score, rated, na, failed, unrated."""
+    cx_distribution: dict[int, int] = field(default_factory=dict)
+
+
+def _mean(frame: pl.DataFrame, column: str) -> float | None:
+    value = frame.select(pl.col(column).drop_nulls().mean()).item()
+    return None if value is None else float(value)
+
+
+def headline(frames: Frames) -> Headline:
+    reviews = frames.reviews
+    ai = reviews.filter(pl.col("kind") == "ai")
+    human = reviews.filter(pl.col("kind") == "human")
+    conversations = reviews.select(pl.struct("source", "conversation_id").n_unique()).item()
+    flagged = ai.select(pl.col("cx_flagged").drop_nulls())
+    with_cx = flagged.height
+    csat = ai.select(pl.col("csat").is_not_null().sum()).item()
+    return Headline(
+        conversations=int(conversations),
+        ai_reviews=ai.height,
+        human_reviews=human.height,
+        ai_iqs=_mean(ai, "iqs"),
+        human_iqs=_mean(human, "iqs"),
+        cx_mean=_mean(ai, "cx"),
+        cx_flagged_share=(flagged.sum().item() / with_cx) if with_cx else None,
+        csat_mean=_mean(ai, "csat"),
+        csat_coverage=(csat / ai.height) if ai.height else None,
+    )
+
+
+def weekly(frames: Frames) -> pl.DataFrame:
+    return (
+        frames.reviews.filter(pl.col("week").is_not_null())
+        .group_by("week", "kind")
+        .agg(
+            pl.col("iqs").mean().alias("iqs"),
+            pl.len().alias("reviews"),
+            pl.col("cx").mean().alias("cx"),
+            pl.col("csat").mean().alias("csat"),
+        )
+        .sort("week", "kind")
+    )
+
+
+def by_team(frames: Frames) -> pl.DataFrame:
+    return (
+        frames.reviews.group_by("team", "kind")
+        .agg(pl.col("iqs").mean().alias("iqs"), pl.len().alias("reviews"))
+        .sort("team", "kind", nulls_last=True)
+    )
+
+
+def by_agent(frames: Frames) -> pl.DataFrame:
+    reviews = frames.reviews.filter(pl.col("agent").is_not_null())
+
+    def side(kind: str) -> pl.DataFrame:
+        return (
+            reviews.filter(pl.col("kind") == kind)
+            .group_by("agent")
+            .agg(
+                pl.col("iqs").mean().alias(f"{kind}_iqs"),
+                pl.len().alias(f"{kind}_reviews"),
+                *([pl.col("cx").mean().alias("cx")] if kind == "ai" else []),
+            )
+        )
+
+    names = reviews.group_by("agent").agg(
+        pl.col("agent_name").drop_nulls().first(), pl.col("team").drop_nulls().first()
+    )
+    return (
+        names.join(side("ai"), on="agent", how="left")
+        .join(side("human"), on="agent", how="left")
+        .sort("ai_iqs", nulls_last=True)
+    )
+
+
+def criteria(frames: Frames) -> pl.DataFrame:
+    joined = frames.criteria.join(frames.reviews.select("review_pk", "kind"), on="review_pk")
+    return (
+        joined.group_by("key", "kind")
+        .agg(
+            pl.col("score_pct").filter(pl.col("status") == "rated").mean().alias("score"),
+            *(
+                (pl.col("status") == status).sum().alias(status)
+                for status in ("rated", "na", "failed", "unrated")
+            ),
+        )
+        .sort("key", "kind")
+    )
+
+
+def overview(frames: Frames) -> Overview:
+    scores = frames.reviews.filter(pl.col("kind") == "ai").select(pl.col("cx_score").drop_nulls())
+    distribution = {score: 0 for score in range(1, 6)}
+    for score, count in scores.group_by("cx_score").len().iter_rows():
+        distribution[int(score)] = int(count)
+    return Overview(
+        headline=headline(frames),
+        weekly=weekly(frames),
+        teams=by_team(frames),
+        agents=by_agent(frames),
+        criteria=criteria(frames),
+        cx_distribution=distribution,
+    )

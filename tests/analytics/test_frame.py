@@ -1,0 +1,57 @@
+"""The analytics frames hold exactly what is stored: one row per review, one per criterion."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from supportqa.analytics.frame import load_frames
+from supportqa.domain.conversation import Conversation
+from supportqa.domain.scorecard import default_scorecard
+from supportqa.scoring.engine import ScoringEngine
+from supportqa.scoring.profiles import rules_only
+from supportqa.storage import Database, Repository
+from supportqa.synthetic import generate_conversations
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Repository:
+    database = Database.open(tmp_path / "qa.db")
+    repository = Repository(database)
+    conversations = [Conversation.model_validate(r) for r in generate_conversations(30, 3)]
+    repository.upsert_conversations(conversations)
+    card = rules_only(default_scorecard())
+    repository.save_scorecard(card)
+    repository.upsert_reviews(ScoringEngine(card).score(conversations))
+    return repository
+
+
+def test_frames_have_one_row_per_review_and_per_criterion(repo: Repository) -> None:
+    frames = load_frames(repo)
+    stored = list(repo.iter_reviews())
+    assert frames.reviews.height == len(stored) == 30
+    assert frames.criteria.height == sum(len(r.criteria) for r in stored)
+    by_id = {r.review_id: r for r in stored}
+    for row in frames.reviews.iter_rows(named=True):
+        review = by_id[row["review_id"]]
+        assert row["iqs"] == review.iqs
+        assert row["agent"] == review.reviewee.id
+        assert row["week"] is not None and row["day"] == review.period_at.date()  # type: ignore[union-attr]
+
+
+def test_csat_is_on_the_cx_scale_and_joined_from_the_conversation(repo: Repository) -> None:
+    frames = load_frames(repo)
+    rows = frames.reviews.filter(pl.col("csat_raw").is_not_null())
+    assert rows.height > 0
+    for row in rows.iter_rows(named=True):
+        expected = 1 + 4 * (row["csat_raw"] - 1) / (row["csat_scale"] - 1)
+        assert row["csat"] == pytest.approx(min(5.0, max(1.0, expected)))
+
+
+def test_of_kind_keeps_the_criteria_of_the_kept_reviews(repo: Repository) -> None:
+    frames = load_frames(repo)
+    assert frames.of_kind("human").reviews.height == 0
+    assert frames.of_kind("human").criteria.height == 0
+    assert frames.of_kind("ai").criteria.height == frames.criteria.height
