@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import polars as pl
 import pytest
 
@@ -17,9 +15,9 @@ from supportqa.synthetic import generate_conversations
 
 
 @pytest.fixture
-def repo(tmp_path: Path) -> Repository:
-    database = Database.open(tmp_path / "qa.db")
-    repository = Repository(database)
+def repo(db: Database) -> Repository:
+    """The same frames from SQLite and from PostgreSQL (when a server is configured)."""
+    repository = Repository(db)
     conversations = [Conversation.model_validate(r) for r in generate_conversations(30, 3)]
     repository.upsert_conversations(conversations)
     card = rules_only(default_scorecard())
