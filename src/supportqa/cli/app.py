@@ -20,6 +20,7 @@ from supportqa.cli import (
     scorecard_commands,
     scorers_command,
     train_command,
+    trends_command,
 )
 from supportqa.cli.common import err_console
 from supportqa.errors import SupportQAError
@@ -41,6 +42,7 @@ scorers_command.register(app)
 eval_command.register(app)
 app.add_typer(calibrate_command.app, name="calibrate")
 train_command.register(app)
+trends_command.register(app)
 report_command.register(app)
 app.add_typer(override_command.app, name="override")
 app.add_typer(dataset_command.app, name="dataset")
