@@ -8,9 +8,11 @@ import typer
 
 from supportqa.cli import (
     calibrate_command,
+    coach_command,
     data_commands,
     dataset_command,
     demo_command,
+    drivers_command,
     eval_command,
     iqs_command,
     override_command,
@@ -46,6 +48,8 @@ trends_command.register(app)
 report_command.register(app)
 app.add_typer(override_command.app, name="override")
 app.add_typer(dataset_command.app, name="dataset")
+drivers_command.register(app)
+coach_command.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

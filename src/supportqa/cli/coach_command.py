@@ -1,0 +1,221 @@
+"""`supportqa coach [AGENT]`: what each agent should work on, with the conversations that show it,
+coaching notes (appended to `supportqa-coaching.jsonl` beside the database) and the trend since."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Annotated
+
+import polars as pl
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from supportqa.analytics.coaching import (
+    AgentCoaching,
+    AgentSummary,
+    CoachingNote,
+    append_note,
+    coach,
+    find_agent,
+    load_notes,
+    notes_path,
+    summary,
+    with_examples,
+)
+from supportqa.analytics.export import export_rows
+from supportqa.analytics.frame import Frames, load_frames
+from supportqa.cli.common import (
+    DbOption,
+    ExportOption,
+    JsonOption,
+    console,
+    open_repository,
+    print_json,
+)
+from supportqa.errors import InputError
+from supportqa.storage import Repository
+
+
+def _num(value: float | None, fmt: str = "{:.1f}") -> str:
+    return "–" if value is None else fmt.format(value)
+
+
+def summary_table(rows: list[AgentSummary]) -> Table:
+    table = Table(title="Coaching: each agent's top focus (largest deficit vs their team)")
+    for name in ("agent", "name", "team", "reviews", "IQS", "top focus", "gap", "n"):
+        table.add_column(
+            name, justify="right" if name in ("reviews", "IQS", "gap", "n") else "left"
+        )
+    table.add_column("last note")
+    table.add_column("IQS Δ since", justify="right")
+    for r in rows:
+        gap = _num(r.gap, "{:+.1f}") + (" ✓" if r.clear else "")
+        table.add_row(
+            r.agent,
+            r.agent_name or "",
+            r.team,
+            str(r.reviews),
+            _num(r.iqs),
+            r.top_focus or "–",
+            gap if r.top_focus else "–",
+            str(r.focus_n or ""),
+            str(r.last_note or ""),
+            _num(r.trend_delta, "{:+.1f}"),
+        )
+    return table
+
+
+def print_card(card: AgentCoaching, path: Path) -> None:
+    name = f" ({card.agent_name})" if card.agent_name else ""
+    console.print(
+        f"[bold]{card.agent}{name}[/] · team {card.team} · {card.reviews} reviews · "
+        f"IQS {_num(card.iqs)} vs team {_num(card.team_iqs)}",
+        highlight=False,
+    )
+    table = Table(
+        title="IQS criteria vs the team (trailing first)",
+        caption="gap = agent − team mean score (points), 95% interval; ✓ clearly behind",
+    )
+    for col in ("criterion", "agent", "n", "team", "gap", "95% interval", ""):
+        table.add_column(col, justify="left" if col == "criterion" else "right")
+    for f in card.focus:
+        interval = "–" if f.ci_low is None else f"[{f.ci_low:+.1f}, {_num(f.ci_high, '{:+.1f}')}]"
+        table.add_row(
+            f.key,
+            f"{f.agent_mean:.1f}",
+            str(f.agent_n),
+            f"{f.team_mean:.1f}",
+            f"{f.gap:+.1f}",
+            interval,
+            "✓" if f.clear else "",
+        )
+    console.print(table)
+    for e in card.examples:
+        console.print(
+            f"[bold]{e.key}[/] {escape(e.conversation_id)} ({e.score_pct:.0f}%): {escape(e.explanation)}",
+            highlight=False,
+        )
+        for q in e.quotes:
+            quote = " ".join(q.quote.split())
+            console.print(
+                f'    message {q.message_index}: "{quote}"', highlight=False, markup=False
+            )
+    for note in card.notes:
+        focus = f" [focus: {', '.join(note.focus)}]" if note.focus else ""
+        console.print(
+            f"note {note.date} by {note.author}{focus}: {note.text}", highlight=False, markup=False
+        )
+    if card.trend is not None:
+        t = card.trend
+        interval = "" if t.ci_low is None else f" [{t.ci_low:+.1f}, {_num(t.ci_high, '{:+.1f}')}]"
+        console.print(
+            f"Since the last session ({t.since}): IQS {_num(t.before_mean)} (n={t.before_n}) → "
+            f"{_num(t.after_mean)} (n={t.after_n}), Δ {_num(t.delta, '{:+.1f}')}{interval}",
+            highlight=False,
+        )
+    else:
+        console.print(f"No coaching notes yet ({path}).", highlight=False)
+
+
+def _iqs_keys(frames: Frames, repo: Repository) -> set[str]:
+    """IQS criteria (weight > 0) in the reviews or on any stored scorecard (people-only ones too)."""
+    keys = set(frames.criteria.filter(pl.col("weight") > 0)["key"].to_list())
+    for ref in repo.list_scorecards():
+        card = repo.get_scorecard(ref.name, ref.version)
+        keys |= {c.key for c in card.criteria if c.weight > 0} if card else set()
+    return keys
+
+
+def _note(
+    frames: Frames,
+    repo: Repository,
+    agent: str,
+    text: str,
+    author: str | None,
+    focus: str | None,
+    day: str | None,
+) -> CoachingNote:
+    if not author or not author.strip():
+        raise InputError("--note needs --by NAME (who coached)")
+    if not text.strip():
+        raise InputError("--note is empty: write what was agreed")
+    keys = [k.strip() for k in (focus or "").split(",") if k.strip()]
+    known = _iqs_keys(frames, repo)
+    unknown = [k for k in keys if k not in known]
+    if unknown:
+        raise InputError(
+            f"--focus: unknown IQS criteria {', '.join(unknown)}; use any of {', '.join(sorted(known))}"
+        )
+    try:
+        when = date.fromisoformat(day) if day else datetime.now(UTC).date()
+    except ValueError:
+        raise InputError(f"--date {day!r} is not a date: use YYYY-MM-DD") from None
+    return CoachingNote(
+        agent=find_agent(frames, agent),
+        date=when,
+        author=author.strip(),
+        text=text.strip(),
+        focus=keys,
+    )
+
+
+def coach_command(
+    agent: Annotated[str | None, typer.Argument(help="Agent id or name; none: every agent")] = None,
+    note: Annotated[str | None, typer.Option("--note", help="Record a coaching note")] = None,
+    by: Annotated[str | None, typer.Option("--by", help="Who coached (with --note)")] = None,
+    focus: Annotated[
+        str | None, typer.Option("--focus", help="Criteria in focus: KEY,KEY (with --note)")
+    ] = None,
+    day: Annotated[
+        str | None, typer.Option("--date", help="Session date YYYY-MM-DD (default today)")
+    ] = None,
+    kind: Annotated[str, typer.Option("--kind", help="Reviews to use: ai, human or both")] = "ai",
+    notes_file: Annotated[
+        Path | None, typer.Option("--notes", help="Notes JSONL (default beside the database)")
+    ] = None,
+    db: DbOption = None,
+    json: JsonOption = False,
+    export: ExportOption = None,
+) -> None:
+    """Per agent, the IQS criteria where they trail their team, with examples, notes and the trend
+    since the last session; without AGENT, one line per agent with their top focus."""
+    if agent is None and (note or by or focus or day):
+        raise InputError("--note, --by, --focus and --date need an AGENT")
+    if note is None and (by or focus or day):
+        raise InputError("--by, --focus and --date go with --note")
+    with open_repository(db) as repo:
+        frames = load_frames(repo)
+        if frames.reviews.is_empty():
+            raise InputError(
+                "no reviews in the database: run `supportqa score` (or `supportqa demo`)"
+            )
+        path = notes_file or notes_path(repo)
+        if note is not None and agent is not None:
+            append_note(path, _note(frames, repo, agent, note, by, focus, day))
+        notes = load_notes(path)
+        if agent is None:
+            rows = summary(frames, notes=notes, kind=kind)
+            if export is not None:
+                export_rows([r.__dict__ for r in rows], export)
+            if json:
+                print_json(rows)
+            else:
+                console.print(summary_table(rows))
+            return
+        card = with_examples(coach(frames, agent, notes=notes, kind=kind), frames, repo, kind=kind)
+    if export is not None:
+        export_rows(card.flat(), export)
+    if json:
+        print_json(card)
+        return
+    if note is not None:
+        console.print(f"Noted in {path}", highlight=False)
+    print_card(card, path)
+    if export is not None:
+        console.print(f"Wrote {export}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("coach")(coach_command)
