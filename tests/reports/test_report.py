@@ -65,7 +65,7 @@ def test_report_is_one_self_contained_file(repo: Repository, tmp_path: Path) -> 
     page = path.read_text()
     assert "<script src=" not in page and "<link" not in page
     assert "Plotly.newPlot" in page and len(page) > 3_000_000  # plotly.js is inside
-    for section in ("overview", "trends", "teams", "criteria"):
+    for section in ("overview", "trends", "teams", "criteria", "drivers", "stability", "coaching"):
         assert f'id="{section}"' in page
 
 
@@ -82,7 +82,8 @@ def test_report_renders_its_charts_in_chromium_without_network(
     browser = _chromium()
     if browser is None:
         pytest.skip("Chromium is not installed (apt-get install chromium)")
-    path = write_report(overview(load_frames(repo)), tmp_path / "r.html", title="QA", source="test")
+    view = overview(load_frames(repo))
+    path = write_report(view, tmp_path / "r.html", title="QA", source="test")
     flags = [
         browser,
         "--headless",
@@ -95,7 +96,8 @@ def test_report_renders_its_charts_in_chromium_without_network(
         [*flags, "--dump-dom", path.as_uri()], capture_output=True, text=True, timeout=120
     ).stdout
     charts = re.findall(r'class="plot-container plotly"', dom)
-    assert len(charts) == 5, "every chart was drawn by the embedded plotly.js"
+    expected = 5 + (view.drivers is not None)
+    assert len(charts) == expected, "every chart was drawn by the embedded plotly.js"
     shot = tmp_path / "report.png"
     subprocess.run(
         [*flags, "--window-size=1366,1300", f"--screenshot={shot}", path.as_uri()],
@@ -103,3 +105,11 @@ def test_report_renders_its_charts_in_chromium_without_network(
         timeout=120,
     )
     assert shot.stat().st_size > 50_000
+
+
+def test_report_sections_use_the_analytics_results(repo: Repository) -> None:
+    view = overview(load_frames(repo))
+    assert view.drivers is not None and view.drivers.n > 0
+    assert view.stability is not None and view.stability.rows[0].scope == "overall"
+    agents = {row["agent"] for row in view.agents.to_dicts()}
+    assert {c.agent for c in view.coaching} <= agents

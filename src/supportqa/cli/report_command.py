@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from supportqa.analytics.coaching import load_notes, notes_path
 from supportqa.analytics.frame import load_frames
 from supportqa.cli.common import DbOption, JsonOption, console, open_repository, print_json
 from supportqa.errors import InputError
@@ -27,17 +28,19 @@ def report(
     json: JsonOption = False,
 ) -> None:
     """Write one self-contained HTML report (plotly.js embedded; opens offline, works when mailed):
-    overview against the 88% benchmark, IQS and CX vs CSAT by week, teams and agents, criteria."""
+    overview against the 88% benchmark, IQS and CX vs CSAT by week, teams and agents, criteria,
+    what drives CSAT, CX vs CSAT stability and who needs which coaching."""
     if out.suffix.lower() not in (".html", ".htm"):
         raise InputError(f"--out {out}: the report is HTML; name it something.html")
     with open_repository(db) as repo:
         frames = load_frames(repo, scorecard_name=scorecard_name)
         source = masked(repo.db.url)
+        notes = load_notes(notes_path(repo))
     if frames.reviews.height == 0:
         raise InputError(
             "no reviews in the database: run `supportqa score` (and import reviews) first"
         )
-    view = overview(frames)
+    view = overview(frames, notes)
     path = write_report(view, out, title=title, source=source)
     if json:
         print_json({"out": str(path), "bytes": path.stat().st_size, "headline": view.headline})

@@ -5,6 +5,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
+from supportqa.analytics.drivers import DriverReport
 from supportqa.reports.overview import BENCHMARK_IQS, Overview
 
 COLORS = {"ai": "#2563eb", "human": "#f97316", "csat": "#16a34a", "cx": "#7c3aed"}
@@ -116,4 +117,29 @@ def cx_distribution(view: Overview) -> go.Figure:
     colors = ["#dc2626" if s <= 3 else "#16a34a" for s in scores]
     figure = go.Figure(go.Bar(x=[str(s) for s in scores], y=counts, marker_color=colors))
     figure.update_layout(title="CX score (1–3 go to human review)", xaxis={"title": "CX"}, **LAYOUT)
+    return figure
+
+
+def driver_effects(report: DriverReport) -> go.Figure:
+    """Standardised effect of each criterion on the outcome, with its 95% interval."""
+    effects = sorted(report.effects, key=lambda e: e.std_effect)
+    figure = go.Figure(
+        go.Bar(
+            y=[e.key for e in effects],
+            x=[e.std_effect for e in effects],
+            orientation="h",
+            marker_color=["#16a34a" if e.significant and e.helps else "#9ca3af" for e in effects],
+            error_x={
+                "type": "data",
+                "symmetric": False,
+                "array": [e.std_ci_high - e.std_effect for e in effects],
+                "arrayminus": [e.std_effect - e.std_ci_low for e in effects],
+            },
+        )
+    )
+    figure.update_layout(
+        title=f"What moves {report.outcome.upper()} (n={report.n})",
+        xaxis={"title": "standardised effect, 95% CI"},
+        **{**LAYOUT, "height": 420},
+    )
     return figure

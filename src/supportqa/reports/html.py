@@ -42,6 +42,8 @@ def render(view: Overview, *, title: str, source: str) -> str:
         "criteria": _div(charts.criteria_scores(view)),
         "cx_distribution": _div(charts.cx_distribution(view)),
     }
+    if view.drivers is not None and view.drivers.effects:
+        figures["drivers"] = _div(charts.driver_effects(view.drivers))
     template = _environment().get_template("report.html.j2")
     return template.render(
         title=title,
@@ -49,6 +51,9 @@ def render(view: Overview, *, title: str, source: str) -> str:
         generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         h=view.headline,
         agents=view.agents.to_dicts(),
+        drivers=view.drivers,
+        stability=view.stability.rows if view.stability else [],
+        coaching=view.coaching,
         figures=figures,
         plotlyjs=get_plotlyjs(),
     )

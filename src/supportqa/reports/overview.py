@@ -9,7 +9,11 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from supportqa.analytics.coaching import AgentSummary, CoachingNote
+from supportqa.analytics.coaching import summary as coaching_summary
+from supportqa.analytics.drivers import DriverReport, drivers
 from supportqa.analytics.frame import Frames
+from supportqa.analytics.stability import StabilityReport, stability
 
 BENCHMARK_IQS = 88.0
 """The industry benchmark for IQS the report measures against."""
@@ -42,6 +46,10 @@ class Overview:
     criteria: pl.DataFrame
     """key, kind, score, rated, na, failed, unrated."""
     cx_distribution: dict[int, int] = field(default_factory=dict)
+    drivers: DriverReport | None = None
+    """What moves CSAT (None without enough CSAT answers)."""
+    stability: StabilityReport | None = None
+    coaching: list[AgentSummary] = field(default_factory=list)
 
 
 def _mean(frame: pl.DataFrame, column: str) -> float | None:
@@ -131,7 +139,14 @@ def criteria(frames: Frames) -> pl.DataFrame:
     )
 
 
-def overview(frames: Frames) -> Overview:
+def _drivers(frames: Frames) -> DriverReport | None:
+    """Drivers of CSAT, when there are AI reviews with CSAT to fit."""
+    if frames.of_kind("ai").reviews.filter(pl.col("csat").is_not_null()).height < 3:
+        return None
+    return drivers(frames, outcome="csat")
+
+
+def overview(frames: Frames, notes: list[CoachingNote] | None = None) -> Overview:
     scores = frames.reviews.filter(pl.col("kind") == "ai").select(pl.col("cx_score").drop_nulls())
     distribution = {score: 0 for score in range(1, 6)}
     for score, count in scores.group_by("cx_score").len().iter_rows():
@@ -143,4 +158,7 @@ def overview(frames: Frames) -> Overview:
         agents=by_agent(frames),
         criteria=criteria(frames),
         cx_distribution=distribution,
+        drivers=_drivers(frames),
+        stability=stability(frames),
+        coaching=coaching_summary(frames, notes=notes or []),
     )
