@@ -16,7 +16,14 @@ from supportqa.storage.rows import review_row
 from supportqa.storage.tables import metadata
 from tests.storage.builders import MONDAY_W07, criterion, review
 
-TABLES = {"conversations", "scorecards", "reviews", "review_criteria", "scoring_runs"}
+TABLES = {
+    "conversations",
+    "scorecards",
+    "reviews",
+    "review_criteria",
+    "scoring_runs",
+    "queue_assignments",
+}
 
 
 def test_migrations_create_the_tables(db: Database) -> None:

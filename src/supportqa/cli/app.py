@@ -16,6 +16,7 @@ from supportqa.cli import (
     eval_command,
     iqs_command,
     override_command,
+    queue_command,
     report_command,
     schema_command,
     score_command,
@@ -50,6 +51,7 @@ app.add_typer(override_command.app, name="override")
 app.add_typer(dataset_command.app, name="dataset")
 drivers_command.register(app)
 coach_command.register(app)
+queue_command.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

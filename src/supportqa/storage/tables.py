@@ -230,3 +230,28 @@ scorecards: Table = metadata.tables["scorecards"]
 reviews: Table = metadata.tables["reviews"]
 review_criteria: Table = metadata.tables["review_criteria"]
 scoring_runs: Table = metadata.tables["scoring_runs"]
+
+
+class QueueAssignmentRow(Base):
+    """A conversation handed to a reviewer by `queue --assign`: unique per conversation, so a later
+    run never hands it out again (nothing is reviewed twice by accident)."""
+
+    __tablename__ = "queue_assignments"
+    __table_args__ = (
+        UniqueConstraint("source", "conversation_id"),
+        Index(None, "week"),
+        Index(None, "reviewer"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    source: Mapped[str]
+    conversation_id: Mapped[str]
+    week: Mapped[str] = mapped_column(String(8))
+    agent: Mapped[str | None]
+    reviewer: Mapped[str]
+    rules: Mapped[str]
+    second_review: Mapped[bool]
+    assigned_at: Mapped[datetime]
+
+
+queue_assignments: Table = metadata.tables["queue_assignments"]
