@@ -65,7 +65,16 @@ def test_report_is_one_self_contained_file(repo: Repository, tmp_path: Path) -> 
     page = path.read_text()
     assert "<script src=" not in page and "<link" not in page
     assert "Plotly.newPlot" in page and len(page) > 3_000_000  # plotly.js is inside
-    for section in ("overview", "trends", "teams", "criteria", "drivers", "stability", "coaching"):
+    for section in (
+        "overview",
+        "trends",
+        "teams",
+        "criteria",
+        "drivers",
+        "stability",
+        "coaching",
+        "queue",
+    ):
         assert f'id="{section}"' in page
 
 
@@ -113,3 +122,5 @@ def test_report_sections_use_the_analytics_results(repo: Repository) -> None:
     assert view.stability is not None and view.stability.rows[0].scope == "overall"
     agents = {row["agent"] for row in view.agents.to_dicts()}
     assert {c.agent for c in view.coaching} <= agents
+    assert view.queue is not None and view.queue.items
+    assert len({item.key for item in view.queue.items}) == len(view.queue.items)

@@ -13,6 +13,7 @@ from supportqa.cli.common import DbOption, JsonOption, console, open_repository,
 from supportqa.errors import InputError
 from supportqa.reports.html import write_report
 from supportqa.reports.overview import overview
+from supportqa.storage.assignments import load_assignments
 from supportqa.storage.database import masked
 
 
@@ -29,18 +30,19 @@ def report(
 ) -> None:
     """Write one self-contained HTML report (plotly.js embedded; opens offline, works when mailed):
     overview against the 88% benchmark, IQS and CX vs CSAT by week, teams and agents, criteria,
-    what drives CSAT, CX vs CSAT stability and who needs which coaching."""
+    what drives CSAT, CX vs CSAT stability, who needs which coaching and what to review next."""
     if out.suffix.lower() not in (".html", ".htm"):
         raise InputError(f"--out {out}: the report is HTML; name it something.html")
     with open_repository(db) as repo:
         frames = load_frames(repo, scorecard_name=scorecard_name)
         source = masked(repo.db.url)
         notes = load_notes(notes_path(repo))
+        assignments = load_assignments(repo)
     if frames.reviews.height == 0:
         raise InputError(
             "no reviews in the database: run `supportqa score` (and import reviews) first"
         )
-    view = overview(frames, notes)
+    view = overview(frames, notes, assignments)
     path = write_report(view, out, title=title, source=source)
     if json:
         print_json({"out": str(path), "bytes": path.stat().st_size, "headline": view.headline})

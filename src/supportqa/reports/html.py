@@ -54,6 +54,7 @@ def render(view: Overview, *, title: str, source: str) -> str:
         drivers=view.drivers,
         stability=view.stability.rows if view.stability else [],
         coaching=view.coaching,
+        queue=view.queue,
         figures=figures,
         plotlyjs=get_plotlyjs(),
     )

@@ -13,7 +13,9 @@ from supportqa.analytics.coaching import AgentSummary, CoachingNote
 from supportqa.analytics.coaching import summary as coaching_summary
 from supportqa.analytics.drivers import DriverReport, drivers
 from supportqa.analytics.frame import Frames
+from supportqa.analytics.queue import QueueReport, build_queue
 from supportqa.analytics.stability import StabilityReport, stability
+from supportqa.storage.assignments import Assignment
 
 BENCHMARK_IQS = 88.0
 """The industry benchmark for IQS the report measures against."""
@@ -50,6 +52,8 @@ class Overview:
     """What moves CSAT (None without enough CSAT answers)."""
     stability: StabilityReport | None = None
     coaching: list[AgentSummary] = field(default_factory=list)
+    queue: QueueReport | None = None
+    """The latest week's review queue (what a human should read next), without assigning."""
 
 
 def _mean(frame: pl.DataFrame, column: str) -> float | None:
@@ -146,7 +150,17 @@ def _drivers(frames: Frames) -> DriverReport | None:
     return drivers(frames, outcome="csat")
 
 
-def overview(frames: Frames, notes: list[CoachingNote] | None = None) -> Overview:
+def _queue(frames: Frames, previous: list[Assignment]) -> QueueReport | None:
+    if frames.of_kind("ai").reviews.filter(pl.col("week").is_not_null()).height == 0:
+        return None
+    return build_queue(frames, previous=previous)
+
+
+def overview(
+    frames: Frames,
+    notes: list[CoachingNote] | None = None,
+    assignments: list[Assignment] | None = None,
+) -> Overview:
     scores = frames.reviews.filter(pl.col("kind") == "ai").select(pl.col("cx_score").drop_nulls())
     distribution = {score: 0 for score in range(1, 6)}
     for score, count in scores.group_by("cx_score").len().iter_rows():
@@ -161,4 +175,5 @@ def overview(frames: Frames, notes: list[CoachingNote] | None = None) -> Overvie
         drivers=_drivers(frames),
         stability=stability(frames),
         coaching=coaching_summary(frames, notes=notes or []),
+        queue=_queue(frames, assignments or []),
     )
