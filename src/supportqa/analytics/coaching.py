@@ -21,6 +21,7 @@ from pydantic import BaseModel, Field, ValidationError
 from supportqa.analytics.frame import Frames
 from supportqa.errors import InputError
 from supportqa.storage import Repository
+from supportqa.storage.database import workspace_dir
 
 Z95 = 1.959964
 MIN_N = 5
@@ -42,10 +43,7 @@ class CoachingNote(BaseModel):
 def notes_path(repo: Repository) -> Path:
     """`supportqa-coaching.jsonl` beside a SQLite file; in the working directory for a server
     database (or an in-memory one)."""
-    url = repo.db.engine.url
-    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
-        return Path(str(url.database)).expanduser().parent / NOTES_FILE
-    return Path.cwd() / NOTES_FILE
+    return workspace_dir(repo.db.engine.url) / NOTES_FILE
 
 
 def load_notes(path: Path) -> list[CoachingNote]:

@@ -171,7 +171,7 @@ def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 _BlockDumper.add_representer(str, _str)
 
 
-def default_out_path(database: str | None, name: str, version: str) -> Path:
+def default_out_path(database: str | Path | None, name: str, version: str) -> Path:
     """`scorecard-<name>-v<version>.yaml` beside a SQLite database file, else in the working
     directory (PostgreSQL, in-memory SQLite)."""
     filename = f"scorecard-{name}-v{version}.yaml"

@@ -17,11 +17,11 @@ from typing import Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy.engine import make_url
 
 from supportqa.calibration.learn import LinearModel
 from supportqa.domain.review import ScorecardRef
 from supportqa.errors import ConfigError
+from supportqa.storage.database import workspace_dir
 
 MODELS_FOLDER = "supportqa-models"
 
@@ -96,10 +96,7 @@ class ModelArtefact(BaseModel):
 
 def models_dir(database_url: str) -> Path:
     """`supportqa-models/` beside a SQLite file, else in the working directory."""
-    url = make_url(database_url)
-    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
-        return Path(url.database).resolve().parent / MODELS_FOLDER
-    return Path.cwd() / MODELS_FOLDER
+    return workspace_dir(database_url) / MODELS_FOLDER
 
 
 def next_version(directory: Path, scorecard: str, target: str) -> int:

@@ -10,14 +10,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.engine import make_url
-
 from supportqa.calibration.apply import default_out_path, next_version, write_scorecard_yaml
 from supportqa.calibration.training import TargetResult
 from supportqa.domain.review import ScorecardRef
 from supportqa.domain.scorecard import Criterion, Scorecard, ScorerSpec
 from supportqa.errors import InputError
 from supportqa.storage import Repository
+from supportqa.storage.database import sqlite_file as database_file
 
 
 def _has_ai_reviews(repo: Repository, name: str, version: str) -> bool:
@@ -50,14 +49,6 @@ def stored_scorecard(
     if card is None:  # listed a moment ago: only a concurrent delete gets here
         raise InputError(f"scorecard {name} v{chosen} disappeared from the database")
     return card, newer
-
-
-def sqlite_file(database_url: str) -> str | None:
-    """The database file of a SQLite URL, else None (models and scorecards then go to the cwd)."""
-    url = make_url(database_url)
-    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
-        return url.database
-    return None
 
 
 def _with_trained(criterion: Criterion, result: TargetResult) -> Criterion:
@@ -102,7 +93,7 @@ def apply_trained(
     new = card.model_copy(
         update={"version": next_version(card.version, existing), "criteria": criteria, "cx": cx}
     )
-    path = out or default_out_path(sqlite_file(database_url), new.name, new.version)
+    path = out or default_out_path(database_file(database_url), new.name, new.version)
     write_scorecard_yaml(new, path)
     repo.save_scorecard(new)
     return {

@@ -13,7 +13,6 @@ from typing import Annotated, Any
 
 import typer
 from rich.table import Table
-from sqlalchemy.engine import make_url
 
 from supportqa.calibration import versions
 from supportqa.calibration.ai_vs_human import (
@@ -45,7 +44,7 @@ from supportqa.domain.review import ScorecardRef
 from supportqa.domain.scorecard import Scorecard
 from supportqa.errors import InputError
 from supportqa.storage import Repository
-from supportqa.storage.database import database_url
+from supportqa.storage.database import database_url, sqlite_file
 
 app = typer.Typer(
     help="Agreement between the AI and human reviewers, reviewer calibration sessions, drift.",
@@ -77,13 +76,6 @@ def stored_scorecard(repo: Repository, name: str, version: str | None) -> Scorec
     return card
 
 
-def _sqlite_file(db: str | None) -> str | None:
-    url = make_url(database_url(db or settings().db))
-    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
-        return url.database
-    return None
-
-
 def _apply(
     repo: Repository, card: Scorecard, report: CalibrationReport, out: Path | None, db: str | None
 ) -> tuple[Application, Path | None]:
@@ -95,7 +87,9 @@ def _apply(
     new = application.scorecard
     if new is None:
         return application, None
-    path = out or default_out_path(_sqlite_file(db), new.name, new.version)
+    path = out or default_out_path(
+        sqlite_file(database_url(db or settings().db)), new.name, new.version
+    )
     if path.exists():
         raise InputError(f"{path} already exists: not overwritten; pass --out for another file")
     repo.save_scorecard(new)

@@ -41,6 +41,22 @@ def database_url(value: str | Path) -> str:
     return f"sqlite:///{Path(text).expanduser()}"
 
 
+def sqlite_file(url: str | URL) -> Path | None:
+    """The file of a SQLite database, else None (a server or in-memory database). Files a
+    workspace keeps beside its database (trained models, scorecard versions, coaching notes) go
+    next to it, or in the working directory when there is no file."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        return Path(str(parsed.database)).expanduser()
+    return None
+
+
+def workspace_dir(url: str | URL) -> Path:
+    """The folder beside a SQLite file, else the working directory."""
+    file = sqlite_file(url)
+    return file.resolve().parent if file is not None else Path.cwd()
+
+
 def masked(url: str | URL) -> str:
     """The URL with its password hidden, for messages and logs."""
     try:
