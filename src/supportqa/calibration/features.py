@@ -42,6 +42,22 @@ class Features:
     def __len__(self) -> int:
         return int(self.signals.shape[0])
 
+    def rows(self, index: Sequence[int]) -> Features:
+        """The features of some conversations, in the given order."""
+        return Features(self.names, self.signals[list(index)], self.embeddings[list(index)])
+
+    @classmethod
+    def concat(cls, parts: Sequence[Features]) -> Features:
+        """Batches stacked in order; a batch without any sentence (no embedding width) gets zeros."""
+        if not parts:
+            return cls([], np.zeros((0, 0)), np.zeros((0, 0)))
+        width = max(p.embeddings.shape[1] for p in parts)
+        embeddings = [
+            p.embeddings if p.embeddings.shape[1] == width else np.zeros((len(p), width))
+            for p in parts
+        ]
+        return cls(parts[0].names, np.vstack([p.signals for p in parts]), np.vstack(embeddings))
+
 
 def _or(value: float | None, default: float = 0.0) -> float:
     return default if value is None or math.isnan(value) else float(value)

@@ -168,10 +168,6 @@ def _add(
     )
 
 
-def _subset(features: Features, rows: list[int]) -> Features:
-    return Features(features.names, features.signals[rows], features.embeddings[rows])
-
-
 def evaluate_target(
     training: TrainingSet,
     features: Features,
@@ -183,7 +179,7 @@ def evaluate_target(
     on_fold: Callable[[], None] | None = None,
 ) -> tuple[TargetResult, Array]:
     """Nested cross-validation, the before/after decision and (optionally) the learning curve."""
-    x = design_matrix(training.base, _subset(features, training.rows))
+    x = design_matrix(training.base, features.rows(training.rows))
     args = {
         "low": training.low,
         "high": training.high,

@@ -178,7 +178,7 @@ def train(
                 chunk = items[start : start + FEATURE_BATCH]
                 parts.append(conversation_features(chunk))
                 bar.advance(task, len(chunk))
-            features = _concat(parts)
+            features = Features.concat(parts)
             sets, results = training_sets(
                 card, [ai[k] for k in keys], [humans[k] for k in keys], found, target
             )
@@ -246,18 +246,6 @@ def _numeric_curve(result: TargetResult, total: int) -> dict[str, float]:
         if value is not None:
             points[size if size.isdigit() else str(result.n * 4 // 5)] = value
     return points
-
-
-def _concat(parts: list[Features]) -> Features:
-    import numpy as np
-
-    if not parts:
-        return Features([], np.zeros((0, 0)), np.zeros((0, 0)))
-    width = max(p.embeddings.shape[1] for p in parts)
-    embeddings = [
-        p.embeddings if p.embeddings.shape[1] == width else np.zeros((len(p), width)) for p in parts
-    ]
-    return Features(parts[0].names, np.vstack([p.signals for p in parts]), np.vstack(embeddings))
 
 
 def register(app: typer.Typer) -> None:

@@ -142,7 +142,7 @@ def cv_rows(
             continue
         y = np.array([float(items[k].labels[pairing.label] or 0.0) for k in keep])
         before = np.array([pairing.base(preds[k]) for k in keep])
-        subset = Features(features.names, features.signals[keep], features.embeddings[keep])
+        subset = features.rows(keep)
         x = design_matrix(before, subset)
         args = {"low": pairing.low, "high": pairing.high, "folds": FOLDS, "unpenalised": 1}
         oof = cross_validate(x, y, **args)  # type: ignore[arg-type]

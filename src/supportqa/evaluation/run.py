@@ -18,8 +18,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-
 from supportqa.calibration.features import Features, conversation_features
 from supportqa.domain.conversation import Role
 from supportqa.domain.scorecard import Scorecard
@@ -604,11 +602,7 @@ def _cross_validated(
         on_batch=advance,
         on_items=lambda batch: parts.append(conversation_features(batch)),
     )
-    features = Features(
-        parts[0].names,
-        np.vstack([p.signals for p in parts]),
-        np.vstack([p.embeddings for p in parts]),
-    )
+    features = Features.concat(parts)
     report.datasets.append(DatasetSummary(dataset=name, conversations=len(items), split="cv5"))
     cv_rows(
         report,
