@@ -45,6 +45,11 @@ class ScorerError(SupportQAError):
     """A scorer could not rate a criterion; recorded as a `failed` criterion, never a silent zero."""
 
 
+class ScorerAbort(ScorerError):
+    """A scorer cannot go on for any conversation (a rejected API key, an unknown model): the run stops
+    here instead of recording the same failure for every conversation."""
+
+
 class StorageError(SupportQAError):
     """The database could not be opened, migrated or written."""
 

@@ -60,6 +60,12 @@ SCORECARD_SCHEMA: dict[str, Any] = {
                     "critical": {"type": "boolean"},
                     "allow_na": {"type": "boolean"},
                     "scorer": {"oneOf": [_SCORER_ITEM, {"type": "array", "items": _SCORER_ITEM}]},
+                    "levels": {
+                        "type": "object",
+                        "description": "What each rating means in words (the LLM judge's rubric).",
+                        "propertyNames": {"pattern": "^-?[0-9]+$"},
+                        "additionalProperties": {"type": "string", "minLength": 1},
+                    },
                 },
             },
         },
@@ -92,6 +98,16 @@ SCORECARD_SCHEMA: dict[str, Any] = {
                         for name in ("resolution", "sentiment", "service_quality")
                     },
                 },
+            },
+        },
+        "llm": {
+            "type": "object",
+            "description": "The optional LLM judge (score --llm).",
+            "additionalProperties": False,
+            "properties": {
+                "model": {"type": ["string", "null"]},
+                "criteria": {"type": ["array", "null"], "items": {"type": "string"}},
+                "confidence_below": {"type": "number", "minimum": 0, "maximum": 1},
             },
         },
     },

@@ -18,3 +18,37 @@ class Settings(BaseSettings):
 
     batch_size: int = 500
     """Conversations scored and written per transaction (a killed run loses at most one batch)."""
+
+    # --- the optional LLM judge (`score --llm`); nothing is sent anywhere without --llm -----------
+    llm_base_url: str = "http://localhost:11434/v1"
+    """An OpenAI-compatible endpoint (vLLM, Ollama, llama.cpp, a hosted API); Anthropic's with
+    `llm_provider=anthropic`."""
+
+    llm_api_key: str | None = None
+    llm_model: str | None = None
+    """Used when the scorecard's `llm.model` is not set."""
+
+    llm_provider: str = "openai"
+    """`openai` (chat completions, the protocol every local server speaks) or `anthropic` (Messages)."""
+
+    llm_timeout_s: float = 120.0
+    llm_max_retries: int = 4
+    """Retries after a timeout, 429 or 5xx, with exponential back-off that honours Retry-After."""
+
+    llm_backoff_s: float = 1.0
+    """The first back-off; doubled after each retry, capped at 60 s."""
+
+    llm_concurrency: int = 8
+    """Requests in flight at once."""
+
+    llm_price_input_per_mtok: float = 0.0
+    """Price per million prompt tokens, for the cost line of each run (0: not priced)."""
+
+    llm_price_output_per_mtok: float = 0.0
+    llm_redact: bool = True
+    """Replace emails, phones, card numbers, addresses and known names before sending."""
+
+    llm_cache: str | None = None
+    """SQLite file of judged answers (default: beside the database), so nothing is paid twice."""
+    llm_response_format: str = "json_schema"
+    """`json_schema` (structured outputs), `json_object` (older servers) or `none` (prompt only)."""

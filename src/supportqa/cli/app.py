@@ -15,6 +15,7 @@ from supportqa.cli import (
     drivers_command,
     eval_command,
     iqs_command,
+    judge_command,
     override_command,
     queue_command,
     report_command,
@@ -52,6 +53,7 @@ app.add_typer(dataset_command.app, name="dataset")
 drivers_command.register(app)
 coach_command.register(app)
 queue_command.register(app)
+app.add_typer(judge_command.app, name="judge")
 
 
 def main(argv: list[str] | None = None) -> None:

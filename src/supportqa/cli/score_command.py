@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 from typing import Annotated
 
+import orjson
 import typer
 from rich.table import Table
 
@@ -21,9 +22,20 @@ from supportqa.cli.common import (
     resolve_scorecard,
     settings,
 )
+from supportqa.cli.llm_support import (
+    ConcurrencyOption,
+    LlmModelOption,
+    judge_summary,
+    open_judge,
+    print_judge_summary,
+    show_requests,
+)
+from supportqa.domain.conversation import Conversation
 from supportqa.domain.review import ScorecardRef
 from supportqa.domain.scorecard import Scorecard
 from supportqa.errors import InputError
+from supportqa.importers.records import parse_record
+from supportqa.scoring.llm_run import POLICIES, LlmRun
 from supportqa.scoring.profiles import uses_sentence_model
 from supportqa.scoring.runner import RunReport, score_database, score_file
 
@@ -77,14 +89,61 @@ def score(
     restart: Annotated[
         bool, typer.Option("--restart", help="With FILE: overwrite OUT instead of resuming")
     ] = False,
+    llm: Annotated[
+        bool,
+        typer.Option(
+            "--llm",
+            help="Judge the model and LLM-only criteria with an OpenAI-compatible LLM "
+            "(SUPPORTQA_LLM_BASE_URL, _MODEL, _API_KEY): one request per conversation",
+        ),
+    ] = False,
+    llm_when: Annotated[
+        str,
+        typer.Option(
+            "--llm-when",
+            help="always: every conversation; low-confidence: only where local confidence is low",
+        ),
+    ] = "always",
+    llm_model: LlmModelOption = None,
+    concurrency: ConcurrencyOption = None,
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run", help="With --llm: print exactly what would be sent; send and write nothing"
+        ),
+    ] = False,
+    limit: Annotated[
+        int, typer.Option("--limit", min=1, help="With --dry-run: how many requests to print")
+    ] = 3,
     json: JsonOption = False,
 ) -> None:
     """Score conversations with the scorecard's automated criteria (the rest stay `unrated`).
 
-    Resumable: a killed run continues with what is not yet scored; nothing is scored twice.
+    Resumable: a killed run continues with what is not yet scored; nothing is scored twice. With
+    --llm, answers are cached beside the database, so a stopped run never pays twice.
     """
     card = resolve_scorecard(scorecard)
     size = batch_size or settings().batch_size
+    if llm_when not in POLICIES:
+        raise InputError(f"--llm-when {llm_when!r}: use one of {', '.join(POLICIES)}")
+    if dry_run and not llm:
+        raise InputError("--dry-run shows what --llm would send: add --llm")
+    if llm:
+        _score_with_llm(
+            card,
+            file,
+            out,
+            db,
+            size,
+            restart,
+            llm_when,
+            llm_model,
+            concurrency,
+            dry_run,
+            limit,
+            json,
+        )
+        return
     if file is not None:
         if out is None:
             raise InputError("with FILE, give -o/--out for the reviews JSONL")
@@ -129,6 +188,114 @@ def score(
         _print_report(report, where)
     if report.failed_records:
         raise typer.Exit(1)
+
+
+def _score_with_llm(
+    card: Scorecard,
+    file: Path | None,
+    out: Path | None,
+    db: str | None,
+    size: int,
+    restart: bool,
+    policy: str,
+    model: str | None,
+    concurrency: int | None,
+    dry_run: bool,
+    limit: int,
+    json: bool,
+) -> None:
+    db_url = db or settings().db
+    judge = open_judge(card, db_url, model=model, concurrency=concurrency)
+    run = LlmRun(card, judge, policy)
+    try:
+        if dry_run:
+            show_requests(judge, card, _dry_run_conversations(file, db, card, run, limit), json)
+            return
+        if file is not None:
+            if out is None:
+                raise InputError("with FILE, give -o/--out for the reviews JSONL")
+            if not file.is_file():
+                raise InputError("no such file", file=str(file))
+            total = _count_lines(file)
+            with progress_bar(quiet=json) as bar:
+                task = bar.add_task("judging", total=total)
+                report = score_file(
+                    file,
+                    out,
+                    card,
+                    resume=not restart,
+                    batch_size=size,
+                    progress=lambda n: bar.advance(task, n),
+                    scorer=run,
+                )
+            where = str(out)
+        else:
+            with open_repository(db) as repo:
+                ref = ScorecardRef(name=card.name, version=card.version)
+                total = repo.count_unscored(ref, reviewer=run.reviewer)
+                with progress_bar(quiet=json) as bar:
+                    task = bar.add_task("judging", total=total)
+                    report = score_database(
+                        repo,
+                        card,
+                        batch_size=size,
+                        progress=lambda n: bar.advance(task, n),
+                        scorer=run,
+                        reviewer=run.reviewer,
+                    )
+                where = repo.db.url_for_display
+        summary = judge_summary(
+            judge,
+            policy=policy,
+            sent_conversations=run.sent_conversations,
+            kept_local=run.kept_local,
+        )
+        if json:
+            print_json(
+                {
+                    **report.as_dict(),
+                    "out": where,
+                    "scorecard": {"name": card.name, "version": card.version},
+                    "llm": summary,
+                }
+            )
+        else:
+            _print_report(report, where)
+            print_judge_summary(summary)
+    finally:
+        judge.close()
+    if report.failed_records:
+        raise typer.Exit(1)
+
+
+def _dry_run_conversations(
+    file: Path | None, db: str | None, card: Scorecard, run: LlmRun, limit: int
+) -> list[Conversation]:
+    """The first conversations the run would send (in --llm-when low-confidence, after the local
+    pass picks them)."""
+    if file is not None:
+        if not file.is_file():
+            raise InputError("no such file", file=str(file))
+        found: list[Conversation] = []
+        with file.open("rb") as handle:
+            for number, raw in enumerate(handle, start=1):
+                if not raw.strip():
+                    continue
+                parsed = parse_record(orjson.loads(raw))
+                if not isinstance(parsed, Conversation):
+                    raise InputError("expected a conversation", file=str(file), line=number)
+                found.append(parsed)
+                if len(found) >= limit * 20:
+                    break
+    else:
+        with open_repository(db) as repo:
+            ref = ScorecardRef(name=card.name, version=card.version)
+            batches = repo.iter_unscored(ref, batch_size=limit * 20, reviewer=run.reviewer)
+            found = next(iter(batches), [])
+    if run.policy == "low-confidence":
+        local = run.local_engine.score(found)
+        found = [c for c, review in zip(found, local, strict=True) if run._uncertain(review)]
+    return found[:limit]
 
 
 def register(app: typer.Typer) -> None:

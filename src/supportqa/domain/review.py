@@ -47,6 +47,8 @@ class CriterionResult(BaseModel):
     evidence: list[Evidence] = Field(default_factory=list)
     confidence: float | None = None
     scorer: ScorerRef | None = None
+    verified: bool | None = None
+    """False: an LLM judge quoted something that is not in the transcript (the quote was dropped)."""
 
 
 class CxScore(BaseModel):

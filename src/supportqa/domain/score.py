@@ -53,6 +53,8 @@ class Score(BaseModel):
     evidence: list[Evidence] = Field(default_factory=list)
     confidence: float | None = None
     scorer: ScorerRef | None = None
+    verified: bool | None = None
+    """False when a judge's quote was not in the transcript and was dropped (None: nothing checked)."""
 
     @classmethod
     def rated(

@@ -107,6 +107,8 @@ class Criterion(BaseModel):
     critical: bool = False
     allow_na: bool = False
     scorers: tuple[ScorerSpec, ...] = ()
+    levels: dict[int, str] = Field(default_factory=dict)
+    """What each rating means, in words (the LLM judge's rubric; also shown to reviewers)."""
 
     @field_validator("key")
     @classmethod
@@ -122,9 +124,42 @@ class Criterion(BaseModel):
             raise ValueError(f"weight {value} must be between 0 and 100")
         return value
 
+    @field_validator("levels")
+    @classmethod
+    def _levels_are_ratings(cls, value: dict[int, str]) -> dict[int, str]:
+        for rating, text in value.items():
+            if not str(text).strip():
+                raise ValueError(f"level {rating} needs a description")
+        return value
+
+    @model_validator(mode="after")
+    def _levels_on_scale(self) -> Criterion:
+        outside = [r for r in self.levels if not self.scale.contains(r)]
+        if outside:
+            raise ValueError(
+                f"levels {outside} lie outside the scale {self.scale.min:g}..{self.scale.max:g}"
+            )
+        return self
+
     @property
     def human_only(self) -> bool:
         return not self.scorers
+
+
+class LlmConfig(BaseModel):
+    """The optional LLM judge (`score --llm`): which model, and which criteria it judges.
+
+    `criteria` None means every criterion whose first scorer is a model scorer plus every LLM-only
+    criterion; rule criteria always stay with the rules.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    model: str | None = None
+    criteria: tuple[str, ...] | None = None
+    confidence_below: float = Field(default=0.6, ge=0, le=1)
+    """`--llm-when low-confidence` sends a conversation when a judged criterion's local confidence is
+    below this."""
 
 
 class Scorecard(BaseModel):
@@ -139,6 +174,7 @@ class Scorecard(BaseModel):
     detectors: dict[str, DetectorSpec] = Field(default_factory=dict)
     """Embedding detectors by name; merged over the packaged ones (see `supportqa.signals.markers`)."""
     cx: CxConfig = Field(default_factory=CxConfig)
+    llm: LlmConfig = Field(default_factory=LlmConfig)
 
     @model_validator(mode="after")
     def _unique_keys(self) -> Scorecard:
@@ -149,6 +185,9 @@ class Scorecard(BaseModel):
             seen.add(criterion.key)
         if not self.criteria:
             raise ValueError("a scorecard needs at least one criterion")
+        unknown = [k for k in self.llm.criteria or () if k not in seen]
+        if unknown:
+            raise ValueError(f"llm.criteria names unknown criteria: {', '.join(unknown)}")
         return self
 
     def criterion(self, key: str) -> Criterion:
@@ -160,6 +199,17 @@ class Scorecard(BaseModel):
     @property
     def keys(self) -> list[str]:
         return [c.key for c in self.criteria]
+
+    def without_scorer(self, name: str) -> Scorecard:
+        """The same scorecard with scorer `name` taken out of every criterion (one left with no
+        scorer becomes human-rated): how the LLM judge stays off unless `score --llm` asks for it."""
+        if not any(spec.name == name for c in self.criteria for spec in c.scorers):
+            return self
+        criteria = tuple(
+            c.model_copy(update={"scorers": tuple(s for s in c.scorers if s.name != name)})
+            for c in self.criteria
+        )
+        return self.model_copy(update={"criteria": criteria})
 
     def to_dict(self) -> dict[str, Any]:
         """The YAML shape, so a stored scorecard round-trips to the file a team wrote."""
@@ -178,6 +228,7 @@ class Scorecard(BaseModel):
                     "critical": c.critical,
                     "allow_na": c.allow_na,
                     **({"scorer": [s.to_yaml() for s in c.scorers]} if c.scorers else {}),
+                    **({"levels": dict(c.levels)} if c.levels else {}),
                 }
                 for c in self.criteria
             ],
@@ -193,6 +244,11 @@ class Scorecard(BaseModel):
                 else {}
             ),
             **({"cx": self.cx.model_dump(mode="json")} if self.cx != CxConfig() else {}),
+            **(
+                {"llm": self.llm.model_dump(mode="json", exclude_defaults=True)}
+                if self.llm != LlmConfig()
+                else {}
+            ),
         }
 
     def content_hash(self) -> str:
@@ -216,6 +272,7 @@ def _criterion_from_raw(raw: Any, index: int, origin: str) -> Criterion:
         "critical",
         "allow_na",
         "scorer",
+        "levels",
     }
     if unknown:
         raise ConfigError(f"{origin}: {label}: unknown field(s) {', '.join(sorted(unknown))}")
@@ -249,7 +306,7 @@ def scorecard_from_dict(data: Any, origin: str = "<scorecard>") -> Scorecard:
     raw_criteria = data["criteria"]
     if not isinstance(raw_criteria, list) or not raw_criteria:
         raise ConfigError(f"{origin}: 'criteria' must be a non-empty list")
-    unknown = set(data) - {"name", "version", "description", "criteria", "detectors", "cx"}
+    unknown = set(data) - {"name", "version", "description", "criteria", "detectors", "cx", "llm"}
     if unknown:
         raise ConfigError(f"{origin}: unknown field(s) {', '.join(sorted(unknown))}")
     criteria = tuple(_criterion_from_raw(raw, i, origin) for i, raw in enumerate(raw_criteria))
@@ -259,6 +316,10 @@ def scorecard_from_dict(data: Any, origin: str = "<scorecard>") -> Scorecard:
     except ValidationError as exc:
         raise ConfigError(f"{origin}: cx: {_problems(exc)}") from None
     try:
+        llm = LlmConfig.model_validate(data.get("llm") or {})
+    except ValidationError as exc:
+        raise ConfigError(f"{origin}: llm: {_problems(exc)}") from None
+    try:
         return Scorecard(
             name=str(data["name"]),
             version=str(data["version"]),
@@ -266,6 +327,7 @@ def scorecard_from_dict(data: Any, origin: str = "<scorecard>") -> Scorecard:
             criteria=criteria,
             detectors=detectors,
             cx=cx,
+            llm=llm,
         )
     except ValidationError as exc:
         raise ConfigError(f"{origin}: {exc.errors()[0]['msg']}") from None

@@ -2,3 +2,4 @@
 
 import supportqa.scorers.writing  # noqa: F401
 from supportqa.scorers import compliance, model, rules, trained  # noqa: F401
+from supportqa.scorers.judge import scorer as judge_scorer  # noqa: F401

@@ -80,7 +80,7 @@ def _resolution(result: Outcome, item: Analysis, criterion: Criterion) -> Score:
     return Score.rated(rating, explanation, evidence, round(res.probability, 3))
 
 
-@scorer(name="resolution", version="1", batch=True)
+@scorer(name="resolution", version="1", batch=True, family="model")
 def resolution() -> Callable[[Sequence[Analysis], Sequence[Criterion]], list[dict[str, Score]]]:
     """Resolved / partial / unresolved with a probability, from the customer's last word, the agent's
     solution, escalation and ticket status/reopen metadata."""
@@ -114,7 +114,7 @@ def _solution_offered(result: Outcome, item: Analysis, criterion: Criterion) -> 
     )
 
 
-@scorer(name="solution_offered", version="1", batch=True)
+@scorer(name="solution_offered", version="1", batch=True, family="model")
 def solution_offered() -> Callable[
     [Sequence[Analysis], Sequence[Criterion]], list[dict[str, Score]]
 ]:
@@ -160,7 +160,7 @@ def _comprehension(result: Outcome, item: Analysis, criterion: Criterion) -> Sco
     )
 
 
-@scorer(name="comprehension", version="1", batch=True)
+@scorer(name="comprehension", version="1", batch=True, family="model")
 def comprehension() -> Callable[[Sequence[Analysis], Sequence[Criterion]], list[dict[str, Score]]]:
     """0 when the customer says they were misunderstood; 1 for a clarifying question or an answer."""
     return _batch(_comprehension)
@@ -233,7 +233,7 @@ def _tone_scorer(cuts: tuple[float, float]) -> ItemScore:
     return rate
 
 
-@scorer(name="tone", version="2", batch=True)
+@scorer(name="tone", version="2", batch=True, family="model")
 def tone(
     cuts: Sequence[float] = TONE_CUTS,
 ) -> Callable[[Sequence[Analysis], Sequence[Criterion]], list[dict[str, Score]]]:
@@ -322,7 +322,7 @@ def _empathy(result: Outcome, item: Analysis, criterion: Criterion) -> Score:
     )
 
 
-@scorer(name="empathy", version="1", batch=True)
+@scorer(name="empathy", version="1", batch=True, family="model")
 def empathy() -> Callable[[Sequence[Analysis], Sequence[Criterion]], list[dict[str, Score]]]:
     """Judged against the customer's distress (N/A without it): specific > general > apology only >
     ignored."""
@@ -357,7 +357,7 @@ def _customer_sentiment(result: Outcome, item: Analysis, criterion: Criterion) -
     )
 
 
-@scorer(name="customer_sentiment", version="1", batch=True)
+@scorer(name="customer_sentiment", version="1", batch=True, family="model")
 def customer_sentiment() -> Callable[
     [Sequence[Analysis], Sequence[Criterion]], list[dict[str, Score]]
 ]:
@@ -378,7 +378,7 @@ def _effort(result: Outcome, item: Analysis, criterion: Criterion) -> Score:
     )
 
 
-@scorer(name="effort", version="1", batch=True)
+@scorer(name="effort", version="1", batch=True, family="model")
 def effort() -> Callable[[Sequence[Analysis], Sequence[Criterion]], list[dict[str, Score]]]:
     """How hard the customer had to work: chasing, repeating, hand-offs, many turns (a CX input)."""
     return _batch(_effort)

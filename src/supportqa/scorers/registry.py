@@ -39,6 +39,8 @@ class ScorerInfo:
     factory: Callable[..., Any]
     batch: bool
     description: str
+    family: str = "rule"
+    """`rule`, `model` (local models) or `llm`: the LLM judge's hybrid policy takes over `model`."""
 
 
 @dataclass(frozen=True)
@@ -54,7 +56,7 @@ _plugins_loaded = False
 
 
 def scorer(
-    *, name: str, version: str = "1", batch: bool = False
+    *, name: str, version: str = "1", batch: bool = False, family: str = "rule"
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register a scorer factory under `name`; the built-ins use this exactly as plugins do."""
 
@@ -62,7 +64,7 @@ def scorer(
         if name in _REGISTRY and _REGISTRY[name].factory is not factory:
             raise ConfigError(f"scorer {name!r} is registered twice")
         doc = inspect.getdoc(factory) or ""
-        _REGISTRY[name] = ScorerInfo(name, version, factory, batch, doc.split("\n")[0])
+        _REGISTRY[name] = ScorerInfo(name, version, factory, batch, doc.split("\n")[0], family)
         return factory
 
     return register

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -18,6 +18,7 @@ from supportqa.domain.conversation import Conversation
 from supportqa.domain.review import Review, ReviewKind
 from supportqa.domain.score import Evidence, EvidenceKind, Score, Status
 from supportqa.domain.scorecard import Criterion, Scorecard, ScorerSpec
+from supportqa.errors import ScorerAbort
 from supportqa.gc_tuning import bulk_work
 from supportqa.scorers.registry import BoundScorer, bind
 from supportqa.scoring.cx import cx_score, resolution_outcome
@@ -28,6 +29,7 @@ from supportqa.signals.markers import effective_detectors, prepare_markers
 from supportqa.signals.outcome import outcome
 
 AI_REVIEWER = "supportqa"
+LLM_SCORER = "llm"
 
 
 def ai_review_id_for(source: str, conversation_id: str, scorecard: Scorecard) -> str:
@@ -62,7 +64,18 @@ def _spec_key(spec: ScorerSpec) -> str:
 class ScoringEngine:
     """Scores conversations against one scorecard; binds every scorer up front so bad config fails early."""
 
-    def __init__(self, scorecard: Scorecard, *, reviewer: str = AI_REVIEWER) -> None:
+    def __init__(
+        self,
+        scorecard: Scorecard,
+        *,
+        reviewer: str = AI_REVIEWER,
+        bound: Mapping[str, BoundScorer] | None = None,
+    ) -> None:
+        """`bound` supplies ready-made scorers by name (the CLI's configured LLM judge) instead of
+        building them from the registry."""
+        given = bound or {}
+        if LLM_SCORER not in given:  # offline unless a configured judge is handed in (score --llm)
+            scorecard = scorecard.without_scorer(LLM_SCORER)
         self.scorecard = scorecard
         self.reviewer = reviewer
         self.stats = EngineStats()
@@ -72,7 +85,7 @@ class ScoringEngine:
             for spec in criterion.scorers:
                 key = _spec_key(spec)
                 if key not in self._bound:
-                    self._bound[key] = bind(spec)
+                    self._bound[key] = given[spec.name] if spec.name in given else bind(spec)
 
     def score(
         self, conversations: Sequence[Conversation], *, reviewed_at: datetime | None = None
@@ -184,6 +197,8 @@ class ScoringEngine:
             if len(out) != len(items):
                 raise RuntimeError(f"returned {len(out)} results for {len(items)} conversations")
             return out
+        except ScorerAbort:
+            raise
         except Exception:
             # Retry one by one, so only the conversations that fail are recorded as failed.
             return [self._call_one(slot, item) for item in items]
@@ -191,6 +206,8 @@ class ScoringEngine:
     def _call_one(self, slot: _Slot, item: Analysis) -> dict[str, Score] | Exception:
         try:
             return slot.scorer.score_batch([item], slot.criteria)[0]
+        except ScorerAbort:
+            raise
         except Exception as exc:  # a scorer's bug or refusal becomes a recorded failure
             name = slot.scorer.ref.name
             self.stats.scorer_errors[name] = self.stats.scorer_errors.get(name, 0) + 1
@@ -230,6 +247,7 @@ class ScoringEngine:
             evidence=self._verified(score.evidence, item.conversation),
             confidence=score.confidence,
             scorer=scorer.ref,
+            verified=score.verified,
         )
 
     def _verified(self, evidence: list[Evidence], conversation: Conversation) -> list[Evidence]:

@@ -81,6 +81,7 @@ def criterion_result(criterion: Criterion, score: Score) -> CriterionResult:
         evidence=score.evidence,
         confidence=score.confidence,
         scorer=score.scorer,
+        verified=score.verified,
     )
 
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import os
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import orjson
 
@@ -22,11 +22,19 @@ from supportqa.domain.scorecard import Scorecard
 from supportqa.errors import InputError
 from supportqa.gc_tuning import bulk_work
 from supportqa.importers.records import parse_record
-from supportqa.scoring.engine import ScoringEngine, ai_review_id_for
+from supportqa.scoring.engine import EngineStats, ScoringEngine, ai_review_id_for
 from supportqa.scoring.parallel import ordered_map, worker_engine
 from supportqa.storage import Repository
 
 Progress = Callable[[int], None]
+
+
+class BatchScorer(Protocol):
+    """A ScoringEngine, or an `LlmRun` that decides which conversations the LLM judges."""
+
+    stats: EngineStats
+
+    def score(self, conversations: Sequence[Conversation]) -> list[Review]: ...
 
 
 @dataclass
@@ -113,7 +121,7 @@ def _parse(file: str, number: int, raw: bytes) -> Conversation | dict[str, Any]:
         return {"file": file, "line": number, "reason": exc.reason}
 
 
-def _score_chunk(engine: ScoringEngine, file: str, chunk: list[tuple[int, bytes]]) -> _ChunkResult:
+def _score_chunk(engine: BatchScorer, file: str, chunk: list[tuple[int, bytes]]) -> _ChunkResult:
     conversations: list[Conversation] = []
     errors: list[dict[str, Any]] = []
     for number, raw in chunk:
@@ -166,6 +174,7 @@ def _scored_chunks(
     report: RunReport,
     batch_size: int,
     workers: int,
+    scorer: BatchScorer | None,
 ) -> Iterator[tuple[_ChunkResult, int]]:
     """Score chunks in order, in this process or in `workers` processes."""
     file = str(source)
@@ -178,8 +187,8 @@ def _scored_chunks(
             sizes.append(len(chunk))
             yield file, todo
 
-    if workers <= 1:
-        engine = ScoringEngine(scorecard)
+    if workers <= 1 or scorer is not None:
+        engine = scorer or ScoringEngine(scorecard)
         results: Iterator[_ChunkResult] = (_score_chunk(engine, *job) for job in jobs())
     else:
         results = ordered_map(_score_chunk_in_worker, jobs(), workers=workers, scorecard=scorecard)
@@ -196,8 +205,11 @@ def score_file(
     batch_size: int = 500,
     workers: int = 1,
     progress: Progress | None = None,
+    scorer: BatchScorer | None = None,
 ) -> RunReport:
-    """Score a conversations JSONL file into a reviews JSONL file, without a database."""
+    """Score a conversations JSONL file into a reviews JSONL file, without a database.
+
+    `scorer` replaces the default engine (an `LlmRun` for `score --llm`; it runs in this process)."""
     source, out = Path(source), Path(out)
     if not source.is_file():
         raise InputError("no such file", file=str(source))
@@ -206,7 +218,9 @@ def score_file(
     done = _existing_review_ids(out) if resume else set()
     out.parent.mkdir(parents=True, exist_ok=True)
     with bulk_work(), out.open("ab" if resume else "wb") as handle:
-        for result, size in _scored_chunks(source, scorecard, done, report, batch_size, workers):
+        for result, size in _scored_chunks(
+            source, scorecard, done, report, batch_size, workers, scorer
+        ):
             handle.write(result.lines)
             handle.flush()
             os.fsync(handle.fileno())
@@ -233,13 +247,18 @@ def score_database(
     batch_size: int = 500,
     workers: int = 1,
     progress: Progress | None = None,
+    scorer: BatchScorer | None = None,
+    reviewer: str | None = None,
 ) -> RunReport:
     """Score every stored conversation that has no AI review for this scorecard version yet.
 
     Batches are read and written here, scored here or in `workers` processes; each batch's reviews are
-    committed together, so a killed run loses at most the batches in flight.
+    committed together, so a killed run loses at most the batches in flight. `scorer` (an `LlmRun`)
+    replaces the default engine, and `reviewer` then selects what it has not yet reviewed.
     """
-    engine = ScoringEngine(scorecard)
+    engine: BatchScorer = scorer or ScoringEngine(scorecard)
+    if scorer is not None:
+        workers = 1
     repo.save_scorecard(scorecard)
     ref = ScorecardRef(name=scorecard.name, version=scorecard.version)
     run_id = repo.start_run(ref)
@@ -247,7 +266,7 @@ def score_database(
     status = "failed"
     try:
         with bulk_work():
-            batches = repo.iter_unscored(ref, batch_size=batch_size)
+            batches = repo.iter_unscored(ref, batch_size=batch_size, reviewer=reviewer)
             scored: Iterator[list[Review]] = (
                 ordered_map(_score_in_worker, batches, workers=workers, scorecard=scorecard)
                 if workers > 1

@@ -127,18 +127,20 @@ class Repository:
             }
 
     def iter_unscored(
-        self, scorecard: ScorecardRef, *, batch_size: int = 500
+        self, scorecard: ScorecardRef, *, batch_size: int = 500, reviewer: str | None = None
     ) -> Iterator[list[Conversation]]:
         """Conversations without an AI review for this scorecard version: what makes scoring resume.
 
         Each batch is a fresh query after the last id seen, so reviews written between batches
         neither skip nor repeat a conversation.
         """
-        return self._conversation_batches(_unscored(scorecard), batch_size)
+        return self._conversation_batches(_unscored(scorecard, reviewer), batch_size)
 
-    def count_unscored(self, scorecard: ScorecardRef) -> int:
+    def count_unscored(self, scorecard: ScorecardRef, *, reviewer: str | None = None) -> int:
         """How many conversations `iter_unscored` would yield now (for progress bars)."""
-        query = select(func.count()).select_from(conversations).where(_unscored(scorecard))
+        query = (
+            select(func.count()).select_from(conversations).where(_unscored(scorecard, reviewer))
+        )
         with self.db.engine.connect() as connection:
             return int(connection.execute(query).scalar_one())
 
@@ -384,12 +386,16 @@ class Repository:
             ) from None
 
 
-def _unscored(scorecard: ScorecardRef) -> ColumnElement[bool]:
-    """No AI review of this scorecard version exists for the conversation."""
-    return ~exists().where(
+def _unscored(scorecard: ScorecardRef, reviewer: str | None = None) -> ColumnElement[bool]:
+    """No AI review of this scorecard version exists for the conversation (by `reviewer`, when
+    given: an `score --llm` run redoes reviews the LLM has not seen)."""
+    conditions = [
         reviews.c.source == conversations.c.source,
         reviews.c.conversation_id == conversations.c.external_id,
         reviews.c.kind == "ai",
         reviews.c.scorecard_name == scorecard.name,
         reviews.c.scorecard_version == scorecard.version,
-    )
+    ]
+    if reviewer is not None:
+        conditions.append(reviews.c.reviewer == reviewer)
+    return ~exists().where(*conditions)

@@ -6,6 +6,25 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from supportqa.domain.conversation import Conversation
+from supportqa.testing.judge_replies import SimulatedJudge, mood_rating
+from supportqa.testing.openai_server import (
+    ChatRequest,
+    OpenAIServer,
+    Reply,
+    Responder,
+    approx_tokens,
+)
+
+__all__ = [
+    "ChatRequest",
+    "OpenAIServer",
+    "Reply",
+    "Responder",
+    "SimulatedJudge",
+    "approx_tokens",
+    "conversation",
+    "mood_rating",
+]
 
 
 def conversation(

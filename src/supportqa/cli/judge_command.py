@@ -1,0 +1,177 @@
+"""`supportqa judge`: the LLM judge's own tools — check the server, probe for identity bias."""
+
+from __future__ import annotations
+
+import random
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from supportqa.cli.common import (
+    DbOption,
+    JsonOption,
+    ScorecardOption,
+    console,
+    open_repository,
+    print_json,
+    resolve_scorecard,
+    settings,
+)
+from supportqa.cli.llm_support import (
+    ConcurrencyOption,
+    LlmModelOption,
+    judge_summary,
+    open_judge,
+    print_judge_summary,
+)
+from supportqa.domain.conversation import Conversation
+from supportqa.errors import InputError
+from supportqa.scorers.judge.policy import judged_criteria
+from supportqa.scorers.judge.probe import probe as run_probe
+from supportqa.scorers.judge.rubric import Rubric
+from supportqa.testing import conversation as make_conversation
+
+app = typer.Typer(
+    help="The optional LLM judge: check the server, probe ratings for identity bias.",
+    no_args_is_help=True,
+)
+
+
+def _sample(db: str | None, size: int, seed: int) -> list[Conversation]:
+    """A seeded uniform sample of stored conversations (reservoir sampling, one pass)."""
+    rng = random.Random(seed)
+    chosen: list[Conversation] = []
+    seen = 0
+    with open_repository(db) as repo:
+        for batch in repo.iter_conversations(batch_size=1000):
+            for item in batch:
+                seen += 1
+                if len(chosen) < size:
+                    chosen.append(item)
+                else:
+                    slot = rng.randrange(seen)
+                    if slot < size:
+                        chosen[slot] = item
+    return chosen
+
+
+@app.command("probe")
+def probe(
+    sample: Annotated[int, typer.Option("--sample", min=1, help="Conversations to probe")] = 50,
+    seed: Annotated[int, typer.Option("--seed")] = 7,
+    scorecard: ScorecardOption = None,
+    db: DbOption = None,
+    llm_model: LlmModelOption = None,
+    concurrency: ConcurrencyOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Re-judge a sample with names and identity cues swapped; report how often a rating flips."""
+    card = resolve_scorecard(scorecard)
+    criteria = judged_criteria(card)
+    if not criteria:
+        raise InputError(f"scorecard {card.name} has no criteria for the LLM judge")
+    conversations = _sample(db, sample, seed)
+    if not conversations:
+        raise InputError("no conversations in the database: import some first")
+    judge = open_judge(card, db or settings().db, model=llm_model, concurrency=concurrency)
+    try:
+        report = run_probe(judge, conversations, criteria)
+        summary = judge_summary(judge)
+    finally:
+        judge.close()
+    rows: list[dict[str, Any]] = []
+    for tally in report.criteria:
+        interval = tally.interval()
+        rows.append(
+            {
+                "criterion": tally.key,
+                "pairs": tally.pairs,
+                "flips": tally.flips,
+                "flip_rate": tally.flip_rate,
+                "flip_rate_ci": list(interval) if interval else None,
+                "mean_shift": tally.mean_shift,
+            }
+        )
+    data = {
+        "conversations": report.conversations,
+        "changed_by_swap": report.changed_text,
+        "with_any_flip": report.with_any_flip,
+        "redaction": settings().llm_redact,
+        "criteria": rows,
+        "examples": report.examples,
+        "llm": summary,
+    }
+    if json:
+        print_json(data)
+        return
+    table = Table(
+        title=f"Fairness probe · {report.conversations} conversations, names and "
+        f"identity cues swapped ({report.changed_text} changed by the swap)"
+    )
+    for column in ("criterion", "pairs", "flips", "flip rate (95% CI)", "mean shift"):
+        table.add_column(column, justify="left" if column == "criterion" else "right")
+    for row in rows:
+        ci = row["flip_rate_ci"]
+        rate = (
+            f"{100 * row['flip_rate']:.1f}% ({100 * ci[0]:.0f}–{100 * ci[1]:.0f}%)"
+            if row["flip_rate"] is not None and ci
+            else "–"
+        )
+        shift = f"{row['mean_shift']:+.2f}" if row["mean_shift"] is not None else "–"
+        table.add_row(row["criterion"], str(row["pairs"]), str(row["flips"]), rate, shift)
+    console.print(table)
+    console.print(
+        f"{report.with_any_flip} of {report.conversations} conversations had at least one rating "
+        "flip."
+        + (
+            " Redaction was on: names known from metadata never reached the model."
+            if settings().llm_redact
+            else ""
+        )
+    )
+    print_judge_summary(summary)
+
+
+@app.command("check")
+def check(
+    scorecard: ScorecardOption = None,
+    llm_model: LlmModelOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Send one small made-up conversation (no customer data) and show how the server answered."""
+    card = resolve_scorecard(scorecard)
+    criteria = judged_criteria(card)
+    if not criteria:
+        raise InputError(f"scorecard {card.name} has no criteria for the LLM judge")
+    sample = make_conversation(
+        ("customer", "Hi, I was charged twice for my order this month."),
+        ("agent", "Sorry about that! I have refunded the duplicate charge; it shows in 3-5 days."),
+        ("customer", "Great, thank you so much."),
+        id="supportqa-check",
+        source="check",
+    )
+    judge = open_judge(card, settings().db, model=llm_model, concurrency=1, use_cache=False)
+    try:
+        scores = judge.judge(sample, Rubric.of(criteria))
+        summary = judge_summary(judge)
+    finally:
+        judge.close()
+    data = {
+        "ok": summary["failed_conversations"] == 0,
+        "ratings": {k: s.model_dump(mode="json", exclude={"scorer"}) for k, s in scores.items()},
+        "llm": summary,
+    }
+    if json:
+        print_json(data)
+    else:
+        table = Table(title="LLM judge check: one made-up conversation")
+        for column in ("criterion", "status", "rating", "reason"):
+            table.add_column(column)
+        for key, score in scores.items():
+            rating = f"{score.rating:g}" if score.rating is not None else "–"
+            table.add_row(key, score.status.value, rating, score.explanation)
+        console.print(table)
+        print_judge_summary(summary)
+    if not data["ok"]:
+        raise typer.Exit(1)

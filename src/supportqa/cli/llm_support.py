@@ -1,0 +1,134 @@
+"""The LLM judge as the CLI sets it up: settings, cache beside the database, and the run's accounting."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from supportqa.cli.common import console, print_json, settings
+from supportqa.domain.conversation import Conversation
+from supportqa.domain.scorecard import Scorecard
+from supportqa.scorers.judge.cache import AnswerCache
+from supportqa.scorers.judge.judge import JudgeStats, LlmJudge
+from supportqa.scorers.judge.policy import build_judge, cache_path, judged_criteria, model_name
+from supportqa.scorers.judge.rubric import Rubric
+from supportqa.storage.database import workspace_dir
+
+LlmModelOption = Annotated[
+    str | None,
+    typer.Option(
+        "--llm-model",
+        help="The model to ask (default: scorecard llm.model, else SUPPORTQA_LLM_MODEL)",
+    ),
+]
+ConcurrencyOption = Annotated[
+    int | None,
+    typer.Option(
+        "--concurrency",
+        min=1,
+        help="LLM requests in flight (default: SUPPORTQA_LLM_CONCURRENCY, 8)",
+    ),
+]
+
+
+def open_judge(
+    card: Scorecard,
+    db_url: str,
+    *,
+    model: str | None = None,
+    concurrency: int | None = None,
+    use_cache: bool = True,
+) -> LlmJudge:
+    """A judge whose answers are cached beside the database (or SUPPORTQA_LLM_CACHE)."""
+    config = settings()
+    cache = AnswerCache(cache_path(config, workspace_dir(db_url)) if use_cache else None)
+    return build_judge(
+        config, model_name(card, config, model), cache=cache, concurrency=concurrency
+    )
+
+
+def judge_summary(judge: LlmJudge, **extra: Any) -> dict[str, Any]:
+    """The run's accounting as data: requests, cache hits, tokens, cost and what the checks caught."""
+    config = settings()
+    stats: JudgeStats = judge.stats
+    cost = stats.cost(config.llm_price_input_per_mtok, config.llm_price_output_per_mtok)
+    return {
+        "model": judge.model,
+        "base_url": judge.client.base_url,
+        "provider": judge.client.provider,
+        **extra,
+        **stats.as_dict(),
+        "cost": round(cost, 6),
+        "priced": bool(config.llm_price_input_per_mtok or config.llm_price_output_per_mtok),
+        "cache": str(judge.cache.path) if judge.cache.path else None,
+    }
+
+
+def print_judge_summary(summary: dict[str, Any]) -> None:
+    table = Table(title=f"LLM judge · {summary['model']} at {summary['base_url']}")
+    table.add_column("", style="bold")
+    table.add_column("", justify="right")
+    checks = summary["checks"]
+    rows = [
+        ("conversations judged", summary["conversations"]),
+        ("requests sent", summary["requests"]),
+        ("answers from the cache", summary["cache_hits"]),
+        ("retries (timeouts, 429, 5xx)", summary["retries"]),
+        ("malformed answers asked again", summary["malformed_retries"]),
+        ("conversations failed", summary["failed_conversations"]),
+        ("ratings unverified (quote not in transcript)", checks["unverified"]),
+        ("quotes dropped", checks["dropped_quotes"]),
+        ("ratings rejected (off the scale)", checks["out_of_scale"]),
+        (
+            "prompt / completion tokens",
+            f"{summary['prompt_tokens']:,} / {summary['completion_tokens']:,}",
+        ),
+        (
+            "cost",
+            f"{summary['cost']:.4f}"
+            if summary["priced"]
+            else "not priced (set SUPPORTQA_LLM_PRICE_INPUT_PER_MTOK)",
+        ),
+    ]
+    for label, value in rows:
+        table.add_row(label, str(value))
+    if summary.get("redacted"):
+        redacted = ", ".join(f"{k} {v}" for k, v in sorted(summary["redacted"].items()))
+        table.add_row("redacted before sending", redacted)
+    console.print(table)
+    for failure in summary.get("failures", [])[:5]:
+        console.print(f"[red]failed:[/red] {failure}")
+
+
+def default_cache(db_url: str) -> Path:
+    return cache_path(settings(), workspace_dir(db_url))
+
+
+def show_requests(
+    judge: LlmJudge, card: Scorecard, conversations: list[Conversation], json: bool
+) -> None:
+    """The dry run: each request exactly as the client would POST it (the API key masked)."""
+    rubric = Rubric.of(judged_criteria(card))
+    requests = []
+    for conversation in conversations:
+        prepared = judge.prepare(conversation, rubric)
+        requests.append(
+            {
+                "conversation": f"{conversation.source}/{conversation.id}",
+                "url": judge.client.endpoint,
+                "cached": judge.cache.get(prepared.key) is not None,
+                "redacted": prepared.redacted,
+                "body": prepared.body,
+            }
+        )
+    if json:
+        print_json({"dry_run": True, "requests": requests})
+        return
+    for request in requests:
+        state = "cached: would not be sent" if request["cached"] else "would be sent"
+        console.rule(f"{request['conversation']} → POST {request['url']} ({state})")
+        console.print_json(data=request["body"])
+    console.print(f"{len(requests)} request(s) shown; nothing was sent or written.")

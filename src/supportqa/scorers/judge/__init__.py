@@ -1,0 +1,1 @@
+"""The LLM judge: any OpenAI-compatible model as an optional scorer."""

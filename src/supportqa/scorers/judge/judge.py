@@ -1,0 +1,227 @@
+"""The LLM judge: one request per conversation for all its criteria, grounded, cached and counted.
+
+Per conversation: redact, number the messages, ask once with the rubric and the answer's JSON schema,
+check the answer (scale, quotes), and keep it in the cache. A malformed answer is asked again once with
+the error; after that every criterion of the conversation is a recorded failure, never a silent zero
+(criteria with a local scorer then fall back to it). Conversations of a batch are judged `concurrency`
+at a time.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from supportqa.domain.conversation import Conversation
+from supportqa.domain.score import Score, ScorerRef
+from supportqa.domain.scorecard import Criterion
+from supportqa.errors import ScorerAbort, ScorerError
+from supportqa.scorers.judge.answer import MalformedAnswer, Messages, Tally, Verdict, parse_answer
+from supportqa.scorers.judge.cache import AnswerCache, CachedAnswer, cache_key
+from supportqa.scorers.judge.client import ChatClient, Completion
+from supportqa.scorers.judge.prompt import (
+    PROMPT_VERSION,
+    Transcript,
+    anthropic_body,
+    openai_body,
+    retry_prompt,
+    transcript,
+)
+from supportqa.scorers.judge.redaction import redact_conversation
+from supportqa.scorers.judge.rubric import Rubric
+from supportqa.signals.analysis import Analysis
+
+JUDGE_SCORER = "llm"
+JUDGE_VERSION = "1"
+
+
+@dataclass
+class JudgeStats:
+    """A run's accounting: what was sent, what it cost, and what the checks caught."""
+
+    conversations: int = 0
+    requests: int = 0
+    cache_hits: int = 0
+    retries: int = 0
+    malformed_retries: int = 0
+    failed_conversations: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    usage_missing: int = 0
+    request_seconds: float = 0.0
+    checks: Tally = field(default_factory=Tally)
+    redacted: Counter[str] = field(default_factory=Counter)
+    failures: list[str] = field(default_factory=list)
+
+    def cost(self, input_per_mtok: float, output_per_mtok: float) -> float:
+        return (
+            self.prompt_tokens * input_per_mtok + self.completion_tokens * output_per_mtok
+        ) / 1e6
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["redacted"] = dict(self.redacted)
+        data["failures"] = self.failures[:20]
+        return data
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """Everything about one conversation's request, computed before anything is sent."""
+
+    body: dict[str, Any]
+    key: str
+    messages: Messages
+    redacted: dict[str, int]
+
+
+class LlmJudge:
+    """A batch scorer (see `scorers.registry`) that asks an LLM; bind it with `bound_scorer()`."""
+
+    def __init__(
+        self,
+        client: ChatClient,
+        *,
+        model: str,
+        cache: AnswerCache | None = None,
+        response_format: str = "json_schema",
+        redact: bool = True,
+        concurrency: int = 8,
+    ) -> None:
+        self.client = client
+        self.model = model
+        self.cache = cache if cache is not None else AnswerCache(None)
+        self.response_format = response_format
+        self.redact = redact
+        self.concurrency = max(1, concurrency)
+        self.stats = JudgeStats()
+        self._lock = threading.Lock()
+        self.ref = ScorerRef(name=JUDGE_SCORER, version=JUDGE_VERSION, args={"model": model})
+
+    # --- the batch-scorer protocol ------------------------------------------------------------
+    def __call__(
+        self, items: Sequence[Analysis], criteria: Sequence[Criterion]
+    ) -> list[dict[str, Score]]:
+        rubric = Rubric.of(criteria)
+        conversations = [item.conversation for item in items]
+        if self.concurrency == 1 or len(conversations) <= 1:
+            return [self.judge(c, rubric) for c in conversations]
+        with ThreadPoolExecutor(max_workers=self.concurrency) as pool:
+            return list(pool.map(lambda c: self.judge(c, rubric), conversations))
+
+    # --- one conversation ---------------------------------------------------------------------
+    def prepare(self, conversation: Conversation, rubric: Rubric) -> Prepared:
+        original = [m.text for m in conversation.messages]
+        if self.redact:
+            sent, redactor = redact_conversation(conversation)
+            messages = Messages(sent, original, redactor.restore)
+            redacted = dict(redactor.counts)
+        else:
+            sent, messages, redacted = original, Messages(original, original), {}
+        numbered = transcript([m.role.value for m in conversation.messages], sent)
+        body = self._body(rubric, numbered)
+        key = cache_key(
+            transcript=numbered.lines,
+            rubric=rubric.digest(),
+            model=self.model,
+            prompt_version=PROMPT_VERSION,
+            provider=self.client.provider,
+        )
+        return Prepared(body, key, messages, redacted)
+
+    def _body(
+        self, rubric: Rubric, numbered: Transcript, extra: Sequence[dict[str, str]] = ()
+    ) -> dict[str, Any]:
+        if self.client.provider == "anthropic":
+            return anthropic_body(self.model, rubric, numbered, extra_messages=extra)
+        return openai_body(
+            self.model,
+            rubric,
+            numbered,
+            response_format=self.response_format,
+            extra_messages=extra,
+        )
+
+    def judge(self, conversation: Conversation, rubric: Rubric) -> dict[str, Score]:
+        """Scores for every rubric criterion; only ScorerAbort escapes (it stops the run)."""
+        prepared = self.prepare(conversation, rubric)
+        with self._lock:
+            self.stats.conversations += 1
+            self.stats.redacted.update(prepared.redacted)
+        cached = self.cache.get(prepared.key)
+        if cached is not None:
+            try:
+                verdict = parse_answer(cached.content, rubric, prepared.messages, strict=False)
+            except MalformedAnswer:
+                cached = None  # a cache written by an older parser: ask again
+            else:
+                with self._lock:
+                    self.stats.cache_hits += 1
+                    self.stats.checks.add(verdict.tally)
+                return verdict.scores
+        try:
+            verdict = self._ask(prepared, rubric)
+        except ScorerAbort:
+            raise
+        except ScorerError as exc:
+            return self._failed(conversation, rubric, str(exc))
+        with self._lock:
+            self.stats.checks.add(verdict.tally)
+        return verdict.scores
+
+    def _send(self, body: dict[str, Any]) -> Completion:
+        completion = self.client.complete(body)
+        with self._lock:
+            self.stats.requests += 1
+            self.stats.retries += completion.retries
+            self.stats.prompt_tokens += completion.usage.prompt_tokens
+            self.stats.completion_tokens += completion.usage.completion_tokens
+            self.stats.usage_missing += not completion.usage.reported
+            self.stats.request_seconds += completion.seconds
+        return completion
+
+    def _ask(self, prepared: Prepared, rubric: Rubric) -> Verdict:
+        first = self._send(prepared.body)
+        try:
+            verdict = parse_answer(first.content, rubric, prepared.messages, strict=True)
+            answer = first
+        except MalformedAnswer as problem:
+            with self._lock:
+                self.stats.malformed_retries += 1
+            again = self._with_retry_turn(prepared.body, first.content, str(problem))
+            answer = self._send(again)
+            try:
+                verdict = parse_answer(answer.content, rubric, prepared.messages, strict=False)
+            except MalformedAnswer as second:
+                raise ScorerError(
+                    f"the judge's answer was unusable twice ({problem}; then {second})"
+                ) from None
+        self.cache.put(
+            prepared.key,
+            self.model,
+            CachedAnswer(
+                answer.content, answer.usage.prompt_tokens, answer.usage.completion_tokens
+            ),
+        )
+        return verdict
+
+    def _with_retry_turn(self, body: dict[str, Any], content: str, problem: str) -> dict[str, Any]:
+        turns = [
+            {"role": "assistant", "content": content},
+            {"role": "user", "content": retry_prompt(problem)},
+        ]
+        return {**body, "messages": [*body["messages"], *turns]}
+
+    def _failed(self, conversation: Conversation, rubric: Rubric, reason: str) -> dict[str, Score]:
+        with self._lock:
+            self.stats.failed_conversations += 1
+            self.stats.failures.append(f"{conversation.source}/{conversation.id}: {reason}")
+        return {key: Score.failure(f"LLM judge: {reason}") for key in rubric.keys}
+
+    def close(self) -> None:
+        self.client.close()
+        self.cache.close()

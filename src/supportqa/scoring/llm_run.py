@@ -1,0 +1,77 @@
+"""`score --llm`: the hybrid policy applied to batches of conversations.
+
+`always`: every conversation is judged (one request each) for the scorecard's model and LLM-only
+criteria. `low-confidence`: conversations are scored locally first and only those where a judged
+criterion's local confidence falls below `llm.confidence_below` (or failed) are sent. Reviews of an
+--llm run are tagged by reviewer, so a stopped run resumes with what the LLM has not yet seen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from supportqa.domain.conversation import Conversation
+from supportqa.domain.review import Review
+from supportqa.domain.score import Status
+from supportqa.domain.scorecard import Scorecard
+from supportqa.scorers.judge.judge import LlmJudge
+from supportqa.scorers.judge.policy import bound_scorer, judged_criteria, with_llm
+from supportqa.scoring.engine import AI_REVIEWER, EngineStats, ScoringEngine
+
+POLICIES = ("always", "low-confidence")
+
+
+def llm_reviewer(policy: str) -> str:
+    return f"{AI_REVIEWER}+llm" if policy == "always" else f"{AI_REVIEWER}+llm-low"
+
+
+@dataclass
+class LlmRun:
+    """Scores batches like a ScoringEngine (`score`, `stats`), asking the judge as the policy says."""
+
+    scorecard: Scorecard
+    judge: LlmJudge
+    policy: str = "always"
+    sent_conversations: int = 0
+    kept_local: int = 0
+
+    def __post_init__(self) -> None:
+        if self.policy not in POLICIES:
+            raise ValueError(f"unknown --llm-when {self.policy!r} (use {', '.join(POLICIES)})")
+        self.reviewer = llm_reviewer(self.policy)
+        self.judged = [c.key for c in judged_criteria(self.scorecard)]
+        self.llm_engine = ScoringEngine(
+            with_llm(self.scorecard, self.judge.model),
+            reviewer=self.reviewer,
+            bound=bound_scorer(self.judge),
+        )
+        self.local_engine = ScoringEngine(self.scorecard, reviewer=self.reviewer)
+        self.stats: EngineStats = self.llm_engine.stats
+
+    def _uncertain(self, review: Review) -> bool:
+        threshold = self.scorecard.llm.confidence_below
+        for result in review.criteria:
+            if result.key not in self.judged:
+                continue
+            if result.status is Status.FAILED:
+                return True
+            if result.confidence is not None and result.confidence < threshold:
+                return True
+        return False
+
+    def score(self, conversations: Sequence[Conversation]) -> list[Review]:
+        if self.policy == "always":
+            self.sent_conversations += len(conversations)
+            return self.llm_engine.score(conversations)
+        local = self.local_engine.score(conversations)
+        pick = [i for i, review in enumerate(local) if self._uncertain(review)]
+        self.sent_conversations += len(pick)
+        self.kept_local += len(local) - len(pick)
+        if pick:
+            judged = self.llm_engine.score([conversations[i] for i in pick])
+            for index, review in zip(pick, judged, strict=True):
+                local[index] = review
+        self.stats.dropped_quotes += self.local_engine.stats.dropped_quotes
+        self.local_engine.stats.dropped_quotes = 0
+        return local
