@@ -15,7 +15,7 @@ from supportqa.scorers.judge.cache import AnswerCache
 from supportqa.scorers.judge.judge import JudgeStats, LlmJudge
 from supportqa.scorers.judge.policy import build_judge, cache_path, judged_criteria, model_name
 from supportqa.scorers.judge.rubric import Rubric
-from supportqa.storage.database import workspace_dir
+from supportqa.storage.database import database_url, workspace_dir
 
 LlmModelOption = Annotated[
     str | None,
@@ -44,7 +44,9 @@ def open_judge(
 ) -> LlmJudge:
     """A judge whose answers are cached beside the database (or SUPPORTQA_LLM_CACHE)."""
     config = settings()
-    cache = AnswerCache(cache_path(config, workspace_dir(db_url)) if use_cache else None)
+    cache = AnswerCache(
+        cache_path(config, workspace_dir(database_url(db_url))) if use_cache else None
+    )
     return build_judge(
         config, model_name(card, config, model), cache=cache, concurrency=concurrency
     )
@@ -104,7 +106,7 @@ def print_judge_summary(summary: dict[str, Any]) -> None:
 
 
 def default_cache(db_url: str) -> Path:
-    return cache_path(settings(), workspace_dir(db_url))
+    return cache_path(settings(), workspace_dir(database_url(db_url)))
 
 
 def show_requests(

@@ -228,7 +228,7 @@ class Scorecard(BaseModel):
                     "critical": c.critical,
                     "allow_na": c.allow_na,
                     **({"scorer": [s.to_yaml() for s in c.scorers]} if c.scorers else {}),
-                    **({"levels": dict(c.levels)} if c.levels else {}),
+                    **({"levels": {str(k): v for k, v in c.levels.items()}} if c.levels else {}),
                 }
                 for c in self.criteria
             ],

@@ -55,7 +55,8 @@ class Messages:
 
     sent: Sequence[str]
     original: Sequence[str]
-    restore: Callable[[str], str] = lambda text: text
+    restore: Callable[..., str] = lambda text, within=None: text
+    """`restore(text, within=original message)`: placeholders back to the values written there."""
 
 
 def _folded(text: str) -> tuple[str, list[int]]:
@@ -106,7 +107,9 @@ def ground(quote: str, message: int | None, messages: Messages) -> tuple[Evidenc
         span = find_span(text, messages.sent[index])
         if span is None:
             continue
-        original = messages.restore(messages.sent[index][span[0] : span[1]])
+        original = messages.restore(
+            messages.sent[index][span[0] : span[1]], within=messages.original[index]
+        )
         if original in messages.original[index]:
             return Evidence(message_index=index, quote=clip_quote(original)), index != named
     return None, False

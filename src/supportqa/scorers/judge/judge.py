@@ -100,6 +100,7 @@ class LlmJudge:
         self.concurrency = max(1, concurrency)
         self.stats = JudgeStats()
         self._lock = threading.Lock()
+        self._abort: ScorerAbort | None = None
         self.ref = ScorerRef(name=JUDGE_SCORER, version=JUDGE_VERSION, args={"model": model})
 
     # --- the batch-scorer protocol ------------------------------------------------------------
@@ -163,9 +164,12 @@ class LlmJudge:
                     self.stats.cache_hits += 1
                     self.stats.checks.add(verdict.tally)
                 return verdict.scores
+        if self._abort is not None:  # another thread hit a stop: send nothing more
+            raise self._abort
         try:
             verdict = self._ask(prepared, rubric)
-        except ScorerAbort:
+        except ScorerAbort as stop:
+            self._abort = stop
             raise
         except ScorerError as exc:
             return self._failed(conversation, rubric, str(exc))

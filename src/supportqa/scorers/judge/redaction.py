@@ -6,17 +6,19 @@ replaced by a placeholder such as `[EMAIL_1]`; the model quotes the redacted tex
 `Redactor.restore` maps a quote back to the original words so stored evidence is verbatim.
 
 Use one Redactor per conversation: the same value (case-insensitive for e-mails, names and addresses,
-digits only for phones and cards) gets the same placeholder in every message.
+digits only for phones and cards) gets the same placeholder in every message. Where two values
+overlap the longer wins, and whatever the shorter has outside it is still redacted. A value written in
+several forms ("Maria", "MARIA") is restored as first seen, unless `restore` is given the original.
 
 Known limits. Names are found only when the conversation's metadata knows them (customer, agent,
 message authors): a name typed in free text ("my husband Pedro") is not found. Addresses are the common
 number-and-street forms (English suffixes, French/Spanish/Italian prefixes, German "-straße 5"), US
 "City, ST 12345" and UK postcodes; other formats are not. Phones need a country code, a trunk 0, an area
 code in brackets or the North American 3-3-4 shape (also Spanish-style 3-3-3); local numbers such as
-555-0132 are not found, and numbers after a reference word (order, ticket, case, ...) or next to a
-currency are left alone. Names that are also common words ("Will", "Grace") are redacted only when
-capitalised. Text that already holds something shaped like a placeholder ("[NAME_1]") is restored as if
-it were one.
+555-0132 are not found. Numbers next to a currency, and numbers without + or ( after a reference word
+(order, ticket, case, ...), are left alone. Names that are also common words ("Will", "Grace") are
+redacted only when capitalised. Text that already holds something shaped like a placeholder
+("[NAME_1]") is restored as if it were one.
 """
 
 from __future__ import annotations

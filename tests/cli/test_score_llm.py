@@ -1,0 +1,184 @@
+"""`score --llm` end to end: the real CLI, a real SQLite database and the real client talking HTTP to
+a scripted OpenAI-compatible server."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+
+from supportqa.storage import Database, Repository
+from supportqa.testing import OpenAIServer, SimulatedJudge
+from tests.cli.conftest import Runner
+from tests.scorers.judge.conftest import JUDGE_CARD
+
+N = 12
+
+
+@pytest.fixture
+def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[OpenAIServer]:
+    with OpenAIServer(responder=SimulatedJudge()) as running:
+        monkeypatch.setenv("SUPPORTQA_LLM_BASE_URL", running.base_url)
+        monkeypatch.setenv("SUPPORTQA_LLM_MODEL", "scripted-model")
+        monkeypatch.setenv("SUPPORTQA_LLM_BACKOFF_S", "0.01")
+        yield running
+
+
+@pytest.fixture
+def workspace(cli: Runner, tmp_path: Path) -> Path:
+    data = tmp_path / "conversations.jsonl"
+    assert cli("generate", "--n", str(N), "--seed", "3", "-o", data, "--json").code == 0
+    assert cli("import", data, "--json").code == 0
+    card = tmp_path / "judged.yaml"
+    card.write_text(yaml.safe_dump(JUDGE_CARD))
+    return tmp_path
+
+
+def _reviews(tmp_path: Path) -> list[dict[str, object]]:
+    database = Database.open(f"sqlite:///{tmp_path / 'supportqa.db'}")
+    try:
+        return [r.model_dump(mode="json") for r in Repository(database).iter_reviews()]
+    finally:
+        database.dispose()
+
+
+def test_score_llm_sends_exactly_one_request_per_conversation(
+    cli: Runner, workspace: Path, server: OpenAIServer
+) -> None:
+    result = cli("score", "--llm", "--scorecard", workspace / "judged.yaml", "--json")
+    assert result.code == 0, result.err
+    data = result.json()
+    assert data["scored"] == N and server.request_count == N
+    assert data["llm"]["requests"] == N and data["llm"]["conversations"] == N
+    assert data["llm"]["prompt_tokens"] > 0
+    for review in _reviews(workspace):
+        by_key = {c["key"]: c for c in review["criteria"]}
+        assert by_key["greeting"]["scorer"]["name"] == "greeting"  # rules stay with the rules
+        for key in ("refund_policy", "tone", "ownership"):
+            assert by_key[key]["scorer"]["name"] == "llm"
+        assert review["reviewer"] == "supportqa+llm"
+
+
+def test_a_second_run_makes_no_request_and_a_fresh_database_hits_the_cache(
+    cli: Runner, workspace: Path, server: OpenAIServer, tmp_path: Path
+) -> None:
+    card = workspace / "judged.yaml"
+    assert cli("score", "--llm", "--scorecard", card, "--json").code == 0
+    again = cli("score", "--llm", "--scorecard", card, "--json").json()
+    assert again["scored"] == 0 and server.request_count == N
+    other = tmp_path / "other.db"
+    fresh = cli(
+        "score", "--llm", "--scorecard", card, "--db", other, "--json"
+    )  # empty database: nothing to score
+    assert fresh.json()["scored"] == 0
+    (workspace / "supportqa.db").rename(other)
+    from_cache = cli("score", "--scorecard", card, "--db", other, "--json")
+    assert from_cache.code == 0
+
+
+def test_a_stopped_run_resumes_without_paying_twice(
+    cli: Runner, workspace: Path, server: OpenAIServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    card = workspace / "judged.yaml"
+    # The first run dies after its first batch of 5 is judged but before it is written.
+    import supportqa.storage.repository as repository
+
+    real = repository.Repository.upsert_reviews
+    calls = {"n": 0}
+
+    def crash_once(self: repository.Repository, items: object, **kw: object) -> object:
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise KeyboardInterrupt
+        return real(self, items, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(repository.Repository, "upsert_reviews", crash_once)
+    crashed = cli("score", "--llm", "--scorecard", card, "--batch-size", "5", "--json")
+    assert crashed.code == 130
+    assert server.request_count == 10  # two batches judged, one written
+    monkeypatch.setattr(repository.Repository, "upsert_reviews", real)
+    resumed = cli("score", "--llm", "--scorecard", card, "--batch-size", "5", "--json").json()
+    assert resumed["scored"] == N - 5
+    assert resumed["llm"]["cache_hits"] == 5  # the judged-but-unwritten batch came from the cache
+    assert server.request_count == N  # every conversation paid for exactly once
+
+
+def test_without_llm_nothing_is_sent_and_llm_criteria_stay_unrated(
+    cli: Runner, workspace: Path, server: OpenAIServer
+) -> None:
+    result = cli("score", "--scorecard", workspace / "judged.yaml", "--json")
+    assert result.code == 0 and server.request_count == 0
+    review = _reviews(workspace)[0]
+    statuses = {c["key"]: c["status"] for c in review["criteria"]}
+    assert statuses["tone"] == "unrated" and statuses["greeting"] in ("rated", "na")
+
+
+def test_dry_run_prints_the_request_and_sends_nothing(
+    cli: Runner, workspace: Path, server: OpenAIServer
+) -> None:
+    result = cli(
+        "score",
+        "--llm",
+        "--dry-run",
+        "--limit",
+        "2",
+        "--scorecard",
+        workspace / "judged.yaml",
+        "--json",
+    )
+    assert result.code == 0, result.err
+    requests = result.json()["requests"]
+    assert len(requests) == 2 and server.request_count == 0
+    body = requests[0]["body"]
+    assert body["model"] == "scripted-model"
+    assert body["response_format"]["json_schema"]["name"] == "qa_ratings"
+    assert "[0] customer:" in body["messages"][1]["content"]
+    assert _reviews(workspace) == []
+
+
+def test_a_rejected_key_stops_the_run_with_one_clear_line(
+    cli: Runner, workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with OpenAIServer(responder=SimulatedJudge(), api_key="secret") as locked:
+        monkeypatch.setenv("SUPPORTQA_LLM_BASE_URL", locked.base_url)
+        monkeypatch.setenv("SUPPORTQA_LLM_MODEL", "m")
+        monkeypatch.setenv("SUPPORTQA_LLM_API_KEY", "wrong")
+        result = cli("score", "--llm", "--scorecard", workspace / "judged.yaml")
+        assert locked.request_count <= 8  # at most the requests already in flight
+    assert result.code == 1 and "SUPPORTQA_LLM_API_KEY" in result.err
+
+
+def test_no_model_configured_is_a_clear_error(cli: Runner, workspace: Path) -> None:
+    result = cli("score", "--llm", "--scorecard", workspace / "judged.yaml")
+    assert result.code == 1 and "SUPPORTQA_LLM_MODEL" in result.err
+
+
+def test_low_confidence_policy_sends_only_uncertain_conversations(
+    cli: Runner, workspace: Path, server: OpenAIServer
+) -> None:
+    """On the default scorecard the model criteria carry a confidence; only low ones are sent."""
+    result = cli("score", "--llm", "--llm-when", "low-confidence", "--json")
+    assert result.code == 0, result.err
+    data = result.json()["llm"]
+    assert data["sent_conversations"] + data["kept_local"] == N
+    assert server.request_count == data["sent_conversations"] < N
+    judged = [
+        r
+        for r in _reviews(workspace)
+        if any(c["scorer"] and c["scorer"]["name"] == "llm" for c in r["criteria"])
+    ]
+    assert len(judged) == data["sent_conversations"]
+
+
+def test_default_scorecard_hybrid_policy_judges_model_criteria_only(
+    cli: Runner, workspace: Path, server: OpenAIServer
+) -> None:
+    assert cli("score", "--llm", "--json").code == 0
+    schema = server.requests[0].response_format_schema
+    assert schema is not None
+    judged = set(schema["properties"]["criteria"]["properties"])
+    assert {"resolution", "empathy", "tone"} <= judged
+    assert not judged & {"greeting", "pii_exposure", "responsiveness", "forbidden_phrases"}
+    assert server.request_count == N
