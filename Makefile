@@ -36,6 +36,7 @@ check: lint typecheck test
 bench: setup  ## print benchmark figures (not timed tests)
 	$(BIN)/python benchmarks/bench_scoring.py
 	$(BIN)/python benchmarks/bench_iqs_query.py
+	$(BIN)/python benchmarks/bench_judge.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache $(DEMO_DIR)

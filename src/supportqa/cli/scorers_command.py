@@ -26,6 +26,7 @@ def scorers(json: JsonOption = False) -> None:
                 "name": name,
                 "version": info.version,
                 "batch": info.batch,
+                "family": info.family,
                 "args": args,
                 "description": info.description,
             }
@@ -34,10 +35,12 @@ def scorers(json: JsonOption = False) -> None:
         print_json(rows)
         return
     table = Table(title="registered scorers")
-    for column in ("name", "version", "arguments", "what it rates"):
+    for column in ("name", "version", "family", "arguments", "what it rates"):
         table.add_column(column)
     for row in rows:
-        table.add_row(row["name"], row["version"], ", ".join(row["args"]), row["description"])
+        table.add_row(
+            row["name"], row["version"], row["family"], ", ".join(row["args"]), row["description"]
+        )
     console.print(table)
 
 
