@@ -3,6 +3,7 @@ a scripted OpenAI-compatible server."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 import yaml
 
 from supportqa.storage import Database, Repository
-from supportqa.testing import OpenAIServer, SimulatedJudge
+from supportqa.testing import OpenAIServer, Reply, SimulatedJudge
 from tests.cli.conftest import Runner
 from tests.scorers.judge.conftest import JUDGE_CARD
 
@@ -182,3 +183,59 @@ def test_default_scorecard_hybrid_policy_judges_model_criteria_only(
     assert {"resolution", "empathy", "tone"} <= judged
     assert not judged & {"greeting", "pii_exposure", "responsiveness", "forbidden_phrases"}
     assert server.request_count == N
+
+
+def test_tokens_and_cost_are_accounted_from_the_servers_usage(
+    cli: Runner, workspace: Path, server: OpenAIServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SUPPORTQA_LLM_PRICE_INPUT_PER_MTOK", "2.5")
+    monkeypatch.setenv("SUPPORTQA_LLM_PRICE_OUTPUT_PER_MTOK", "10")
+    data = cli("score", "--llm", "--scorecard", workspace / "judged.yaml", "--json").json()["llm"]
+    from supportqa.testing import approx_tokens
+
+    completions = sum(
+        approx_tokens(json.dumps(SimulatedJudge().answer(r))) for r in server.requests
+    )
+    assert data["completion_tokens"] == completions
+    expected = (data["prompt_tokens"] * 2.5 + data["completion_tokens"] * 10) / 1e6
+    assert data["cost"] == pytest.approx(expected, abs=1e-6) and data["priced"]
+
+
+def test_judge_probe_command_reports_flip_rates(
+    cli: Runner, workspace: Path, server: OpenAIServer
+) -> None:
+    result = cli(
+        "judge", "probe", "--sample", "6", "--scorecard", workspace / "judged.yaml", "--json"
+    )
+    assert result.code == 0, result.err
+    data = result.json()
+    assert data["conversations"] == 6 and data["with_any_flip"] == 0
+    assert {row["criterion"] for row in data["criteria"]} == {"refund_policy", "tone", "ownership"}
+    assert server.request_count <= 12  # each sampled conversation and its twin, at most
+
+
+def test_judge_check_command(cli: Runner, workspace: Path, server: OpenAIServer) -> None:
+    result = cli("judge", "check", "--scorecard", workspace / "judged.yaml", "--json")
+    assert result.code == 0, result.err
+    assert result.json()["ok"] and server.request_count == 1
+    server.script(Reply.text("no"), Reply.text("still no"))
+    failed = cli("judge", "check", "--scorecard", workspace / "judged.yaml", "--json")
+    assert failed.code == 1 and not failed.json()["ok"]
+
+
+def test_a_dropped_connection_is_retried(
+    cli: Runner, workspace: Path, server: OpenAIServer
+) -> None:
+    server.script(Reply.drop())
+    data = cli("score", "--llm", "--scorecard", workspace / "judged.yaml", "--json").json()
+    assert data["llm"]["retries"] == 1 and data["llm"]["failed_conversations"] == 0
+    assert server.request_count == N + 1
+
+
+def test_json_object_mode_for_servers_without_structured_outputs(
+    cli: Runner, workspace: Path, server: OpenAIServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SUPPORTQA_LLM_RESPONSE_FORMAT", "json_object")
+    data = cli("score", "--llm", "--scorecard", workspace / "judged.yaml", "--json").json()
+    assert server.requests[0].body["response_format"] == {"type": "json_object"}
+    assert data["llm"]["failed_conversations"] == 0
