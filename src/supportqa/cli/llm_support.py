@@ -70,7 +70,9 @@ def judge_summary(judge: LlmJudge, **extra: Any) -> dict[str, Any]:
 
 
 def print_judge_summary(summary: dict[str, Any]) -> None:
-    table = Table(title=f"LLM judge · {summary['model']} at {summary['base_url']}")
+    table = Table(
+        title=f"LLM judge · {summary['model']} at {summary['base_url']}", show_header=False
+    )
     table.add_column("", style="bold")
     table.add_column("", justify="right")
     checks = summary["checks"]
