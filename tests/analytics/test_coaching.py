@@ -11,15 +11,8 @@ from typing import Any
 import polars as pl
 import pytest
 
-from supportqa.analytics.coaching import (
-    Z95,
-    CoachingNote,
-    append_note,
-    coach,
-    load_notes,
-    summary,
-    trend_since,
-)
+from supportqa.analytics.coaching import Z95, coach, summary, trend_since
+from supportqa.analytics.coaching_notes import CoachingNote, append_note, load_notes
 from supportqa.analytics.frame import Frames
 from supportqa.errors import InputError
 

@@ -53,3 +53,19 @@ def test_of_kind_keeps_the_criteria_of_the_kept_reviews(repo: Repository) -> Non
     assert frames.of_kind("human").reviews.height == 0
     assert frames.of_kind("human").criteria.height == 0
     assert frames.of_kind("ai").criteria.height == frames.criteria.height
+
+
+def test_nps_and_ces_come_from_the_conversation_metadata(repo: Repository) -> None:
+    frames = load_frames(repo)
+    metadata = {c.id: c.metadata for batch in repo.iter_conversations() for c in batch}
+    assert frames.reviews["nps"].drop_nulls().len() > 0
+    assert frames.reviews["ces"].drop_nulls().len() > 0
+    for row in frames.reviews.iter_rows(named=True):
+        meta = metadata[row["conversation_id"]]
+        assert row["nps"] == meta.get("nps")
+        if "ces" in meta:
+            scale = meta["ces_scale"]
+            assert row["ces_raw"] == meta["ces"] and row["ces_scale"] == scale
+            assert row["ces"] == pytest.approx(1 + 6 * (meta["ces"] - 1) / (scale - 1))
+        else:
+            assert row["ces"] is None and row["ces_raw"] is None

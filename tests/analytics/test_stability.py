@@ -86,3 +86,53 @@ def test_external_metrics_rank_teams_by_iqs_and_csat_disagreement() -> None:
     cov = sum((x - mx) * (y - my) for x, y in pairs)
     r = cov / math.sqrt(sum((x - mx) ** 2 for x in xs) * sum((y - my) ** 2 for y in ys))
     assert report.iqs_csat_correlation == pytest.approx(r) and report.correlation_n == 4
+
+
+NPS_ROWS = [
+    # week, team, iqs, csat, nps, ces (1–7)
+    ("2026-W01", "A", 90.0, 2.0, 10.0, 3.0),
+    ("2026-W01", "A", 85.0, None, 9.0, None),
+    ("2026-W02", "A", 80.0, 3.0, 4.0, 2.0),
+    ("2026-W01", "B", 60.0, 4.0, 10.0, 7.0),
+    ("2026-W02", "B", 65.0, 5.0, 9.0, 6.0),
+    ("2026-W02", "B", 55.0, None, 7.0, None),
+    ("2026-W02", "C", 70.0, 4.0, None, None),
+]
+
+
+def nps(answers: list[float]) -> float:
+    return 100 * (sum(a >= 9 for a in answers) - sum(a <= 6 for a in answers)) / len(answers)
+
+
+def test_external_metrics_report_nps_and_ces_per_team_and_week() -> None:
+    rows = [
+        {"week": w, "team": t, "iqs": q, "csat": cs, "nps": n, "ces": ce}
+        for w, t, q, cs, n, ce in NPS_ROWS
+    ]
+    report = external_metrics(make_frames(rows))
+    assert report.available == ["csat", "nps", "ces"] and report.missing == [] and not report.notes
+    teams = {t.team: t for t in report.teams}
+    assert teams["A"].nps == pytest.approx(nps([10, 9, 4])) and teams["A"].nps_n == 3
+    assert teams["B"].nps == pytest.approx(nps([10, 9, 7])) and teams["B"].nps_n == 3
+    assert teams["C"].nps is None and teams["C"].nps_n == 0
+    assert teams["A"].ces == pytest.approx(2.5) and teams["A"].ces_n == 2
+    weekly = {(t.team, t.week): t for t in report.weekly}
+    assert weekly[("B", "2026-W02")].nps == pytest.approx(nps([9, 7]))
+    assert weekly[("A", "2026-W01")].ces == pytest.approx(3.0)
+
+
+def test_the_customer_rank_uses_every_customer_metric_present() -> None:
+    rows = [
+        {"week": w, "team": t, "iqs": q, "csat": cs, "nps": n, "ces": ce}
+        for w, t, q, cs, n, ce in NPS_ROWS
+    ]
+    teams = {t.team: t for t in external_metrics(make_frames(rows)).teams}
+    # IQS: A 85 > C 70 > B 60. CSAT: B 4.5, C 4.0, A 2.5 → places B 0, C .5, A 1.
+    # NPS (A, B only): B 66.7 > A 33.3 → B 0, A 1. CES (A, B): B 6.5 > A 2.5 → B 0, A 1.
+    # Mean place: B 0, C 0.5, A 1 → customer ranks B 1, C 2, A 3.
+    assert [teams[t].iqs_rank for t in "ABC"] == [1, 3, 2]
+    assert [teams[t].customer_rank for t in "ABC"] == [3, 1, 2]
+    assert [teams[t].csat_rank for t in "ABC"] == [3, 1, 2]
+    assert [teams[t].rank_gap for t in "ABC"] == [2, 2, 0]
+    first = external_metrics(make_frames(rows)).teams[0]
+    assert first.team == "A"  # the largest disagreement first (ties by name)

@@ -85,7 +85,11 @@ def test_stability_and_external_commands(cli: Runner, db: Path, tmp_path: Path) 
     assert pl.read_csv(out)["scope"][0] == "overall"
     external = cli("external", "--db", db, "--weekly")
     assert external.code == 0, external.err
-    assert "NPS, CES not in the data" in external.out
+    assert "NPS" in external.out and "CES" in external.out and "cust. rank" in external.out
+    data = cli("external", "--db", db, "--json").json()
+    assert data["available"] == ["csat", "nps", "ces"] and data["missing"] == []
+    teams = data["teams"]
+    assert sum(t["nps_n"] for t in teams) > 0 and {"nps", "ces", "customer_rank"} <= set(teams[0])
 
 
 def test_bad_options_are_one_clear_line(cli: Runner, db: Path) -> None:

@@ -10,12 +10,14 @@ from pathlib import Path
 from statistics import mean
 
 import pytest
+from markupsafe import escape
 
+from supportqa.analytics.coaching import coach, with_examples
 from supportqa.analytics.frame import load_frames
 from supportqa.domain.conversation import Conversation
 from supportqa.domain.review import RatingsLine
 from supportqa.domain.scorecard import default_scorecard
-from supportqa.reports.html import write_report
+from supportqa.reports.html import render, write_report
 from supportqa.reports.overview import overview
 from supportqa.scoring.engine import ScoringEngine
 from supportqa.scoring.profiles import rules_only
@@ -72,6 +74,7 @@ def test_report_is_one_self_contained_file(repo: Repository, tmp_path: Path) -> 
         "criteria",
         "drivers",
         "stability",
+        "opinion",
         "coaching",
         "queue",
     ):
@@ -124,3 +127,21 @@ def test_report_sections_use_the_analytics_results(repo: Repository) -> None:
     assert {c.agent for c in view.coaching} <= agents
     assert view.queue is not None and view.queue.items
     assert len({item.key for item in view.queue.items}) == len(view.queue.items)
+
+
+def test_coaching_cards_are_the_coach_cards_of_the_clearest_gaps(repo: Repository) -> None:
+    frames = load_frames(repo)
+    view = overview(frames, repo=repo)
+    assert 0 < len(view.cards) <= 8
+    gaps = {s.agent: s.gap for s in view.coaching if s.clear}
+    assert [c.agent for c in view.cards] == sorted(gaps, key=lambda a: (gaps[a], a))[:8]
+    for card in view.cards:
+        full = with_examples(coach(frames, card.agent), frames, repo, per_key=2)
+        assert card.focus == [f for f in full.focus if f.gap < 0][:3] and card.focus[0].clear
+        assert card.examples == full.examples and card.examples
+        for key in {f.key for f in card.focus}:
+            assert sum(e.key == key for e in card.examples) <= 2
+    page = render(view, title="QA", source="test")
+    assert page.count('class="coach" data-agent=') == len(view.cards)
+    quotes = [q.quote for c in view.cards for e in c.examples for q in e.quotes]
+    assert quotes and all(str(escape(q[:40])) in page for q in quotes)

@@ -12,9 +12,9 @@ from sqlalchemy import column, insert, inspect, select, table
 from supportqa.domain.review import CxScore, Review
 from supportqa.storage import Database
 from supportqa.storage.database import alembic_config
-from supportqa.storage.rows import review_row
+from supportqa.storage.rows import conversation_row, review_row
 from supportqa.storage.tables import metadata
-from tests.storage.builders import MONDAY_W07, criterion, review
+from tests.storage.builders import MONDAY_W07, conversation, criterion, review
 
 TABLES = {
     "conversations",
@@ -78,3 +78,35 @@ def review_with_cx() -> Review:
         review_recommended=True,
     )
     return built
+
+
+def test_0004_fills_nps_and_ces_from_the_metadata_of_existing_conversations(
+    tmp_path: Path,
+) -> None:
+    """A database imported before 0004 gets NPS/CES columns from each payload's metadata."""
+    added = ("nps", "ces", "ces_scale")
+    answered = conversation("c1").model_copy(
+        update={"metadata": {"custom_fields": {"cf_NPS": "9"}, "ces": 4, "ces_scale": 5}}
+    )
+    bad = conversation("c2").model_copy(update={"metadata": {"nps": 11, "ces": 9}})
+    db = Database.open(tmp_path / "qa.db", migrate=False)
+    try:
+        db.migrate("0003")
+        rows = [
+            {k: v for k, v in conversation_row(c, MONDAY_W07).items() if k not in added}
+            for c in (answered, bad, conversation("c3"))
+        ]
+        old = table("conversations", *[column(name) for name in rows[0]])
+        with db.engine.begin() as connection:
+            connection.execute(insert(old), rows)
+        db.migrate()
+        with db.engine.connect() as connection:
+            query = (
+                select(column("external_id"), *[column(name) for name in added])
+                .select_from(table("conversations"))
+                .order_by(column("external_id"))
+            )
+            stored = [tuple(r) for r in connection.execute(query)]
+        assert stored == [("c1", 9.0, 4.0, 5), ("c2", None, None, None), ("c3", None, None, None)]
+    finally:
+        db.dispose()

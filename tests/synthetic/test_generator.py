@@ -372,3 +372,23 @@ def test_customer_styles_vary(records: list[Record]) -> None:
     styles = Counter(r["metadata"]["customer_style"] for r in records)
     assert set(styles) == {"polite", "terse", "chatty", "non_native", "angry"}
     assert min(styles.values()) > 0.05 * N
+
+
+def test_nps_and_ces_answers_are_rarer_than_csat_and_follow_the_resolution(
+    records: list[Record],
+) -> None:
+    meta = [r["metadata"] for r in records]
+    assert share(records, lambda r: "nps" in r["metadata"]) == pytest.approx(0.15, abs=0.03)
+    assert share(records, lambda r: "ces" in r["metadata"]) == pytest.approx(0.20, abs=0.03)
+    assert all(0 <= m["nps"] <= 10 for m in meta if "nps" in m)
+    assert all(1 <= m["ces"] <= 7 and m["ces_scale"] == 7 for m in meta if "ces" in m)
+
+    def mean_of(key: str, resolution: str) -> float:
+        return statistics.mean(
+            r["metadata"][key]
+            for r in records
+            if key in r["metadata"] and truth(r)["resolution"] == resolution
+        )
+
+    for key in ("nps", "ces"):
+        assert mean_of(key, "resolved") > mean_of(key, "partial") > mean_of(key, "unresolved")

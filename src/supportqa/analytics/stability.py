@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import polars as pl
@@ -25,14 +26,13 @@ def conversation_outcomes(reviews: pl.DataFrame) -> pl.DataFrame:
     conversations with several human reviews more; every CX/CSAT figure uses this frame.
     """
     extra = [m for m in ("nps", "ces") if m in reviews.columns]
+    firsts = ("team", "agent", "channel", "is_bot", "day", "week", "month")
+    used = reviews.select("conversation_id", "kind", *firsts, "cx", "csat", *extra)
     return (
-        reviews.sort("kind")  # "ai" before "human": its fields win in `first()`
+        used.sort("kind")  # "ai" before "human": its fields win in `first()`
         .group_by("conversation_id", maintain_order=True)
         .agg(
-            *(
-                pl.col(c).first()
-                for c in ("team", "agent", "channel", "is_bot", "day", "week", "month")
-            ),
+            *(pl.col(c).first() for c in firsts),
             pl.col("cx").filter(pl.col("kind") == "ai").mean().alias("cx_ai"),
             pl.col("cx").mean().alias("cx_any"),
             pl.col("csat").drop_nulls().first().alias("csat"),
@@ -120,7 +120,10 @@ def stability(frames: Frames) -> StabilityReport:
 
 @dataclass(frozen=True)
 class TeamOpinion:
-    """One team (and week, or the whole window when `week` is None): IQS beside customer opinion."""
+    """One team (and week, or the whole window when `week` is None): IQS beside customer opinion.
+
+    `nps` is the standard score (% promoters 9–10 − % detractors 0–6, −100..100) of `nps_n`
+    answers; `ces` the mean CES on 1–7 (higher = easier) of `ces_n` answers."""
 
     team: str | None
     week: str | None
@@ -129,15 +132,21 @@ class TeamOpinion:
     cx: float | None
     csat: float | None
     csat_n: int
-    external: dict[str, float | None]
+    nps: float | None
+    nps_n: int
+    ces: float | None
+    ces_n: int
     iqs_rank: int | None = None
     csat_rank: int | None = None
+    customer_rank: int | None = None
+    """Rank by every customer metric present (CSAT, NPS, CES), see `_ranked`."""
     rank_gap: int | None = None
+    """|iqs_rank − customer_rank|: how far internal quality and customer opinion disagree."""
 
 
 @dataclass(frozen=True)
 class ExternalReport:
-    """Per team and week, then per team over the window ranked by IQS-vs-CSAT disagreement."""
+    """Per team and week, then per team over the window ranked by IQS-vs-customer disagreement."""
 
     kind: str
     available: list[str]
@@ -149,15 +158,28 @@ class ExternalReport:
     notes: list[str] = field(default_factory=list)
 
 
-def _opinions(frames: Frames, kind: str, keys: list[str], extra: list[str]) -> list[TeamOpinion]:
+def nps_expr(column: str = "nps") -> pl.Expr:
+    """Net Promoter Score of the answers in `column`: 100 × (promoters − detractors) / answers."""
+    value = pl.col(column)
+    vote = pl.when(value >= 9).then(1.0).when(value <= 6).then(-1.0).when(value.is_not_null())
+    return 100.0 * vote.then(0.0).mean()  # promoter +1, detractor −1, passive 0; nulls skipped
+
+
+def _opinions(frames: Frames, kind: str, keys: list[str]) -> list[TeamOpinion]:
     scored = frames.reviews.filter(pl.col("kind") == kind, pl.col("iqs").is_not_null())
     iqs = scored.group_by(keys).agg(pl.col("iqs").mean(), pl.len().alias("reviews"))
     conv = conversation_outcomes(frames.reviews)
+    conv = conv.with_columns(
+        pl.lit(None, pl.Float64).alias(m) for m in ("nps", "ces") if m not in conv.columns
+    )
     opinion = conv.group_by(keys).agg(
         pl.col("cx").mean(),
         pl.col("csat").mean(),
         pl.col("csat").count().alias("csat_n"),
-        *(pl.col(m).mean() for m in extra),
+        nps_expr().alias("nps"),
+        pl.col("nps").count().alias("nps_n"),
+        pl.col("ces").mean(),
+        pl.col("ces").count().alias("ces_n"),
     )
     joined = opinion.join(iqs, on=keys, how="full", coalesce=True).sort(keys, nulls_last=True)
     return [
@@ -169,36 +191,73 @@ def _opinions(frames: Frames, kind: str, keys: list[str], extra: list[str]) -> l
             cx=r["cx"],
             csat=r["csat"],
             csat_n=r["csat_n"] or 0,
-            external={m: r[m] for m in extra},
+            nps=r["nps"],
+            nps_n=r["nps_n"] or 0,
+            ces=r["ces"],
+            ces_n=r["ces_n"] or 0,
         )
         for r in joined.iter_rows(named=True)
     ]
 
 
-def _ranked(teams: list[TeamOpinion]) -> list[TeamOpinion]:
-    """Rank 1 = best; teams lacking IQS or CSAT are listed last without a rank."""
-    both = [t for t in teams if t.iqs is not None and t.csat is not None]
-    by_iqs = {id(t): i + 1 for i, t in enumerate(sorted(both, key=lambda t: -(t.iqs or 0)))}
-    by_csat = {id(t): i + 1 for i, t in enumerate(sorted(both, key=lambda t: -(t.csat or 0)))}
+def _positions(teams: list[TeamOpinion], metric: str) -> dict[int, float]:
+    """Each team's place on one metric as 0 (best) .. 1 (worst); none when < 2 teams have it."""
+    having = [t for t in teams if getattr(t, metric) is not None]
+    if len(having) < 2:
+        return {}
+    having.sort(key=lambda t: (-getattr(t, metric), t.team or ""))
+    return {id(t): i / (len(having) - 1) for i, t in enumerate(having)}
+
+
+def _ranked(teams: list[TeamOpinion], metrics: list[str]) -> list[TeamOpinion]:
+    """Rank 1 = best. The customer rank orders teams by their mean place over the customer metrics
+    they have (so with CSAT alone it is the CSAT rank); teams lacking IQS or any customer metric are
+    listed last without a rank."""
+    scored = [t for t in teams if t.iqs is not None]
+    places: dict[int, list[float]] = {id(t): [] for t in scored}
+    for metric in metrics:
+        for key, place in _positions(scored, metric).items():
+            places[key].append(place)
+    both = [t for t in scored if places[id(t)]]
+
+    def order(key: Callable[[TeamOpinion], float]) -> dict[int, int]:
+        ranked = sorted(both, key=lambda t: (key(t), t.team or ""))
+        return {id(t): i + 1 for i, t in enumerate(ranked)}
+
+    by_iqs = order(lambda t: -(t.iqs or 0))
+    by_customer = order(lambda t: sum(places[id(t)]) / len(places[id(t)]))
+    by_csat = order(lambda t: -(t.csat if t.csat is not None else -math.inf))
     ranked = []
     for t in both:
-        iqs_rank, csat_rank = by_iqs[id(t)], by_csat[id(t)]
+        iqs_rank, customer_rank = by_iqs[id(t)], by_customer[id(t)]
         ranked.append(
-            replace(t, iqs_rank=iqs_rank, csat_rank=csat_rank, rank_gap=abs(iqs_rank - csat_rank))
+            replace(
+                t,
+                iqs_rank=iqs_rank,
+                csat_rank=by_csat[id(t)] if t.csat is not None else None,
+                customer_rank=customer_rank,
+                rank_gap=abs(iqs_rank - customer_rank),
+            )
         )
     ranked.sort(key=lambda t: (-(t.rank_gap or 0), t.team or ""))
-    return ranked + [t for t in teams if t.iqs is None or t.csat is None]
+    return ranked + [t for t in teams if t.iqs is None or not places.get(id(t))]
 
 
 def external_metrics(frames: Frames, *, kind: str = "ai") -> ExternalReport:
-    """IQS (of `kind` reviews), CX and CSAT per team and week; NPS/CES when the frame has them."""
-    extra: list[str] = [m for m in ("nps", "ces") if m in frames.reviews.columns]
-    missing = [m for m in EXTERNAL_METRICS if m not in frames.reviews.columns]
+    """IQS (of `kind` reviews), CX, CSAT, NPS and CES per team and week; the teams ranked by how far
+    their IQS rank and customer rank (every customer metric with answers) disagree."""
+    available = [
+        m
+        for m in EXTERNAL_METRICS
+        if m in frames.reviews.columns and frames.reviews[m].drop_nulls().len() > 0
+    ]
+    missing = [m for m in EXTERNAL_METRICS if m not in available]
     notes = []
     if missing:
         notes.append(
-            f"{', '.join(m.upper() for m in missing)} not in the data: the analytics frame holds no "
-            "such column yet (only CSAT is imported from conversations)."
+            f"{', '.join(m.upper() for m in missing)} not in the data: no conversation has such an "
+            "answer (CSAT is a conversation field; NPS and CES come from metadata `nps`, `ces`, "
+            "see docs/formats.md)."
         )
     scored = frames.reviews.filter(pl.col("kind") == kind, pl.col("iqs").is_not_null())
     pairs = (
@@ -212,10 +271,10 @@ def external_metrics(frames: Frames, *, kind: str = "ai") -> ExternalReport:
         corr = None if value is None or math.isnan(value) else float(value)
     return ExternalReport(
         kind=kind,
-        available=["csat", *extra],
+        available=available,
         missing=missing,
-        weekly=_opinions(frames, kind, ["team", "week"], extra),
-        teams=_ranked(_opinions(frames, kind, ["team"], extra)),
+        weekly=_opinions(frames, kind, ["team", "week"]),
+        teams=_ranked(_opinions(frames, kind, ["team"]), available),
         iqs_csat_correlation=corr,
         correlation_n=pairs.height,
         notes=notes,

@@ -15,15 +15,12 @@ from rich.table import Table
 from supportqa.analytics.coaching import (
     AgentCoaching,
     AgentSummary,
-    CoachingNote,
-    append_note,
     coach,
     find_agent,
-    load_notes,
-    notes_path,
     summary,
     with_examples,
 )
+from supportqa.analytics.coaching_notes import CoachingNote, append_note, load_notes, notes_path
 from supportqa.analytics.export import export_rows
 from supportqa.analytics.frame import Frames, load_frames
 from supportqa.cli.common import (

@@ -87,7 +87,7 @@ def demo(
         overall = iqs_from_database(repo, None, kind=None, by=[])
         cx = summarise_cx(repo.iter_reviews(kind="ai"))
         report = write_report(
-            overview(load_frames(repo)),
+            overview(load_frames(repo), repo=repo),
             directory / "report.html",
             title="supportqa demo: support quality report",
             source=str(directory / "supportqa.db"),

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from supportqa.analytics.coaching import load_notes, notes_path
+from supportqa.analytics.coaching_notes import load_notes, notes_path
 from supportqa.analytics.frame import load_frames
 from supportqa.cli.common import DbOption, JsonOption, console, open_repository, print_json
 from supportqa.errors import InputError
@@ -30,7 +30,8 @@ def report(
 ) -> None:
     """Write one self-contained HTML report (plotly.js embedded; opens offline, works when mailed):
     overview against the 88% benchmark, IQS and CX vs CSAT by week, teams and agents, criteria,
-    what drives CSAT, CX vs CSAT stability, who needs which coaching and what to review next."""
+    what drives CSAT, CX vs CSAT stability, IQS beside CSAT/NPS/CES per team, who needs which
+    coaching (with cards and example conversations) and what to review next."""
     if out.suffix.lower() not in (".html", ".htm"):
         raise InputError(f"--out {out}: the report is HTML; name it something.html")
     with open_repository(db) as repo:
@@ -38,11 +39,11 @@ def report(
         source = masked(repo.db.url)
         notes = load_notes(notes_path(repo))
         assignments = load_assignments(repo)
-    if frames.reviews.height == 0:
-        raise InputError(
-            "no reviews in the database: run `supportqa score` (and import reviews) first"
-        )
-    view = overview(frames, notes, assignments)
+        if frames.reviews.height == 0:
+            raise InputError(
+                "no reviews in the database: run `supportqa score` (and import reviews) first"
+            )
+        view = overview(frames, notes, assignments, repo=repo)
     path = write_report(view, out, title=title, source=source)
     if json:
         print_json({"out": str(path), "bytes": path.stat().st_size, "headline": view.headline})

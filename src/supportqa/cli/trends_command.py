@@ -199,33 +199,44 @@ def external_command(
     json: JsonOption = False,
     export: ExportOption = None,
 ) -> None:
-    """IQS beside CSAT (and NPS/CES when present) per team: where quality and opinion disagree."""
+    """IQS beside CX, CSAT, NPS and CES per team: where quality and customer opinion disagree."""
     if kind not in ("ai", "human"):
         raise InputError(f"--kind must be ai or human, not {kind!r}")
     report = external_metrics(_frames(db), kind=kind)
     rows = [*report.teams, *(report.weekly if weekly else [])]
     if export is not None:
-        export_rows([{**r.__dict__, **r.external, "external": None} for r in rows], export)
+        export_rows([r.__dict__ for r in rows], export)
     if json:
         print_json(report)
         return
-    table = Table(title=f"{kind.upper()} IQS vs customer opinion per team (largest rank gap first)")
-    for col in ("team", "week", "IQS", "reviews", "CX", "CSAT", "CSAT n"):
+    table = Table(
+        title=f"{kind.upper()} IQS vs customer opinion per team (largest rank gap first)",
+        caption="NPS: % promoters (9–10) − % detractors (0–6); CES on 1–7, higher = easier; "
+        "customer rank: mean place over the customer metrics present",
+    )
+    for col in ("team", "week", "IQS", "reviews", "CX"):
         table.add_column(col, justify="left" if col in ("team", "week") else "right")
-    for col in [*report.available[1:], "IQS rank", "CSAT rank", "rank gap"]:
+    shown = [m for m in ("csat", "nps", "ces") if m in report.available or m == "csat"]
+    for metric in shown:
+        table.add_column(metric.upper(), justify="right")
+        table.add_column("n", justify="right")
+    for col in ("IQS rank", "cust. rank", "gap"):
         table.add_column(col, justify="right")
     for r in rows:
-        extra = [_num(r.external.get(m), 2) for m in report.available[1:]]
-        ranks = ["" if v is None else str(v) for v in (r.iqs_rank, r.csat_rank, r.rank_gap)]
+        values = {
+            "csat": (_num(r.csat, 2), r.csat_n),
+            "nps": ("–" if r.nps is None else f"{r.nps:+.0f}", r.nps_n),
+            "ces": (_num(r.ces, 2), r.ces_n),
+        }
+        opinion = [cell for m in shown for cell in (values[m][0], str(values[m][1]))]
+        ranks = ["" if v is None else str(v) for v in (r.iqs_rank, r.customer_rank, r.rank_gap)]
         table.add_row(
             r.team or "–",
             r.week or "all",
             _num(r.iqs),
             str(r.reviews),
             _num(r.cx, 2),
-            _num(r.csat, 2),
-            str(r.csat_n),
-            *extra,
+            *opinion,
             *ranks,
         )
     console.print(table)

@@ -33,6 +33,29 @@ def _div(figure: go.Figure) -> str:
     )
 
 
+def _criteria_rows(view: Overview) -> list[dict[str, object]]:
+    """One row per criterion: the AI's mean score and N/A share beside the people's mean score."""
+    columns = ("score", "rated", "na_share", "failed")
+    empty = {f"{kind}_{c}": None for kind in ("ai", "human") for c in columns}
+    rows: dict[str, dict[str, object]] = {}
+    for r in view.criteria.iter_rows(named=True):
+        row = rows.setdefault(r["key"], {"key": r["key"], **empty})
+        for column in columns:
+            row[f"{r['kind']}_{column}"] = r[column]
+    return sorted(rows.values(), key=lambda r: str(r["key"]))
+
+
+def _weekly_rows(view: Overview) -> list[dict[str, object]]:
+    columns = ("iqs", "reviews", "cx", "csat")
+    empty = {f"{kind}_{c}": None for kind in ("ai", "human") for c in columns}
+    rows: dict[str, dict[str, object]] = {}
+    for r in view.weekly.iter_rows(named=True):
+        row = rows.setdefault(r["week"], {"week": r["week"], **empty})
+        for column in columns:
+            row[f"{r['kind']}_{column}"] = r[column]
+    return [rows[w] for w in sorted(rows)]
+
+
 def render(view: Overview, *, title: str, source: str) -> str:
     """The report page; every chart shares the one embedded plotly.js."""
     figures = {
@@ -54,6 +77,10 @@ def render(view: Overview, *, title: str, source: str) -> str:
         drivers=view.drivers,
         stability=view.stability.rows if view.stability else [],
         coaching=view.coaching,
+        cards=view.cards,
+        external=view.external,
+        criteria=_criteria_rows(view),
+        weeks=_weekly_rows(view),
         queue=view.queue,
         figures=figures,
         plotlyjs=get_plotlyjs(),

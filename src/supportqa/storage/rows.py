@@ -15,6 +15,7 @@ from supportqa.domain.conversation import Conversation
 from supportqa.domain.periods import iso_month, iso_week
 from supportqa.domain.review import Review
 from supportqa.domain.score import Status
+from supportqa.domain.surveys import survey_answers
 
 
 class JsonText(str):
@@ -36,6 +37,7 @@ def conversation_row(conversation: Conversation, now: datetime) -> dict[str, Any
     """Columns of `conversations` for one conversation (without `id`)."""
     payload, content_hash = payload_and_hash(conversation)
     agent = conversation.agent
+    survey = survey_answers(conversation.metadata)
     return {
         "source": conversation.source,
         "external_id": conversation.id,
@@ -52,6 +54,9 @@ def conversation_row(conversation: Conversation, now: datetime) -> dict[str, Any
         "csat_scale": conversation.csat_scale,
         "reopened": conversation.reopened,
         "handle_time_s": conversation.handle_time_s,
+        "nps": survey.nps,
+        "ces": survey.ces,
+        "ces_scale": survey.ces_scale,
         "content_hash": content_hash,
         "payload": payload,
         "imported_at": now,

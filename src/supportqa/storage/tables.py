@@ -103,6 +103,10 @@ class ConversationRow(Base):
     payload: Mapped[dict[str, Any]]
     imported_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+    nps: Mapped[float | None]
+    """NPS answer 0–10 and CES answer 1–ces_scale, lifted from `metadata` (`domain.surveys`)."""
+    ces: Mapped[float | None]
+    ces_scale: Mapped[int | None]
 
 
 class ScorecardRow(Base):

@@ -26,8 +26,10 @@ from supportqa.synthetic.truth import (
     SLA_FIRST,
     Truth,
     bot_truth,
+    ces,
     csat,
     draw_truth,
+    nps,
     responsiveness,
     status_and_reopen,
 )
@@ -170,8 +172,23 @@ def _conversation(rng: Random, world: World, index: int, t0: float) -> dict[str,
     }
     if channel == "voice":
         record["metadata"]["call_duration_s"] = int(last - t0)
+    record["metadata"].update(_surveys(world, index, truth))
     record["messages"] = messages
     return record
+
+
+def _surveys(world: World, index: int, truth: Truth) -> dict[str, int]:
+    """NPS and CES answers (metadata `nps`, `ces`, `ces_scale`), from their own random stream so
+    adding them left every other generated field as it was."""
+    rng = Random(f"supportqa-survey:{world.seed}:{index}")
+    answers: dict[str, int] = {}
+    score = nps(rng, truth)
+    if score is not None:
+        answers["nps"] = score
+    effort = ces(rng, truth)
+    if effort is not None:
+        answers.update(ces=effort, ces_scale=7)
+    return answers
 
 
 def _truth(

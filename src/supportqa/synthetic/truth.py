@@ -2,7 +2,7 @@
 
 A latent agent quality `q` (0–1) drives every defect: its probability is the target rate times
 `bad = (1 - q) / mean(1 - q)`, so rates hold on average while better agents fail less. Outcomes
-(CSAT, reopen, status) then follow the defects, as they do in life.
+(CSAT, NPS, CES, reopen, status) then follow the defects, as they do in life.
 """
 
 from __future__ import annotations
@@ -157,6 +157,36 @@ def csat(rng: Random, t: Truth) -> int | None:
     if t.empathy is not None:
         score += (t.empathy - 2.5) * 0.35
     return min(5, max(1, round(score)))
+
+
+def nps(rng: Random, t: Truth) -> int | None:
+    """A 0–10 "would you recommend us" answer on ~15% of conversations: loyalty moves less with one
+    conversation than CSAT does, but an unresolved problem or a rude agent still costs promoters."""
+    if rng.random() >= 0.14 + (0.05 if t.resolution == "unresolved" else 0) + (
+        0.05 if t.rude else 0
+    ):
+        return None
+    score = 8.6 + rng.gauss(0, 1.4)
+    score -= {"resolved": 0.0, "partial": 1.3, "unresolved": 3.0}[t.resolution]
+    score -= 2.5 if t.rude else 0.0
+    score -= 0.8 if t.slow else 0.3 if t.sluggish else 0.0
+    if t.empathy is not None:
+        score += (t.empathy - 2.5) * 0.3
+    return min(10, max(0, round(score)))
+
+
+def ces(rng: Random, t: Truth) -> int | None:
+    """A CES 2.0 answer (1–7, 7 = "it was easy") on ~20% of conversations, lowered by what makes
+    customers work: no resolution, slow replies, a transfer, being misunderstood."""
+    if rng.random() >= 0.19 + (0.04 if t.resolution == "unresolved" else 0):
+        return None
+    score = 6.2 + rng.gauss(0, 0.8)
+    score -= {"resolved": 0.0, "partial": 1.5, "unresolved": 3.0}[t.resolution]
+    score -= 1.0 if t.slow else 0.4 if t.sluggish else 0.0
+    score -= 0.6 if t.transfer else 0.0
+    score -= 0.6 if t.comprehension is False else 0.0
+    score -= 0.5 if t.rude else 0.0
+    return min(7, max(1, round(score)))
 
 
 def status_and_reopen(rng: Random, t: Truth) -> tuple[str, bool]:
