@@ -82,6 +82,8 @@ class _Fit:
     se: np.ndarray
     r2: float
     adj_r2: float
+    rank: int
+    """Of the design matrix, from the least-squares SVD (no second SVD to test collinearity)."""
 
 
 def conversation_table(frames: Frames, *, team: str | None = None) -> pl.DataFrame:
@@ -154,7 +156,7 @@ def ols(x: np.ndarray, y: np.ndarray) -> _Fit:
     """Least squares with heteroskedasticity-robust (HC1) standard errors: a 0/1 outcome (linear
     probability model) has unequal variances by construction, and HC1 costs nothing for the others."""
     n, k = x.shape
-    coef, *_ = np.linalg.lstsq(x, y, rcond=None)
+    coef, _, rank, _ = np.linalg.lstsq(x, y, rcond=None)
     resid = y - x @ coef
     bread = np.linalg.pinv(x.T @ x)
     meat = (x * resid[:, None] ** 2).T @ x
@@ -162,7 +164,7 @@ def ols(x: np.ndarray, y: np.ndarray) -> _Fit:
     tss = float(((y - y.mean()) ** 2).sum())
     r2 = 1.0 - float(resid @ resid) / tss if tss > 0 else 0.0
     adj = 1.0 - (1.0 - r2) * (n - 1) / (n - k)
-    return _Fit(coef, np.sqrt(np.clip(np.diag(cov), 0.0, None)), r2, adj)
+    return _Fit(coef, np.sqrt(np.clip(np.diag(cov), 0.0, None)), r2, adj, int(rank))
 
 
 def current_weights(frames: Frames) -> dict[str, float]:
@@ -208,7 +210,7 @@ def drivers(
         return _empty(outcome, n, [f"cannot fit: {why} (n={n}, {k - 1} predictors)"])
     fit = ols(x, y)
     notes: list[str] = []
-    if np.linalg.matrix_rank(x) < k:
+    if fit.rank < k:
         notes.append("predictors are collinear: some effects are not separately identified")
     enough = n >= max(MIN_N, PER_PREDICTOR * (k - 1))
     if not enough:
