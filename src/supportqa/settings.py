@@ -52,3 +52,7 @@ class Settings(BaseSettings):
     """SQLite file of judged answers (default: beside the database), so nothing is paid twice."""
     llm_response_format: str = "json_schema"
     """`json_schema` (structured outputs), `json_object` (older servers) or `none` (prompt only)."""
+
+    analytics_snapshot: bool = True
+    """Keep the analytics frames as Parquet beside a SQLite database (`supportqa-analytics/`), renewed
+    whenever the database changes: the report reads 1M reviews in 0.3 s instead of ~30 s."""

@@ -22,7 +22,8 @@ from supportqa.analytics.coaching import (
 )
 from supportqa.analytics.coaching_notes import CoachingNote, append_note, load_notes, notes_path
 from supportqa.analytics.export import export_rows
-from supportqa.analytics.frame import Frames, load_frames
+from supportqa.analytics.frame import Frames
+from supportqa.analytics.snapshot import analytics_frames
 from supportqa.cli.common import (
     DbOption,
     ExportOption,
@@ -30,6 +31,7 @@ from supportqa.cli.common import (
     console,
     open_repository,
     print_json,
+    settings,
 )
 from supportqa.errors import InputError
 from supportqa.storage import Repository
@@ -183,7 +185,7 @@ def coach_command(
     if note is None and (by or focus or day):
         raise InputError("--by, --focus and --date go with --note")
     with open_repository(db) as repo:
-        frames = load_frames(repo)
+        frames = analytics_frames(repo, use_snapshot=settings().analytics_snapshot)
         if frames.reviews.is_empty():
             raise InputError(
                 "no reviews in the database: run `supportqa score` (or `supportqa demo`)"

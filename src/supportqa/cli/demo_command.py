@@ -11,8 +11,8 @@ import orjson
 import typer
 from rich.table import Table
 
-from supportqa.analytics.frame import load_frames
-from supportqa.cli.common import JsonOption, console, print_json, progress_bar
+from supportqa.analytics.snapshot import analytics_frames
+from supportqa.cli.common import JsonOption, console, print_json, progress_bar, settings
 from supportqa.cli.iqs_command import criteria_table, iqs_table
 from supportqa.domain.scorecard import default_scorecard
 from supportqa.importers.service import import_files
@@ -87,7 +87,7 @@ def demo(
         overall = iqs_from_database(repo, None, kind=None, by=[])
         cx = summarise_cx(repo.iter_reviews(kind="ai"))
         report = write_report(
-            overview(load_frames(repo), repo=repo),
+            overview(analytics_frames(repo, use_snapshot=settings().analytics_snapshot), repo=repo),
             directory / "report.html",
             title="supportqa demo: support quality report",
             source=str(directory / "supportqa.db"),

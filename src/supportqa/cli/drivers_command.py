@@ -15,7 +15,7 @@ from supportqa.analytics.drivers import (
     percent_change,
 )
 from supportqa.analytics.export import export_rows
-from supportqa.analytics.frame import load_frames
+from supportqa.analytics.snapshot import analytics_frames
 from supportqa.cli.common import (
     DbOption,
     ExportOption,
@@ -23,6 +23,7 @@ from supportqa.cli.common import (
     console,
     open_repository,
     print_json,
+    settings,
 )
 from supportqa.errors import InputError
 
@@ -87,7 +88,7 @@ def drivers_command(
     if outcome not in OUTCOMES:
         raise InputError(f"--outcome must be one of {', '.join(OUTCOMES)}, not {outcome!r}")
     with open_repository(db) as repo:
-        frames = load_frames(repo)
+        frames = analytics_frames(repo, use_snapshot=settings().analytics_snapshot)
     if frames.reviews.is_empty():
         raise InputError("no reviews in the database: run `supportqa score` (or `supportqa demo`)")
     report = drivers(frames, outcome=outcome, team=team, with_cx_inputs=with_cx_inputs)

@@ -8,8 +8,15 @@ from typing import Annotated
 import typer
 
 from supportqa.analytics.coaching_notes import load_notes, notes_path
-from supportqa.analytics.frame import load_frames
-from supportqa.cli.common import DbOption, JsonOption, console, open_repository, print_json
+from supportqa.analytics.snapshot import analytics_frames
+from supportqa.cli.common import (
+    DbOption,
+    JsonOption,
+    console,
+    open_repository,
+    print_json,
+    settings,
+)
 from supportqa.errors import InputError
 from supportqa.reports.html import write_report
 from supportqa.reports.overview import overview
@@ -35,7 +42,9 @@ def report(
     if out.suffix.lower() not in (".html", ".htm"):
         raise InputError(f"--out {out}: the report is HTML; name it something.html")
     with open_repository(db) as repo:
-        frames = load_frames(repo, scorecard_name=scorecard_name)
+        frames = analytics_frames(
+            repo, scorecard_name=scorecard_name, use_snapshot=settings().analytics_snapshot
+        )
         source = masked(repo.db.url)
         notes = load_notes(notes_path(repo))
         assignments = load_assignments(repo)

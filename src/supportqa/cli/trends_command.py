@@ -9,7 +9,8 @@ import typer
 from rich.table import Table
 
 from supportqa.analytics.export import export_rows
-from supportqa.analytics.frame import Frames, load_frames
+from supportqa.analytics.frame import Frames
+from supportqa.analytics.snapshot import analytics_frames
 from supportqa.analytics.stability import external_metrics, stability
 from supportqa.analytics.trends import (
     BENCHMARK,
@@ -27,6 +28,7 @@ from supportqa.cli.common import (
     console,
     open_repository,
     print_json,
+    settings,
 )
 from supportqa.errors import InputError
 
@@ -42,7 +44,7 @@ LABELS = {
 
 def _frames(db: str | None) -> Frames:
     with open_repository(db) as repo:
-        frames = load_frames(repo)
+        frames = analytics_frames(repo, use_snapshot=settings().analytics_snapshot)
     if frames.reviews.is_empty():
         raise InputError("no reviews in the database: run `supportqa score` (or `supportqa demo`)")
     return frames
