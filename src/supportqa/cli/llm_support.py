@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -105,10 +104,6 @@ def print_judge_summary(summary: dict[str, Any]) -> None:
     console.print(table)
     for failure in summary.get("failures", [])[:5]:
         console.print(f"[red]failed:[/red] {failure}")
-
-
-def default_cache(db_url: str) -> Path:
-    return cache_path(settings(), workspace_dir(database_url(db_url)))
 
 
 def show_requests(

@@ -294,7 +294,7 @@ def _dry_run_conversations(
             found = next(iter(batches), [])
     if run.policy == "low-confidence":
         local = run.local_engine.score(found)
-        found = [c for c, review in zip(found, local, strict=True) if run._uncertain(review)]
+        found = [c for c, review in zip(found, local, strict=True) if run.uncertain(review)]
     return found[:limit]
 
 

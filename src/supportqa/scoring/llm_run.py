@@ -49,7 +49,8 @@ class LlmRun:
         self.local_engine = ScoringEngine(self.scorecard, reviewer=self.reviewer)
         self.stats: EngineStats = self.llm_engine.stats
 
-    def _uncertain(self, review: Review) -> bool:
+    def uncertain(self, review: Review) -> bool:
+        """Low local confidence (or a failure) on a criterion the LLM would judge."""
         threshold = self.scorecard.llm.confidence_below
         for result in review.criteria:
             if result.key not in self.judged:
@@ -65,7 +66,7 @@ class LlmRun:
             self.sent_conversations += len(conversations)
             return self.llm_engine.score(conversations)
         local = self.local_engine.score(conversations)
-        pick = [i for i, review in enumerate(local) if self._uncertain(review)]
+        pick = [i for i, review in enumerate(local) if self.uncertain(review)]
         self.sent_conversations += len(pick)
         self.kept_local += len(local) - len(pick)
         if pick:

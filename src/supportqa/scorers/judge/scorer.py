@@ -7,6 +7,7 @@ directly, configured from the `SUPPORTQA_LLM_*` environment.
 
 from __future__ import annotations
 
+from supportqa.errors import ConfigError
 from supportqa.scorers.judge.judge import JUDGE_SCORER, JUDGE_VERSION, LlmJudge
 from supportqa.scorers.registry import scorer
 from supportqa.settings import Settings
@@ -18,4 +19,7 @@ def llm(model: str | None = None) -> LlmJudge:
     from supportqa.scorers.judge.policy import build_judge
 
     settings = Settings()
-    return build_judge(settings, model or settings.llm_model or "default")
+    chosen = model or settings.llm_model
+    if not chosen:
+        raise ConfigError("the llm scorer needs a model: give `model` or set SUPPORTQA_LLM_MODEL")
+    return build_judge(settings, chosen)
