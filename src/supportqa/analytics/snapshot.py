@@ -10,6 +10,7 @@ write costs one fresh read. PostgreSQL and in-memory databases are always read d
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from pathlib import Path
@@ -86,8 +87,8 @@ def analytics_frames(
     frames = _read(folder, stamp)
     if frames is None:
         frames = load_frames(repo)
-        try:
+        with contextlib.suppress(
+            OSError
+        ):  # a read-only folder: the next command reads the database
             _write(folder, frames, stamp)
-        except OSError:
-            pass  # a read-only folder: the next command reads the database again
     return _only(frames, scorecard_name)
