@@ -22,7 +22,8 @@ def test_levels_and_llm_section_round_trip_through_to_dict() -> None:
         0: "broke the policy",
         1: "followed it",
     }
-    assert [c.key for c in judged_criteria(card)] == ["tone"]
+    # the named criterion plus every LLM-only one: still one request per conversation
+    assert [c.key for c in judged_criteria(card)] == ["refund_policy", "tone", "ownership"]
 
 
 def test_levels_off_the_scale_are_refused() -> None:

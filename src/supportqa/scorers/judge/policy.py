@@ -26,13 +26,17 @@ def _family(spec: ScorerSpec) -> str:
 
 
 def judged_criteria(scorecard: Scorecard) -> list[Criterion]:
-    """`llm.criteria` when given, else every criterion whose first scorer is a model or the LLM."""
-    if scorecard.llm.criteria is not None:
-        wanted = set(scorecard.llm.criteria)
-        return [c for c in scorecard.criteria if c.key in wanted]
-    return [
-        c for c in scorecard.criteria if c.scorers and _family(c.scorers[0]) in ("model", "llm")
-    ]
+    """Every criterion that names the `llm` scorer, plus `llm.criteria` when given, else every
+    criterion whose first scorer is a local model: all of them go in the one request."""
+
+    def judged(c: Criterion) -> bool:
+        if any(s.name == JUDGE_SCORER for s in c.scorers):
+            return True
+        if scorecard.llm.criteria is not None:
+            return c.key in scorecard.llm.criteria
+        return bool(c.scorers) and _family(c.scorers[0]) == "model"
+
+    return [c for c in scorecard.criteria if judged(c)]
 
 
 def with_llm(scorecard: Scorecard, model: str) -> Scorecard:
