@@ -84,3 +84,20 @@ def test_a_scorecard_filter_matches_the_database_query(sqlite_repo: Repository) 
 def test_no_snapshot_when_turned_off(sqlite_repo: Repository) -> None:
     analytics_frames(sqlite_repo, use_snapshot=False)
     assert not _folder(sqlite_repo).exists()
+
+
+def test_a_new_process_reuses_the_snapshot(sqlite_repo: Repository, tmp_path: Path) -> None:
+    """Each CLI command opens and closes its own connections (SQLite's WAL file comes and goes):
+    the snapshot written by one command must serve the next while nothing was written."""
+    url = str(sqlite_repo.db.engine.url)
+    sqlite_repo.db.dispose()
+    for _ in range(2):  # the first command may still see the fixture's writes in the WAL
+        database = Database.open(url)
+        analytics_frames(Repository(database))
+        database.dispose()
+    reviews = _folder(sqlite_repo) / "reviews.parquet"
+    before = reviews.stat().st_mtime_ns
+    database = Database.open(url)
+    frames = analytics_frames(Repository(database))
+    database.dispose()
+    assert reviews.stat().st_mtime_ns == before and frames.reviews.height == 30

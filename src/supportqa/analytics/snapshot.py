@@ -27,11 +27,16 @@ SNAPSHOT_VERSION = "1"
 
 
 def _stamp(database: Path) -> dict[str, object]:
+    """The database file's size and mtime, and its WAL's while the WAL holds changes not yet copied
+    back. An empty WAL is left out: it comes and goes with connections (created on open, removed on
+    the last close), and counting it would make every new process miss the snapshot."""
     stamp: dict[str, object] = {"version": SNAPSHOT_VERSION}
     for suffix in ("", "-wal"):
         path = Path(f"{database}{suffix}")
         if path.exists():
             info = path.stat()
+            if suffix and info.st_size == 0:
+                continue
             stamp[f"file{suffix}"] = [info.st_size, info.st_mtime_ns]
     return stamp
 
