@@ -128,22 +128,54 @@ def score(
         raise InputError(f"--llm-when {llm_when!r}: use one of {', '.join(POLICIES)}")
     if dry_run and not llm:
         raise InputError("--dry-run shows what --llm would send: add --llm")
+    run: LlmRun | None = None
     if llm:
-        _score_with_llm(
-            card,
-            file,
-            out,
-            db,
-            size,
-            restart,
-            llm_when,
-            llm_model,
-            concurrency,
-            dry_run,
-            limit,
-            json,
-        )
-        return
+        judge = open_judge(card, db or settings().db, model=llm_model, concurrency=concurrency)
+        run = LlmRun(card, judge, llm_when)
+    try:
+        if run is not None and dry_run:
+            found = _dry_run_conversations(file, db, card, run, limit)
+            show_requests(run.judge, card, found, json)
+            return
+        report, where = _run(card, file, out, db, size, restart, workers, json, run)
+        data = {
+            **report.as_dict(),
+            "out": where,
+            "scorecard": {"name": card.name, "version": card.version},
+        }
+        if run is not None:
+            data["llm"] = judge_summary(
+                run.judge,
+                policy=run.policy,
+                sent_conversations=run.sent_conversations,
+                kept_local=run.kept_local,
+            )
+        if json:
+            print_json(data)
+        else:
+            _print_report(report, where)
+            if run is not None:
+                print_judge_summary(data["llm"])
+    finally:
+        if run is not None:
+            run.judge.close()
+    if report.failed_records:
+        raise typer.Exit(1)
+
+
+def _run(
+    card: Scorecard,
+    file: Path | None,
+    out: Path | None,
+    db: str | None,
+    size: int,
+    restart: bool,
+    workers: int,
+    json: bool,
+    run: LlmRun | None,
+) -> tuple[RunReport, str]:
+    """A file or the database, locally or with the LLM judge (`run`, in this process)."""
+    label = "scoring" if run is None else "judging"
     if file is not None:
         if out is None:
             raise InputError("with FILE, give -o/--out for the reviews JSONL")
@@ -151,7 +183,7 @@ def score(
             raise InputError("no such file", file=str(file))
         total = _count_lines(file)
         with progress_bar(quiet=json) as bar:
-            task = bar.add_task("scoring", total=total)
+            task = bar.add_task(label, total=total)
             report = score_file(
                 file,
                 out,
@@ -160,112 +192,25 @@ def score(
                 batch_size=size,
                 workers=_workers(workers, total, card),
                 progress=lambda n: bar.advance(task, n),
+                scorer=run,
             )
-        where = str(out)
-    else:
-        with open_repository(db) as repo:
-            ref = ScorecardRef(name=card.name, version=card.version)
-            total = repo.count_unscored(ref)
-            with progress_bar(quiet=json) as bar:
-                task = bar.add_task("scoring", total=total)
-                report = score_database(
-                    repo,
-                    card,
-                    batch_size=size,
-                    workers=_workers(workers, total, card),
-                    progress=lambda n: bar.advance(task, n),
-                )
-            where = repo.db.url_for_display
-    if json:
-        print_json(
-            {
-                **report.as_dict(),
-                "out": where,
-                "scorecard": {"name": card.name, "version": card.version},
-            }
-        )
-    else:
-        _print_report(report, where)
-    if report.failed_records:
-        raise typer.Exit(1)
-
-
-def _score_with_llm(
-    card: Scorecard,
-    file: Path | None,
-    out: Path | None,
-    db: str | None,
-    size: int,
-    restart: bool,
-    policy: str,
-    model: str | None,
-    concurrency: int | None,
-    dry_run: bool,
-    limit: int,
-    json: bool,
-) -> None:
-    db_url = db or settings().db
-    judge = open_judge(card, db_url, model=model, concurrency=concurrency)
-    run = LlmRun(card, judge, policy)
-    try:
-        if dry_run:
-            show_requests(judge, card, _dry_run_conversations(file, db, card, run, limit), json)
-            return
-        if file is not None:
-            if out is None:
-                raise InputError("with FILE, give -o/--out for the reviews JSONL")
-            if not file.is_file():
-                raise InputError("no such file", file=str(file))
-            total = _count_lines(file)
-            with progress_bar(quiet=json) as bar:
-                task = bar.add_task("judging", total=total)
-                report = score_file(
-                    file,
-                    out,
-                    card,
-                    resume=not restart,
-                    batch_size=size,
-                    progress=lambda n: bar.advance(task, n),
-                    scorer=run,
-                )
-            where = str(out)
-        else:
-            with open_repository(db) as repo:
-                ref = ScorecardRef(name=card.name, version=card.version)
-                total = repo.count_unscored(ref, reviewer=run.reviewer)
-                with progress_bar(quiet=json) as bar:
-                    task = bar.add_task("judging", total=total)
-                    report = score_database(
-                        repo,
-                        card,
-                        batch_size=size,
-                        progress=lambda n: bar.advance(task, n),
-                        scorer=run,
-                        reviewer=run.reviewer,
-                    )
-                where = repo.db.url_for_display
-        summary = judge_summary(
-            judge,
-            policy=policy,
-            sent_conversations=run.sent_conversations,
-            kept_local=run.kept_local,
-        )
-        if json:
-            print_json(
-                {
-                    **report.as_dict(),
-                    "out": where,
-                    "scorecard": {"name": card.name, "version": card.version},
-                    "llm": summary,
-                }
+        return report, str(out)
+    reviewer = run.reviewer if run is not None else None
+    with open_repository(db) as repo:
+        ref = ScorecardRef(name=card.name, version=card.version)
+        total = repo.count_unscored(ref, reviewer=reviewer)
+        with progress_bar(quiet=json) as bar:
+            task = bar.add_task(label, total=total)
+            report = score_database(
+                repo,
+                card,
+                batch_size=size,
+                workers=_workers(workers, total, card),
+                progress=lambda n: bar.advance(task, n),
+                scorer=run,
+                reviewer=reviewer,
             )
-        else:
-            _print_report(report, where)
-            print_judge_summary(summary)
-    finally:
-        judge.close()
-    if report.failed_records:
-        raise typer.Exit(1)
+        return report, repo.db.url_for_display
 
 
 def _dry_run_conversations(
