@@ -23,15 +23,14 @@ from supportqa.analytics.coaching import (
 from supportqa.analytics.coaching_notes import CoachingNote, append_note, load_notes, notes_path
 from supportqa.analytics.export import export_rows
 from supportqa.analytics.frame import Frames
-from supportqa.analytics.snapshot import analytics_frames
 from supportqa.cli.common import (
     DbOption,
     ExportOption,
     JsonOption,
     console,
+    load_analytics,
     open_repository,
     print_json,
-    settings,
 )
 from supportqa.errors import InputError
 from supportqa.storage import Repository
@@ -185,7 +184,7 @@ def coach_command(
     if note is None and (by or focus or day):
         raise InputError("--by, --focus and --date go with --note")
     with open_repository(db) as repo:
-        frames = analytics_frames(repo, use_snapshot=settings().analytics_snapshot)
+        frames = load_analytics(repo)
         if frames.reviews.is_empty():
             raise InputError(
                 "no reviews in the database: run `supportqa score` (or `supportqa demo`)"

@@ -11,8 +11,13 @@ import orjson
 import typer
 from rich.table import Table
 
-from supportqa.analytics.snapshot import analytics_frames
-from supportqa.cli.common import JsonOption, console, print_json, progress_bar, settings
+from supportqa.cli.common import (
+    JsonOption,
+    console,
+    load_analytics,
+    print_json,
+    progress_bar,
+)
 from supportqa.cli.iqs_command import criteria_table, iqs_table
 from supportqa.domain.scorecard import default_scorecard
 from supportqa.importers.service import import_files
@@ -87,7 +92,7 @@ def demo(
         overall = iqs_from_database(repo, None, kind=None, by=[])
         cx = summarise_cx(repo.iter_reviews(kind="ai"))
         report = write_report(
-            overview(analytics_frames(repo, use_snapshot=settings().analytics_snapshot), repo=repo),
+            overview(load_analytics(repo), repo=repo),
             directory / "report.html",
             title="supportqa demo: support quality report",
             source=str(directory / "supportqa.db"),

@@ -15,15 +15,14 @@ from supportqa.analytics.drivers import (
     percent_change,
 )
 from supportqa.analytics.export import export_rows
-from supportqa.analytics.snapshot import analytics_frames
 from supportqa.cli.common import (
     DbOption,
     ExportOption,
     JsonOption,
     console,
+    load_analytics,
     open_repository,
     print_json,
-    settings,
 )
 from supportqa.errors import InputError
 
@@ -88,7 +87,7 @@ def drivers_command(
     if outcome not in OUTCOMES:
         raise InputError(f"--outcome must be one of {', '.join(OUTCOMES)}, not {outcome!r}")
     with open_repository(db) as repo:
-        frames = analytics_frames(repo, use_snapshot=settings().analytics_snapshot)
+        frames = load_analytics(repo)
     if frames.reviews.is_empty():
         raise InputError("no reviews in the database: run `supportqa score` (or `supportqa demo`)")
     report = drivers(frames, outcome=outcome, team=team, with_cx_inputs=with_cx_inputs)

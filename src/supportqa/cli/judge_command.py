@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -26,6 +27,7 @@ from supportqa.cli.llm_support import (
     print_judge_summary,
 )
 from supportqa.domain.conversation import Conversation
+from supportqa.domain.scorecard import Criterion, Scorecard
 from supportqa.errors import InputError
 from supportqa.scorers.judge.policy import judged_criteria
 from supportqa.scorers.judge.probe import probe as run_probe
@@ -36,6 +38,15 @@ app = typer.Typer(
     help="The optional LLM judge: check the server, probe ratings for identity bias.",
     no_args_is_help=True,
 )
+
+
+def _judged(path: Path | None) -> tuple[Scorecard, list[Criterion]]:
+    """The scorecard and the criteria the LLM judges; none is a clear error, not an empty request."""
+    card = resolve_scorecard(path)
+    criteria = judged_criteria(card)
+    if not criteria:
+        raise InputError(f"scorecard {card.name} has no criteria for the LLM judge")
+    return card, criteria
 
 
 def _sample(db: str | None, size: int, seed: int) -> list[Conversation]:
@@ -67,10 +78,7 @@ def probe(
     json: JsonOption = False,
 ) -> None:
     """Re-judge a sample with names and identity cues swapped; report how often a rating flips."""
-    card = resolve_scorecard(scorecard)
-    criteria = judged_criteria(card)
-    if not criteria:
-        raise InputError(f"scorecard {card.name} has no criteria for the LLM judge")
+    card, criteria = _judged(scorecard)
     conversations = _sample(db, sample, seed)
     if not conversations:
         raise InputError("no conversations in the database: import some first")
@@ -140,10 +148,7 @@ def check(
     json: JsonOption = False,
 ) -> None:
     """Send one small made-up conversation (no customer data) and show how the server answered."""
-    card = resolve_scorecard(scorecard)
-    criteria = judged_criteria(card)
-    if not criteria:
-        raise InputError(f"scorecard {card.name} has no criteria for the LLM judge")
+    card, criteria = _judged(scorecard)
     sample = make_conversation(
         ("customer", "Hi, I was charged twice for my order this month."),
         ("agent", "Sorry about that! I have refunded the duplicate charge; it shows in 3-5 days."),

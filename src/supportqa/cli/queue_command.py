@@ -11,15 +11,14 @@ from rich.table import Table
 from supportqa.analytics.explain import Explanation, explain
 from supportqa.analytics.export import export_rows
 from supportqa.analytics.queue import MODES, RULES, QueueReport, QueueRules, Quotas, build_queue
-from supportqa.analytics.snapshot import analytics_frames
 from supportqa.cli.common import (
     DbOption,
     ExportOption,
     JsonOption,
     console,
+    load_analytics,
     open_repository,
     print_json,
-    settings,
 )
 from supportqa.errors import InputError
 from supportqa.storage.assignments import load_assignments, save_assignments
@@ -94,7 +93,7 @@ def queue_command(
         calibration_sample=sample,
     )
     with open_repository(db) as repo:
-        frames = analytics_frames(repo, use_snapshot=settings().analytics_snapshot)
+        frames = load_analytics(repo)
         if frames.reviews.is_empty():
             raise InputError("no reviews in the database: run `supportqa score` (or `demo`)")
         previous = load_assignments(repo)

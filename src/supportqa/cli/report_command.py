@@ -8,14 +8,13 @@ from typing import Annotated
 import typer
 
 from supportqa.analytics.coaching_notes import load_notes, notes_path
-from supportqa.analytics.snapshot import analytics_frames
 from supportqa.cli.common import (
     DbOption,
     JsonOption,
     console,
+    load_analytics,
     open_repository,
     print_json,
-    settings,
 )
 from supportqa.errors import InputError
 from supportqa.reports.html import write_report
@@ -42,9 +41,7 @@ def report(
     if out.suffix.lower() not in (".html", ".htm"):
         raise InputError(f"--out {out}: the report is HTML; name it something.html")
     with open_repository(db) as repo:
-        frames = analytics_frames(
-            repo, scorecard_name=scorecard_name, use_snapshot=settings().analytics_snapshot
-        )
+        frames = load_analytics(repo, scorecard_name)
         source = masked(repo.db.url)
         notes = load_notes(notes_path(repo))
         assignments = load_assignments(repo)

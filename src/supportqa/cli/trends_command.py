@@ -10,7 +10,6 @@ from rich.table import Table
 
 from supportqa.analytics.export import export_rows
 from supportqa.analytics.frame import Frames
-from supportqa.analytics.snapshot import analytics_frames
 from supportqa.analytics.stability import external_metrics, stability
 from supportqa.analytics.trends import (
     BENCHMARK,
@@ -26,9 +25,9 @@ from supportqa.cli.common import (
     ExportOption,
     JsonOption,
     console,
+    load_analytics,
     open_repository,
     print_json,
-    settings,
 )
 from supportqa.errors import InputError
 
@@ -44,7 +43,7 @@ LABELS = {
 
 def _frames(db: str | None) -> Frames:
     with open_repository(db) as repo:
-        frames = analytics_frames(repo, use_snapshot=settings().analytics_snapshot)
+        frames = load_analytics(repo)
     if frames.reviews.is_empty():
         raise InputError("no reviews in the database: run `supportqa score` (or `supportqa demo`)")
     return frames
