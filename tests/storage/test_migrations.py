@@ -10,6 +10,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import column, insert, inspect, select, table
 
 from supportqa.domain.review import CxScore, Review
+from supportqa.domain.versions import conversation_version
 from supportqa.storage import Database
 from supportqa.storage.database import alembic_config
 from supportqa.storage.rows import conversation_row, review_row
@@ -23,6 +24,8 @@ TABLES = {
     "review_criteria",
     "scoring_runs",
     "queue_assignments",
+    "conversation_versions",
+    "work_claims",
 }
 
 
@@ -46,13 +49,20 @@ def test_downgrade_to_base_and_upgrade_again(db: Database) -> None:
     assert set(inspect(db.engine).get_table_names()) >= TABLES
 
 
+ADDED_IN_0005 = ("version_hash", "conversation_version", "scorer_versions")
+
+
 def test_0002_fills_cx_and_confidence_columns_of_existing_reviews(tmp_path: Path) -> None:
     """A database scored before 0002 gets its CX and lowest-confidence columns from the payloads."""
     added = ("cx_value", "cx_score", "cx_flagged", "min_confidence")
     db = Database.open(tmp_path / "qa.db", migrate=False)
     try:
         db.migrate("0001")
-        row = {k: v for k, v in review_row(review_with_cx(), MONDAY_W07).items() if k not in added}
+        row = {
+            k: v
+            for k, v in review_row(review_with_cx(), MONDAY_W07).items()
+            if k not in (*added, *ADDED_IN_0005)
+        }
         old_reviews = table("reviews", *[column(name) for name in row])
         with db.engine.begin() as connection:
             connection.execute(insert(old_reviews), [row])
@@ -93,7 +103,11 @@ def test_0004_fills_nps_and_ces_from_the_metadata_of_existing_conversations(
     try:
         db.migrate("0003")
         rows = [
-            {k: v for k, v in conversation_row(c, MONDAY_W07).items() if k not in added}
+            {
+                k: v
+                for k, v in conversation_row(c, MONDAY_W07).items()
+                if k not in (*added, *ADDED_IN_0005)
+            }
             for c in (answered, bad, conversation("c3"))
         ]
         old = table("conversations", *[column(name) for name in rows[0]])
@@ -108,5 +122,42 @@ def test_0004_fills_nps_and_ces_from_the_metadata_of_existing_conversations(
             )
             stored = [tuple(r) for r in connection.execute(query)]
         assert stored == [("c1", 9.0, 4.0, 5), ("c2", None, None, None), ("c3", None, None, None)]
+    finally:
+        db.dispose()
+
+
+def test_0005_fills_versions_and_scorer_versions_of_existing_rows(tmp_path: Path) -> None:
+    """A database from before 0005: conversations get their version hash from the payload, reviews
+    the version of their (current) conversation and the scorers named in their criteria."""
+    stored_conversation = conversation("c1")
+    old_review = review_with_cx().model_copy(update={"conversation_id": "c1"})
+    db = Database.open(tmp_path / "qa.db", migrate=False)
+    try:
+        db.migrate("0004")
+        c_row = {
+            k: v
+            for k, v in conversation_row(stored_conversation, MONDAY_W07).items()
+            if k not in ADDED_IN_0005
+        }
+        r_row = {
+            k: v for k, v in review_row(old_review, MONDAY_W07).items() if k not in ADDED_IN_0005
+        }
+        r_row["conversation_pk"] = 1
+        with db.engine.begin() as connection:
+            connection.execute(insert(table("conversations", *map(column, c_row))), [c_row])
+            connection.execute(insert(table("reviews", *map(column, r_row))), [r_row])
+        db.migrate()
+        with db.engine.connect() as connection:
+            version = connection.execute(
+                select(column("version_hash")).select_from(table("conversations"))
+            ).scalar_one()
+            judged, scorers = connection.execute(
+                select(column("conversation_version"), column("scorer_versions")).select_from(
+                    table("reviews")
+                )
+            ).one()
+        assert version == conversation_version(stored_conversation)
+        assert judged == version
+        assert scorers == "greeting_rule@1,tone_rule@1"
     finally:
         db.dispose()

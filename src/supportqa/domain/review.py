@@ -134,6 +134,10 @@ class Review(BaseModel):
     resolution: ResolutionOutcome | None = None
     overrides: list[Override] = Field(default_factory=list)
     """Human reviews only: the AI ratings this person overrode, one record per criterion."""
+    conversation_version: str | None = None
+    """The version of the conversation this review judged (`domain.versions.conversation_version`):
+    set by the engine, and on storing for reviews that do not say; old versions are kept while a
+    review points at them, so the transcript it judged can always be shown."""
 
     @field_validator("conversation_id", "source", "review_id", mode="before")
     @classmethod
