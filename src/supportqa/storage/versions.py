@@ -7,6 +7,7 @@ review can still show the transcript it judged. Versions no review points at are
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -99,49 +100,67 @@ def current_versions(connection: Connection, keys: Sequence[tuple[str, str]]) ->
     return found
 
 
-def stored_review_versions(
-    connection: Connection, review_ids: Sequence[str]
-) -> dict[str, str | None]:
-    """review_id → the conversation version a stored review judged."""
-    query = select(reviews.c.review_id, reviews.c.conversation_version).where(
-        reviews.c.review_id.in_(list(review_ids))
-    )
-    return {row.review_id: row.conversation_version for row in connection.execute(query)}
+def _stored(connection: Connection, review_ids: Sequence[str]) -> dict[str, Any]:
+    """review_id → (conversation_version, reviewed_at) of the stored reviews among `review_ids`."""
+    query = select(
+        reviews.c.review_id, reviews.c.conversation_version, reviews.c.reviewed_at
+    ).where(reviews.c.review_id.in_(list(dict.fromkeys(review_ids))))
+    return {row.review_id: row for row in connection.execute(query)}
+
+
+def _own_id(review: Review, stored: Any) -> str:
+    """The id a human review is stored under: its own, unless the stored review with that id is
+    another review by the same person — of another version of the conversation, or made at
+    another time — which it must not overwrite."""
+    if review.kind is not ReviewKind.HUMAN or stored is None:
+        return review.review_id
+    version = review.conversation_version
+    if version is not None and stored.conversation_version not in (None, version):
+        return f"{review.review_id}-v{version[:12]}"
+    at = review.reviewed_at
+    if at is not None and stored.reviewed_at is not None and stored.reviewed_at != at:
+        digest = hashlib.sha256(at.isoformat().encode()).hexdigest()[:12]
+        return f"{review.review_id}-t{digest}"
+    return review.review_id
 
 
 def stamp_versions(connection: Connection, items: list[Review]) -> list[Review]:
-    """Reviews as they are to be stored, each saying which conversation version it judged.
+    """Reviews as they are to be stored, each under its own id and saying which conversation
+    version it judged.
 
-    - A review that does not say keeps the version its stored self judged (a corrected re-import is
-      still about the text the person read), else takes the conversation's current version.
-    - A human review that says it judged another version than the stored review with its id is a
-      review of a newer version: it is stored beside the old one under its own id, never over it.
+    - A person's review never overwrites another of theirs: a review of a newer version, or made at
+      another time, is stored beside the earlier one (`_own_id`); a re-import of the same review
+      (same time, same version) updates it.
+    - A review that does not say which version it judged keeps the version its stored self judged
+      (a corrected re-import is still about the text the person read), else takes the
+      conversation's current version.
     """
-    stored = stored_review_versions(connection, [r.review_id for r in items])
+    first = _stored(connection, [r.review_id for r in items])
+    renamed = [
+        review.model_copy(update={"review_id": new_id})
+        if (new_id := _own_id(review, first.get(review.review_id))) != review.review_id
+        else review
+        for review in items
+    ]
+    stored = _stored(connection, [r.review_id for r in renamed if r.review_id not in first])
+    stored.update(first)
     unknown = [
         (r.source, r.conversation_id)
-        for r in items
+        for r in renamed
         if r.conversation_version is None and r.review_id not in stored
     ]
     current = current_versions(connection, unknown) if unknown else {}
     result: list[Review] = []
-    for review in items:
-        before = stored.get(review.review_id)
+    for review in renamed:
         if review.conversation_version is None:
+            before = stored.get(review.review_id)
             version = (
-                before
-                if before is not None
+                before.conversation_version
+                if before is not None and before.conversation_version is not None
                 else current.get((review.source, review.conversation_id))
             )
             if version is not None:
                 review = review.model_copy(update={"conversation_version": version})
-        elif (
-            review.kind is ReviewKind.HUMAN
-            and before is not None
-            and before != review.conversation_version
-        ):
-            new_id = f"{review.review_id}-v{review.conversation_version[:12]}"
-            review = review.model_copy(update={"review_id": new_id})
         result.append(review)
     return result
 
