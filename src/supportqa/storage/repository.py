@@ -440,10 +440,11 @@ class Repository:
                 raise StorageError(
                     f"cannot claim work in {self.db.url}: {first_line(getattr(exc, 'orig', exc))}"
                 ) from None
-            if not batch.pks:
+            if not batch.last_pk:
                 return
-            last = batch.pks[-1]
-            yield batch
+            last = batch.last_pk
+            if batch.pks:
+                yield batch
 
     def release_claims(self, run_id: int, pks: Sequence[int]) -> None:
         with self._writing() as connection:

@@ -27,11 +27,12 @@ from sqlalchemy import (
     delete,
     exists,
     func,
-    insert,
     or_,
     select,
     update,
 )
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from supportqa.domain.review import ScorecardRef
 from supportqa.storage.tables import conversations, reviews, scoring_runs, work_claims
@@ -57,6 +58,8 @@ class ClaimedBatch:
     payloads: list[object]
     changed: int
     stale: int
+    last_pk: int = 0
+    """The last candidate looked at (claimed or not): where the next batch starts."""
 
 
 def _same_conversation(spec: WorkSpec) -> list[ColumnElement[bool]]:
@@ -154,34 +157,59 @@ def claim_batch(
     if connection.dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True, of=conversations)
     rows = connection.execute(query).all()
-    pks = [row.id for row in rows]
-    if pks:
-        connection.execute(
-            delete(work_claims).where(
-                work_claims.c.conversation_pk.in_(pks),
-                work_claims.c.scorecard_name == spec.scorecard.name,
-                work_claims.c.scorecard_version == spec.scorecard.version,
-            )
-        )
-        connection.execute(
-            insert(work_claims),
-            [
-                {
-                    "conversation_pk": pk,
-                    "scorecard_name": spec.scorecard.name,
-                    "scorecard_version": spec.scorecard.version,
-                    "run_id": run_id,
-                    "claimed_at": now,
-                }
-                for pk in pks
-            ],
-        )
+    if not rows:
+        return ClaimedBatch(pks=[], payloads=[], changed=0, stale=0)
+    mine = _take(connection, spec.scorecard, run_id, [row.id for row in rows], now, lease_s)
+    taken = [row for row in rows if row.id in mine]
     return ClaimedBatch(
-        pks=pks,
-        payloads=[row.payload for row in rows],
-        changed=sum(bool(row.changed) for row in rows),
-        stale=sum(bool(row.reviewed) and not row.changed for row in rows),
+        pks=[row.id for row in taken],
+        payloads=[row.payload for row in taken],
+        changed=sum(bool(row.changed) for row in taken),
+        stale=sum(bool(row.reviewed) and not row.changed for row in taken),
+        last_pk=rows[-1].id,
     )
+
+
+def _take(
+    connection: Connection,
+    scorecard: ScorecardRef,
+    run_id: int,
+    pks: list[int],
+    now: datetime,
+    lease_s: float,
+) -> set[int]:
+    """Insert claims on `pks`, replacing only dead runs' claims; returns the pks this run holds.
+
+    The insert skips conflicts instead of trusting the candidate query: on PostgreSQL another run
+    may have claimed a row between that query's snapshot and its lock, and the unique key is what
+    settles it (the insert waits for the other transaction, then skips the row).
+    """
+    same = [
+        work_claims.c.conversation_pk.in_(pks),
+        work_claims.c.scorecard_name == scorecard.name,
+        work_claims.c.scorecard_version == scorecard.version,
+    ]
+    connection.execute(
+        delete(work_claims).where(
+            *same,
+            work_claims.c.run_id != run_id,
+            work_claims.c.run_id.not_in(live_runs(now, lease_s)),
+        )
+    )
+    values = [
+        {
+            "conversation_pk": pk,
+            "scorecard_name": scorecard.name,
+            "scorecard_version": scorecard.version,
+            "run_id": run_id,
+            "claimed_at": now,
+        }
+        for pk in pks
+    ]
+    dialect_insert = postgresql_insert if connection.dialect.name == "postgresql" else sqlite_insert
+    connection.execute(dialect_insert(work_claims).on_conflict_do_nothing(), values)
+    held = select(work_claims.c.conversation_pk).where(*same, work_claims.c.run_id == run_id)
+    return set(connection.execute(held).scalars())
 
 
 def release(connection: Connection, run_id: int, pks: Sequence[int] | None = None) -> None:
