@@ -11,6 +11,7 @@ from supportqa.cli import (
     coach_command,
     data_commands,
     dataset_command,
+    db_commands,
     demo_command,
     drivers_command,
     eval_command,
@@ -37,6 +38,7 @@ app = typer.Typer(
     add_completion=False,
 )
 data_commands.register(app)
+db_commands.register(app)
 score_command.register(app)
 iqs_command.register(app)
 app.add_typer(scorecard_commands.app, name="scorecard")
