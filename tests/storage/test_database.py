@@ -145,3 +145,27 @@ def test_alembic_config_points_at_the_packaged_migrations() -> None:
     location = Path(alembic_config().get_main_option("script_location") or "")
     assert (location / "env.py").is_file()
     assert (location / "versions" / "0001_initial.py").is_file()
+
+
+def test_open_without_create_refuses_a_missing_file_and_creates_nothing(tmp_path: Path) -> None:
+    """A mistyped path must not become an empty database (and folders) that every command reads."""
+    target = tmp_path / "typo" / "nested" / "qa.db"
+    with pytest.raises(
+        StorageError, match=r"no database at .*qa\.db: create it with `supportqa init"
+    ):
+        Database.open(target)
+    with pytest.raises(StorageError, match="supportqa init"):
+        Database.open(f"sqlite:///{tmp_path / 'qa.db'}")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_sqlite_waits_for_a_locked_database_as_long_as_the_busy_timeout(tmp_path: Path) -> None:
+    db = Database.open(tmp_path / "qa.db", create=True)
+    quick = Database.open(tmp_path / "qa.db", busy_timeout_ms=1234)
+    try:
+        for database, expected in ((db, 30_000), (quick, 1234)):
+            with database.engine.connect() as connection:
+                assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar_one() == expected
+    finally:
+        db.dispose()
+        quick.dispose()
