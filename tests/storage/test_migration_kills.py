@@ -234,11 +234,11 @@ def test_a_migration_killed_after_any_of_its_ddl_statements_recovers(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     """A database at the revision before `migration` (with a conversation and a review), upgraded
-    by `supportqa migrate` and killed after each DDL statement of `migration`."""
+    by `supportqa init` (any command migrates) and killed after each DDL statement of `migration`."""
     count = ddl_statements(backend, tmp_path / "count", at, migration)
     assert count >= 1
     for k in range(1, count + 1):
-        code = kill_case(capsys, backend, tmp_path, small_jsonl, ["migrate"], at, k)
+        code = kill_case(capsys, backend, tmp_path, small_jsonl, ["init"], at, k)
         assert code == KILLED, f"migrate from {at} was not killed at DDL #{k} of {count}"
 
 
