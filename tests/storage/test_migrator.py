@@ -9,12 +9,12 @@ import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import inspect, text
+from sqlalchemy import event, inspect, text
 
 from supportqa.errors import StorageError
 from supportqa.storage import Database
 from supportqa.storage import migrator as migrator_module
-from supportqa.storage.migrator import head_revision
+from supportqa.storage.migrator import MIGRATIONS_DIR, head_revision
 
 
 def test_sqlite_ddl_is_rolled_back_with_its_transaction(tmp_path: Path) -> None:
@@ -172,3 +172,24 @@ def test_write_transactions_that_read_then_write_wait_for_each_other(tmp_path: P
     finally:
         first.dispose()
         second.dispose()
+
+
+def test_no_migration_needs_to_run_outside_a_transaction() -> None:
+    for script in sorted((MIGRATIONS_DIR / "versions").glob("*.py")):
+        source = script.read_text()
+        assert "autocommit_block" not in source, script.name
+        assert "CONCURRENTLY" not in source.upper(), script.name
+
+
+def test_sqlite_adds_columns_with_alter_never_by_recreating_a_parent_table(tmp_path: Path) -> None:
+    """With foreign keys on, batch mode's copy-and-drop of `reviews` would cascade to its criteria."""
+    db = Database.open(tmp_path / "qa.db", create=True, migrate="never")
+    statements: list[str] = []
+    event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append(str(a[2])))
+    try:
+        db.migrate()
+    finally:
+        db.dispose()
+    assert not [s for s in statements if "_alembic_tmp" in s or s.lstrip().startswith("DROP")]
+    alters = [s for s in statements if s.lstrip().upper().startswith("ALTER TABLE")]
+    assert len(alters) == 7  # 0002: four columns of reviews; 0004: three of conversations
