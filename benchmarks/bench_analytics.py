@@ -841,7 +841,7 @@ def build_overview(
 
 def report_steps(url: str, out: Path) -> Path:
     """What `supportqa report` does (cli/report_command.py), step for step."""
-    db = Database.open(url)
+    db = Database.open(url, create=True)
     try:
         repo = Repository(db)
         frames = load_frames(repo)
@@ -1022,7 +1022,7 @@ def main() -> None:
         parser.error("--db fills an empty database, --reuse reads a built one: pass one of them")
 
     def go(location: str | Path, fresh: bool, workdir: Path) -> dict[str, Any]:
-        db = Database.open(location)
+        db = Database.open(location, create=True)
         try:
             generation = None
             if fresh:

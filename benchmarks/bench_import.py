@@ -68,7 +68,7 @@ def raw_rows(path: Path) -> list[tuple[Any, ...]]:
 
 
 def timed_import(url: str, path: Path) -> float:
-    database = Database.open(url)
+    database = Database.open(url, create=True)
     try:
         t0 = time.perf_counter()
         report = import_files(
@@ -83,7 +83,7 @@ def timed_import(url: str, path: Path) -> float:
 
 def sqlite_raw(directory: Path, rows: list[tuple[Any, ...]]) -> float:
     url = f"sqlite:///{directory / 'raw.db'}"
-    Database.open(url).dispose()  # same schema, created by the migrations
+    Database.open(url, create=True).dispose()  # same schema, created by the migrations
     connection = sqlite3.connect(directory / "raw.db")
     connection.execute("PRAGMA journal_mode=WAL")
     connection.execute("PRAGMA synchronous=NORMAL")
@@ -119,7 +119,7 @@ def postgres_raw(base: str, rows: list[tuple[Any, ...]]) -> float:
 
     url, schema = postgres_schema_url(base)
     try:
-        Database.open(url).dispose()
+        Database.open(url, create=True).dispose()
         plain = make_url(base).set(drivername="postgresql").render_as_string(hide_password=False)
         with psycopg.connect(plain, options=f"-csearch_path={schema}") as connection:
             t0 = time.perf_counter()

@@ -201,7 +201,7 @@ def query_plan(db: Database) -> str:
 
 
 def run(n: int, url: str | Path) -> None:
-    db = Database.open(url)
+    db = Database.open(url, create=True)
     try:
         repo = Repository(db)
         if repo.count_reviews():

@@ -58,7 +58,7 @@ def db_url(
 
 @pytest.fixture
 def db(db_url: str) -> Iterator[Database]:
-    database = Database.open(db_url)
+    database = Database.open(db_url, create=True)
     try:
         yield database
     finally:

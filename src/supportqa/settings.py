@@ -16,6 +16,14 @@ class Settings(BaseSettings):
     scorecard: str | None = None
     """Path of a scorecard YAML to use instead of the packaged default."""
 
+    sqlite_busy_timeout_ms: int = 30_000
+    """How long a SQLite connection waits for another writer's lock (`PRAGMA busy_timeout`) before
+    failing "database is locked": an import and a scoring run at once queue instead of failing."""
+
+    pg_dump: str = "pg_dump"
+    """The `pg_dump` program `supportqa backup` runs for a PostgreSQL database (a name on PATH or a
+    path; use the server's major version or newer)."""
+
     batch_size: int = 500
     """Conversations scored and written per transaction (a killed run loses at most one batch)."""
 

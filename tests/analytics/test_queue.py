@@ -156,7 +156,7 @@ def test_unknown_rule_week_and_mode_are_input_errors() -> None:
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Repository:
-    database = Database.open(tmp_path / "qa.db")
+    database = Database.open(tmp_path / "qa.db", create=True)
     repository = Repository(database)
     raw = list(generate_conversations(240, 5, weeks=2))
     conversations = [Conversation.model_validate(r) for r in raw]

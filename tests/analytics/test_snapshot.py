@@ -19,7 +19,7 @@ from supportqa.synthetic import generate_conversations
 
 @pytest.fixture
 def sqlite_repo(tmp_path: Path) -> Iterator[Repository]:
-    database = Database.open(f"sqlite:///{tmp_path / 'qa.db'}")
+    database = Database.open(f"sqlite:///{tmp_path / 'qa.db'}", create=True)
     repository = Repository(database)
     conversations = [Conversation.model_validate(r) for r in generate_conversations(40, 5)]
     repository.upsert_conversations(conversations[:30])
@@ -92,12 +92,12 @@ def test_a_new_process_reuses_the_snapshot(sqlite_repo: Repository, tmp_path: Pa
     url = str(sqlite_repo.db.engine.url)
     sqlite_repo.db.dispose()
     for _ in range(2):  # the first command may still see the fixture's writes in the WAL
-        database = Database.open(url)
+        database = Database.open(url, create=True)
         analytics_frames(Repository(database))
         database.dispose()
     reviews = _folder(sqlite_repo) / "reviews.parquet"
     before = reviews.stat().st_mtime_ns
-    database = Database.open(url)
+    database = Database.open(url, create=True)
     frames = analytics_frames(Repository(database))
     database.dispose()
     assert reviews.stat().st_mtime_ns == before and frames.reviews.height == 30

@@ -140,7 +140,7 @@ def test_new_version_saves_once_in_the_database(tmp_path: Path) -> None:
         CARD, report_for(CARD, closing_agrees=False), on=DAY, stored={CARD.version: CARD}
     ).scorecard
     assert new is not None
-    database = Database.open(tmp_path / "qa.db")
+    database = Database.open(tmp_path / "qa.db", create=True)
     try:
         repo = Repository(database)
         assert repo.save_scorecard(CARD) is True

@@ -31,7 +31,7 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
         b"".join(orjson.dumps(c) + b"\n" for c in conversations)
     )
     (folder / "reviews.jsonl").write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in lines))
-    database = Database.open(folder / "qa.db")
+    database = Database.open(folder / "qa.db", create=True)
     try:
         repo = Repository(database)
         repo.save_scorecard(default_scorecard())  # as `supportqa init` does
@@ -203,7 +203,7 @@ def test_no_human_reviews_says_to_import_them(cli: Runner, tmp_path: Path) -> No
     conversations.write_bytes(
         b"".join(orjson.dumps(c) + b"\n" for c in generate_conversations(20, 3))
     )
-    database = Database.open(tmp_path / "qa.db")
+    database = Database.open(tmp_path / "qa.db", create=True)
     try:
         repo = Repository(database)
         import_files(repo, [conversations], scorecard=default_scorecard())

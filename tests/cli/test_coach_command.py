@@ -21,7 +21,7 @@ from tests.cli.conftest import Runner
 @pytest.fixture
 def db(tmp_path: Path) -> Path:
     path = tmp_path / "data" / "qa.db"
-    database = Database.open(path)
+    database = Database.open(path, create=True)
     repo = Repository(database)
     conversations = [Conversation.model_validate(r) for r in generate_conversations(120, 9)]
     repo.upsert_conversations(conversations)
@@ -33,7 +33,7 @@ def db(tmp_path: Path) -> Path:
 
 
 def _busiest_agent(db: Path) -> str:
-    database = Database.open(db)
+    database = Database.open(db, create=True)
     counts = Counter(r.reviewee.id for r in Repository(database).iter_reviews() if r.reviewee.id)
     database.dispose()
     return counts.most_common(1)[0][0]
@@ -47,7 +47,7 @@ def test_coach_quotes_exist_in_the_transcript(cli: Runner, db: Path) -> None:
     assert data["agent"] == agent and data["focus"]
     trailing = [f["key"] for f in data["focus"] if f["gap"] < 0][:3]
     assert {e["key"] for e in data["examples"]} <= set(trailing)
-    database = Database.open(db)
+    database = Database.open(db, create=True)
     repo = Repository(database)
     quotes = 0
     for example in data["examples"]:
@@ -62,7 +62,7 @@ def test_coach_quotes_exist_in_the_transcript(cli: Runner, db: Path) -> None:
 
 def test_a_note_persists_beside_the_database_and_drives_the_trend(cli: Runner, db: Path) -> None:
     agent = _busiest_agent(db)
-    database = Database.open(db)
+    database = Database.open(db, create=True)
     days = sorted(
         (r.period_at.date(), r.iqs)
         for r in Repository(database).iter_reviews(kind="ai")
@@ -96,7 +96,7 @@ def test_coach_without_agent_is_one_line_per_agent_and_exports(cli: Runner, db: 
     assert result.code == 0, result.err
     assert "top focus" in result.out
     table = pl.read_csv(Path("coach.csv"))
-    database = Database.open(db)
+    database = Database.open(db, create=True)
     agents = {r.reviewee.id for r in Repository(database).iter_reviews(kind="ai") if r.reviewee.id}
     database.dispose()
     assert set(table["agent"].to_list()) == agents and table.height == len(agents)

@@ -18,7 +18,7 @@ from tests.cli.conftest import Runner
 @pytest.fixture
 def db(tmp_path: Path) -> Path:
     path = tmp_path / "qa.db"
-    database = Database.open(str(path))
+    database = Database.open(str(path), create=True)
     try:
         repo = Repository(database)
         repo.upsert_conversations(
@@ -39,7 +39,7 @@ def db(tmp_path: Path) -> Path:
 
 
 def stored(db: Path, kind: str, conversation_id: str = "T-1") -> list[str]:
-    database = Database.open(str(db))
+    database = Database.open(str(db), create=True)
     try:
         return [
             r.model_dump_json() for r in Repository(database).reviews_of(conversation_id, kind=kind)

@@ -20,7 +20,7 @@ from tests.cli.conftest import Runner
 @pytest.fixture
 def db(tmp_path: Path) -> Path:
     path = tmp_path / "data" / "qa.db"
-    database = Database.open(path)
+    database = Database.open(path, create=True)
     repo = Repository(database)
     conversations = [
         Conversation.model_validate(r) for r in generate_conversations(150, 4, weeks=2)
@@ -75,7 +75,7 @@ def test_explain_prints_the_arithmetic_and_matches_json(cli: Runner, db: Path) -
     result = cli("explain", "gen-000001", "--db", db, "--json", "--export", "e.parquet")
     assert result.code == 0, result.err
     [explained] = result.json()
-    database = Database.open(db)
+    database = Database.open(db, create=True)
     [review] = Repository(database).reviews_of("gen-000001")
     database.dispose()
     assert explained["iqs"]["iqs"] == pytest.approx(review.iqs)

@@ -38,7 +38,7 @@ def workspace(cli: Runner, tmp_path: Path) -> Path:
 
 
 def _reviews(tmp_path: Path) -> list[dict[str, object]]:
-    database = Database.open(f"sqlite:///{tmp_path / 'supportqa.db'}")
+    database = Database.open(f"sqlite:///{tmp_path / 'supportqa.db'}", create=True)
     try:
         return [r.model_dump(mode="json") for r in Repository(database).iter_reviews()]
     finally:
@@ -70,6 +70,7 @@ def test_a_second_run_makes_no_request_and_a_fresh_database_hits_the_cache(
     again = cli("score", "--llm", "--scorecard", card, "--json").json()
     assert again["scored"] == 0 and server.request_count == N
     other = tmp_path / "other.db"
+    assert cli("init", "--db", other).code == 0  # `score` creates no database
     fresh = cli(
         "score", "--llm", "--scorecard", card, "--db", other, "--json"
     )  # empty database: nothing to score

@@ -171,7 +171,7 @@ def test_candidate_drift_is_exactly_on_the_changed_criterion(
     assert criteria["responsiveness"]["shift"] < 0 and criteria["responsiveness"]["shift_high"] < 0
     assert all(c["shift"] in (0, None) for k, c in criteria.items() if k != "responsiveness")
     assert report["iqs"]["shift"] < 0 and report["cx"]["n"] == 0  # CX is off in rules-only
-    database = Database.open(db)  # the candidate was scored in memory only
+    database = Database.open(db, create=True)  # the candidate was scored in memory only
     try:
         repo = Repository(database)
         assert repo.get_scorecard("default-rules", "3") is None

@@ -37,7 +37,7 @@ def _workspace(folder: Path, *, shuffle: bool) -> Path:
         lines = [{**line, "ratings": r} for line, r in zip(lines, ratings, strict=True)]
     files = [_write(folder / "c.jsonl", conversations), _write(folder / "r.jsonl", lines)]
     card = default_scorecard()
-    database = Database.open(folder / "qa.db")
+    database = Database.open(folder / "qa.db", create=True)
     try:
         repo = Repository(database)
         repo.save_scorecard(card)
@@ -98,7 +98,7 @@ def test_train_keeps_a_model_that_beats_zero_shot_and_apply_puts_it_to_work(
     assert card_file.parent == db.parent
     scored = cli("score", "--db", db, "--scorecard", card_file, "--json")
     assert scored.code == 0, scored.err
-    database = Database.open(db)
+    database = Database.open(db, create=True)
     try:
         repo = Repository(database)
         reviews = list(repo.iter_reviews(kind="ai"))

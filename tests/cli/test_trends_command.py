@@ -20,7 +20,7 @@ from tests.cli.conftest import Runner
 @pytest.fixture
 def db(tmp_path: Path) -> Path:
     path = tmp_path / "qa.db"
-    database = Database.open(path)
+    database = Database.open(path, create=True)
     repo = Repository(database)
     conversations = [Conversation.model_validate(r) for r in generate_conversations(80, 5)]
     repo.upsert_conversations(conversations)
@@ -35,7 +35,7 @@ def test_trends_json_matches_a_plain_recomputation(cli: Runner, db: Path) -> Non
     result = cli("trends", "--db", db, "--kind", "ai", "--json")
     assert result.code == 0, result.err
     data = result.json()
-    database = Database.open(db)
+    database = Database.open(db, create=True)
     weekly: dict[str, list[float]] = {}
     for review in Repository(database).iter_reviews():
         if review.iqs is not None and review.period_at is not None:

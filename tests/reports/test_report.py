@@ -29,7 +29,7 @@ from supportqa.synthetic import generate_conversations, simulate_reviews
 @pytest.fixture(scope="module")
 def repo(tmp_path_factory: pytest.TempPathFactory) -> Repository:
     folder = tmp_path_factory.mktemp("report")
-    repository = Repository(Database.open(folder / "qa.db"))
+    repository = Repository(Database.open(folder / "qa.db", create=True))
     records = list(generate_conversations(300, 9))
     conversations = [Conversation.model_validate(r) for r in records]
     repository.upsert_conversations(conversations)

@@ -76,7 +76,7 @@ class Stored:
 @pytest.fixture(scope="module")
 def stored(tmp_path_factory: pytest.TempPathFactory) -> Stored:
     folder = tmp_path_factory.mktemp("recompute")
-    repo = Repository(Database.open(folder / "qa.db"))
+    repo = Repository(Database.open(folder / "qa.db", create=True))
     records = list(generate_conversations(240, SEED))
     _vary_survey_fields(records)
     conversations = [Conversation.model_validate(r) for r in records]

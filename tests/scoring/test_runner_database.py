@@ -97,7 +97,7 @@ def alive(pid: int) -> bool:
 def test_killed_process_resumes_without_scoring_twice(tmp_path: Path) -> None:
     """A real `kill -9` in the middle of `supportqa score`, then the same command again."""
     url = f"sqlite:///{tmp_path / 'kill.db'}"
-    database = Database.open(url)
+    database = Database.open(url, create=True)
     repo = Repository(database)
     load(repo, 6000, seed=2)
     # Rules only: this test is about resuming, and rules keep 6,000 conversations quick.
@@ -135,7 +135,7 @@ def test_worker_processes_score_the_same_as_one_process(repo: Repository, tmp_pa
     report = score_database(repo, default_scorecard(), batch_size=20, workers=2)
     assert report.scored == 90
     parallel = {r.review_id: (r.iqs, r.counts) for r in repo.iter_reviews(kind="ai")}
-    other = Repository(Database.open(tmp_path / "single.db"))
+    other = Repository(Database.open(tmp_path / "single.db", create=True))
     load(other, 90, seed=6)
     score_database(other, default_scorecard(), batch_size=20)
     single = {r.review_id: (r.iqs, r.counts) for r in other.iter_reviews(kind="ai")}

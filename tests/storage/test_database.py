@@ -35,7 +35,7 @@ def test_database_url_rejects_an_empty_location() -> None:
 
 def test_open_with_a_file_path_creates_parent_directories_and_the_schema(tmp_path: Path) -> None:
     path = tmp_path / "nested" / "dir" / "qa.db"
-    db = Database.open(path)
+    db = Database.open(path, create=True)
     try:
         assert path.is_file()
         assert db.dialect == "sqlite"
@@ -46,11 +46,11 @@ def test_open_with_a_file_path_creates_parent_directories_and_the_schema(tmp_pat
 
 def test_open_with_a_url_and_with_the_same_path_reach_the_same_database(tmp_path: Path) -> None:
     path = tmp_path / "qa.db"
-    first = Database.open(f"sqlite:///{path}")
+    first = Database.open(f"sqlite:///{path}", create=True)
     with first.engine.begin() as connection:
         connection.execute(text("CREATE TABLE marker (x INTEGER)"))
     first.dispose()
-    second = Database.open(str(path))
+    second = Database.open(str(path), create=True)
     try:
         with second.engine.connect() as connection:
             assert connection.execute(text("SELECT count(*) FROM marker")).scalar_one() == 0
@@ -59,7 +59,7 @@ def test_open_with_a_url_and_with_the_same_path_reach_the_same_database(tmp_path
 
 
 def test_sqlite_uses_wal_normal_sync_and_foreign_keys(tmp_path: Path) -> None:
-    db = Database.open(tmp_path / "qa.db")
+    db = Database.open(tmp_path / "qa.db", create=True)
     try:
         with db.engine.connect() as connection:
             assert connection.exec_driver_sql("PRAGMA journal_mode").scalar_one() == "wal"
@@ -70,7 +70,7 @@ def test_sqlite_uses_wal_normal_sync_and_foreign_keys(tmp_path: Path) -> None:
 
 
 def test_open_without_migrate_leaves_the_database_empty(tmp_path: Path) -> None:
-    db = Database.open(tmp_path / "qa.db", migrate=False)
+    db = Database.open(tmp_path / "qa.db", migrate="never", create=True)
     try:
         assert db.current_revision() is None
         db.migrate()
@@ -80,8 +80,8 @@ def test_open_without_migrate_leaves_the_database_empty(tmp_path: Path) -> None:
 
 
 def test_opening_twice_is_a_no_op_for_the_schema(tmp_path: Path) -> None:
-    Database.open(tmp_path / "qa.db").dispose()
-    db = Database.open(tmp_path / "qa.db")
+    Database.open(tmp_path / "qa.db", create=True).dispose()
+    db = Database.open(tmp_path / "qa.db", create=True)
     try:
         assert db.current_revision() == HEAD
     finally:
@@ -93,7 +93,7 @@ def test_unwritable_path_is_a_storage_error_naming_the_path(tmp_path: Path) -> N
     blocker.write_text("a file where a directory should be")
     target = blocker / "qa.db"
     with pytest.raises(StorageError) as caught:
-        Database.open(target)
+        Database.open(target, create=True)
     message = str(caught.value)
     assert str(target) in message
     assert "writable location" in message
@@ -101,13 +101,13 @@ def test_unwritable_path_is_a_storage_error_naming_the_path(tmp_path: Path) -> N
 
 def test_a_directory_in_place_of_the_file_is_a_storage_error(tmp_path: Path) -> None:
     with pytest.raises(StorageError, match=r"cannot open database .*pass another location"):
-        Database.open(tmp_path)
+        Database.open(tmp_path, create=True)
 
 
 def test_unreachable_server_error_masks_the_password() -> None:
     url = "postgresql+psycopg://qa:s3cret@127.0.0.1:1/qa?connect_timeout=2"
     with pytest.raises(StorageError) as caught:
-        Database.open(url)
+        Database.open(url, create=True)
     message = str(caught.value)
     assert "s3cret" not in message
     assert "qa:***@127.0.0.1:1/qa" in message
@@ -115,20 +115,20 @@ def test_unreachable_server_error_masks_the_password() -> None:
 
 def test_not_a_url_is_a_storage_error() -> None:
     with pytest.raises(StorageError, match="not a database URL"):
-        Database.open("nosuchdialect://x/y")
+        Database.open("nosuchdialect://x/y", create=True)
 
 
 def test_a_database_from_a_newer_version_is_a_clear_migration_error(tmp_path: Path) -> None:
-    db = Database.open(tmp_path / "qa.db")
+    db = Database.open(tmp_path / "qa.db", create=True)
     with db.engine.begin() as connection:
         connection.execute(text("UPDATE alembic_version SET version_num = 'from_the_future'"))
     db.dispose()
     with pytest.raises(StorageError, match=r"cannot migrate database .*newer supportqa"):
-        Database.open(tmp_path / "qa.db")
+        Database.open(tmp_path / "qa.db", create=True)
 
 
 def test_session_commits_on_success_and_rolls_back_on_error(tmp_path: Path) -> None:
-    db = Database.open(tmp_path / "qa.db")
+    db = Database.open(tmp_path / "qa.db", create=True)
     try:
         with db.session() as session:
             session.execute(text("CREATE TABLE t (x INTEGER)"))
@@ -146,3 +146,27 @@ def test_alembic_config_points_at_the_packaged_migrations() -> None:
     location = Path(alembic_config().get_main_option("script_location") or "")
     assert (location / "env.py").is_file()
     assert (location / "versions" / "0001_initial.py").is_file()
+
+
+def test_open_without_create_refuses_a_missing_file_and_creates_nothing(tmp_path: Path) -> None:
+    """A mistyped path must not become an empty database (and folders) that every command reads."""
+    target = tmp_path / "typo" / "nested" / "qa.db"
+    with pytest.raises(
+        StorageError, match=r"no database at .*qa\.db: create it with `supportqa init"
+    ):
+        Database.open(target)
+    with pytest.raises(StorageError, match="supportqa init"):
+        Database.open(f"sqlite:///{tmp_path / 'qa.db'}")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_sqlite_waits_for_a_locked_database_as_long_as_the_busy_timeout(tmp_path: Path) -> None:
+    db = Database.open(tmp_path / "qa.db", create=True)
+    quick = Database.open(tmp_path / "qa.db", busy_timeout_ms=1234)
+    try:
+        for database, expected in ((db, 30_000), (quick, 1234)):
+            with database.engine.connect() as connection:
+                assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar_one() == expected
+    finally:
+        db.dispose()
+        quick.dispose()

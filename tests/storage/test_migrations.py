@@ -55,7 +55,7 @@ ADDED_IN_0005 = ("version_hash", "conversation_version", "scorer_versions")
 def test_0002_fills_cx_and_confidence_columns_of_existing_reviews(tmp_path: Path) -> None:
     """A database scored before 0002 gets its CX and lowest-confidence columns from the payloads."""
     added = ("cx_value", "cx_score", "cx_flagged", "min_confidence")
-    db = Database.open(tmp_path / "qa.db", migrate=False)
+    db = Database.open(tmp_path / "qa.db", migrate="never", create=True)
     try:
         db.migrate("0001")
         row = {
@@ -99,7 +99,7 @@ def test_0004_fills_nps_and_ces_from_the_metadata_of_existing_conversations(
         update={"metadata": {"custom_fields": {"cf_NPS": "9"}, "ces": 4, "ces_scale": 5}}
     )
     bad = conversation("c2").model_copy(update={"metadata": {"nps": 11, "ces": 9}})
-    db = Database.open(tmp_path / "qa.db", migrate=False)
+    db = Database.open(tmp_path / "qa.db", migrate="never", create=True)
     try:
         db.migrate("0003")
         rows = [

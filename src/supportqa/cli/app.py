@@ -11,6 +11,7 @@ from supportqa.cli import (
     coach_command,
     data_commands,
     dataset_command,
+    db_commands,
     demo_command,
     drivers_command,
     eval_command,
@@ -38,6 +39,7 @@ app = typer.Typer(
     add_completion=False,
 )
 data_commands.register(app)
+db_commands.register(app)
 score_command.register(app)
 runs_command.register(app)
 iqs_command.register(app)

@@ -28,6 +28,7 @@ from supportqa.analytics.snapshot import analytics_frames
 from supportqa.domain.scorecard import Scorecard, default_scorecard, load_scorecard
 from supportqa.settings import Settings
 from supportqa.storage import Database, Repository
+from supportqa.storage.migrator import MigrateMode
 
 console = Console()
 err_console = Console(stderr=True)
@@ -70,12 +71,29 @@ def resolve_scorecard(path: Path | None) -> Scorecard:
 
 
 @contextmanager
-def open_repository(db: str | None) -> Iterator[Repository]:
-    database = Database.open(db or settings().db)
+def open_database(
+    db: str | None, *, create: bool = False, migrate: MigrateMode = "auto"
+) -> Iterator[Database]:
+    """The `--db` database, migrated to head under the migration lock (CLI commands are short-lived).
+    Only `init`, `import` and `demo` create a missing SQLite file: a mistyped `--db` elsewhere is
+    an error naming `supportqa init`, and nothing is created."""
+    config = settings()
+    database = Database.open(
+        db or config.db,
+        create=create,
+        migrate=migrate,
+        busy_timeout_ms=config.sqlite_busy_timeout_ms,
+    )
     try:
-        yield Repository(database)
+        yield database
     finally:
         database.dispose()
+
+
+@contextmanager
+def open_repository(db: str | None, *, create: bool = False) -> Iterator[Repository]:
+    with open_database(db, create=create) as database:
+        yield Repository(database)
 
 
 def _plain(value: Any) -> Any:

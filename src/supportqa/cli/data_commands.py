@@ -29,7 +29,7 @@ from supportqa.synthetic import generate_conversations, simulate_reviews
 def init(db: DbOption = None, scorecard: ScorecardOption = None, json: JsonOption = False) -> None:
     """Create the database (or migrate it) and store the scorecard (default: the packaged one)."""
     card = resolve_scorecard(scorecard)
-    with open_repository(db) as repo:
+    with open_repository(db, create=True) as repo:
         new = repo.save_scorecard(card)
         url = repo.db.url_for_display
     result = {"db": url, "scorecard": {"name": card.name, "version": card.version}, "new": new}
@@ -72,7 +72,7 @@ def import_(
     card = resolve_scorecard(scorecard)
     readers = {"csv": csv_reader(load_mapping(csv_mapping))} if csv_mapping else {}
     total = sum(f.stat().st_size for f in files if f.is_file())
-    with open_repository(db) as repo, progress_bar(quiet=json) as bar:
+    with open_repository(db, create=True) as repo, progress_bar(quiet=json) as bar:
         repo.save_scorecard(card)
         task = bar.add_task("importing", total=total)
         report = import_files(

@@ -15,6 +15,7 @@ from supportqa.cli.common import (
     JsonOption,
     console,
     load_analytics,
+    open_repository,
     print_json,
     progress_bar,
 )
@@ -26,7 +27,6 @@ from supportqa.reports.overview import overview
 from supportqa.scoring.cx_summary import CxSummary, summarise_cx
 from supportqa.scoring.runner import score_database
 from supportqa.scoring.summaries import iqs_from_database
-from supportqa.storage import Database, Repository
 from supportqa.synthetic import generate_conversations, simulate_reviews
 
 
@@ -79,9 +79,7 @@ def demo(
         reviews_file, simulate_reviews(generate_conversations(n, seed), seed, share=0.1)
     )
     card = default_scorecard()
-    database = Database.open(directory / "supportqa.db")
-    try:
-        repo = Repository(database)
+    with open_repository(str(directory / "supportqa.db"), create=True) as repo:
         repo.save_scorecard(card)
         imported = import_files(repo, [conversations_file, reviews_file], scorecard=card)
         with progress_bar(quiet=json) as bar:
@@ -97,8 +95,6 @@ def demo(
             title="supportqa demo: support quality report",
             source=str(directory / "supportqa.db"),
         )
-    finally:
-        database.dispose()
     seconds = time.perf_counter() - started
     if json:
         print_json(

@@ -1,20 +1,18 @@
 """Opening a database: URL or file path, SQLite tuning, and Alembic migrations run in code.
 
 No alembic.ini is needed at runtime: the migration scripts ship inside the package and
-`Database.open` upgrades to `head` on the connection it has just opened.
+`Database.open` upgrades to `head` (`storage/migrator.py`: one transaction, one process at a time).
+On SQLite, SQLAlchemy emits `BEGIN` itself instead of pysqlite, so DDL is transactional too.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import orjson
-from alembic import command
-from alembic.config import Config
-from alembic.util import CommandError
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
@@ -22,9 +20,26 @@ from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 
 from supportqa.errors import StorageError
+from supportqa.storage.crash_hook import install_kill_hook
+from supportqa.storage.migrator import (
+    MIGRATIONS_DIR as MIGRATIONS_DIR,
+)
+from supportqa.storage.migrator import (
+    MigrateMode,
+    MigrationResult,
+    check_schema,
+    revision_of,
+    upgrade,
+)
+from supportqa.storage.migrator import (
+    alembic_config as alembic_config,
+)
 from supportqa.storage.rows import JsonText
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+DEFAULT_BUSY_TIMEOUT_MS = 30_000
+"""The default of the `sqlite_busy_timeout_ms` setting."""
+SQLITE_IMMEDIATE = "sqlite_immediate"
+"""Execution option: a SQLite transaction begun on this connection is `BEGIN IMMEDIATE`."""
 
 
 def database_url(value: str | Path) -> str:
@@ -65,23 +80,30 @@ def masked(url: str | URL) -> str:
         return str(url)
 
 
-def alembic_config(connection: Connection | None = None) -> Config:
-    """Alembic configured in code, pointing at the packaged `migrations/` directory."""
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR).replace("%", "%%"))
-    if connection is not None:
-        config.attributes["connection"] = connection
-    return config
+def _sqlite_connect(busy_timeout_ms: int) -> Callable[[Any, Any], None]:
+    """pysqlite's own transaction handling is switched off (`isolation_level = None`): it leaves DDL
+    outside any transaction, so a killed migration kept tables without their version row. `BEGIN`
+    is emitted by `_sqlite_begin` instead (SQLAlchemy's documented recipe)."""
+
+    def connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+        finally:
+            cursor.close()
+
+    return connect
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    try:
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
-    finally:
-        cursor.close()
+def _sqlite_begin(connection: Connection) -> None:
+    """`BEGIN IMMEDIATE` takes the write lock up front (waiting up to the busy timeout), so a
+    transaction that reads and then writes never fails to upgrade its lock halfway through."""
+    immediate = connection.get_execution_options().get(SQLITE_IMMEDIATE, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def _postgres_settings(dbapi_connection: Any, _record: Any) -> None:
@@ -101,19 +123,28 @@ def _json_dumps(value: Any) -> str:
     return orjson.dumps(value).decode()
 
 
-def _create_engine(url: URL) -> Engine:
+def _create_engine(url: URL, *, create: bool, busy_timeout_ms: int) -> Engine:
     options: dict[str, Any] = {"json_serializer": _json_dumps, "json_deserializer": orjson.loads}
     sqlite = url.get_backend_name() == "sqlite"
     in_memory = sqlite and url.database in (None, "", ":memory:")
     if sqlite and url.database and not in_memory:
-        Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        file = Path(url.database).expanduser()
+        if create:
+            file.parent.mkdir(parents=True, exist_ok=True)
+        elif not file.exists():
+            raise StorageError(
+                f"no database at {file}: create it with `supportqa init --db {file}` "
+                "(or check the --db path for a typo)"
+            )
     if in_memory:
         options.update(poolclass=StaticPool, connect_args={"check_same_thread": False})
     engine = create_engine(url, **options)
     if sqlite:
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", _sqlite_connect(busy_timeout_ms))
+        event.listen(engine, "begin", _sqlite_begin)
     elif url.get_backend_name() == "postgresql":
         event.listen(engine, "connect", _postgres_settings)
+    install_kill_hook(engine)
     return engine
 
 
@@ -137,13 +168,32 @@ class Database:
     def dialect(self) -> str:
         return self.engine.dialect.name
 
+    @property
+    def file(self) -> Path | None:
+        """The SQLite file, else None (a server or an in-memory database)."""
+        return sqlite_file(self.engine.url)
+
     @classmethod
-    def open(cls, url_or_path: str | Path, *, migrate: bool = True) -> Database:
-        """Open (creating a SQLite file and its directories if needed) and upgrade the schema."""
+    def open(
+        cls,
+        url_or_path: str | Path,
+        *,
+        create: bool = False,
+        migrate: MigrateMode = "auto",
+        busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS,
+    ) -> Database:
+        """Open a database and bring its schema to head.
+
+        `create=False` refuses a SQLite file that does not exist (a mistyped path must not become
+        an empty database and folders); only `init`, `import` and `demo` create. `migrate`:
+        `"auto"` upgrades under the migration lock (short-lived commands), `"check"` raises a
+        `StorageError` naming `supportqa migrate` when the schema is behind (long-running
+        processes never migrate on start), `"never"` leaves the schema alone.
+        """
         url = database_url(url_or_path)
         shown = masked(url)
         try:
-            engine = _create_engine(make_url(url))
+            engine = _create_engine(make_url(url), create=create, busy_timeout_ms=busy_timeout_ms)
         except ArgumentError as exc:
             raise StorageError(
                 f"{shown}: not a database URL ({exc}); pass a file path or a URL such as "
@@ -169,34 +219,25 @@ class Database:
                 f"cannot open database {shown}: {_reason(exc)}; check that it exists, is reachable "
                 "and writable, or pass another location"
             ) from None
-        if migrate:
-            database.migrate()
+        try:
+            if migrate == "auto":
+                database.migrate()
+            elif migrate == "check":
+                check_schema(database)
+        except BaseException:
+            engine.dispose()
+            raise
         return database
 
-    def migrate(self, revision: str = "head") -> None:
-        """Upgrade the schema; an error leaves a clear message and the database as it was."""
-        try:
-            with self.engine.begin() as connection:
-                command.upgrade(alembic_config(connection), revision)
-        except CommandError as exc:
-            self.engine.dispose()
-            raise StorageError(
-                f"cannot migrate database {self.url}: {exc}; it may have been written by a newer "
-                "supportqa — upgrade supportqa or use another database"
-            ) from None
-        except SQLAlchemyError as exc:
-            self.engine.dispose()
-            raise StorageError(
-                f"cannot migrate database {self.url}: {_reason(exc)}; check that it is writable "
-                "and not a database of another application"
-            ) from None
+    def migrate(self, revision: str = "head") -> MigrationResult:
+        """Upgrade the schema in one transaction under the migration lock; an error (or a kill)
+        leaves the database as it was. See `storage/migrator.py`."""
+        return upgrade(self, revision)
 
     def current_revision(self) -> str | None:
         """The Alembic revision the database is at (None when never migrated)."""
-        from alembic.runtime.migration import MigrationContext
-
         with self.engine.connect() as connection:
-            return MigrationContext.configure(connection).get_current_revision()
+            return revision_of(connection)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -206,9 +247,14 @@ class Database:
 
     @contextmanager
     def write_transaction(self) -> Iterator[Connection]:
-        """A transaction that holds the write lock from its start (see the db-lifecycle work)."""
-        with self.engine.begin() as connection:
-            yield connection
+        """A transaction that will write: `BEGIN IMMEDIATE` on SQLite, so it holds the write lock
+        from its first statement (read-then-write claims cannot deadlock or fail to upgrade their
+        lock; concurrent writers wait up to the busy timeout); a plain transaction on PostgreSQL,
+        where row locks (`FOR UPDATE SKIP LOCKED`) do that job. Commits on success."""
+        with self.engine.connect() as connection:
+            connection.execution_options(**{SQLITE_IMMEDIATE: True})
+            with connection.begin():
+                yield connection
 
     def dispose(self) -> None:
         """Close every pooled connection (call when done, e.g. at the end of a CLI command)."""

@@ -493,9 +493,9 @@ class Repository:
 
     @contextmanager
     def _writing(self) -> Iterator[Connection]:
-        """A write transaction whose database errors become `StorageError` naming the database."""
+        """A write transaction, locked up front (upserts read first); errors name the database."""
         try:
-            with self.db.engine.begin() as connection:
+            with self.db.write_transaction() as connection:
                 yield connection
         except IntegrityError as exc:
             raise StorageError(

@@ -1,14 +1,18 @@
 """Alembic environment: migrate the connection `Database.migrate` passes in, or a configured URL.
 
 `render_as_batch` is on for SQLite, whose ALTER TABLE is limited, so later migrations work on both.
+DDL is transactional on both (`transactional_ddl`; on SQLite `Database` emits BEGIN itself), and
+each migration commits with its version row (`transaction_per_migration`). `Database.migrate`
+passes a connection already inside its locked transaction, so there the whole upgrade is one
+transaction. No migration may need to run outside a transaction (no `autocommit_block`).
 """
 
 from __future__ import annotations
 
 from alembic import context
-from sqlalchemy import Connection, create_engine
-from sqlalchemy.pool import NullPool
+from sqlalchemy import Connection
 
+from supportqa.storage.database import Database
 from supportqa.storage.tables import metadata
 
 config = context.config
@@ -20,6 +24,8 @@ def _configure(connection: Connection) -> None:
         target_metadata=metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        transactional_ddl=True,
+        transaction_per_migration=True,
     )
     with context.begin_transaction():
         context.run_migrations()
@@ -44,10 +50,13 @@ def run_migrations_online() -> None:
     url = config.get_main_option("sqlalchemy.url")
     if not url:
         raise RuntimeError("set sqlalchemy.url or pass a connection in config.attributes")
-    engine = create_engine(url, poolclass=NullPool)
-    with engine.begin() as new_connection:
-        _configure(new_connection)
-    engine.dispose()
+    # Through `Database`, so SQLite gets the same BEGIN handling (transactional DDL) as in the app.
+    database = Database.open(url, create=True, migrate="never")
+    try:
+        with database.engine.connect() as new_connection:
+            _configure(new_connection)
+    finally:
+        database.dispose()
 
 
 if context.is_offline_mode():

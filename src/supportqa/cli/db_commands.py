@@ -1,0 +1,72 @@
+"""`migrate` and `backup`: the database's own lifecycle, apart from the data in it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from supportqa.cli.common import DbOption, JsonOption, console, open_database, print_json, settings
+from supportqa.storage.backup import backup as backup_database
+from supportqa.storage.migrator import check_schema, head_revision
+
+
+def migrate(
+    db: DbOption = None,
+    check: Annotated[
+        bool,
+        typer.Option("--check", help="Only check: exit 1 naming the revisions when behind"),
+    ] = False,
+    json: JsonOption = False,
+) -> None:
+    """Upgrade the database schema to this supportqa's (one process at a time, all or nothing).
+
+    Short commands migrate on their own; a server or worker never does, and stops naming this
+    command. A SQLite file is copied beside itself first (`FILE.pre-REV.bak`) and the copy removed
+    once the migration has succeeded.
+    """
+    with open_database(db, migrate="never") as database:
+        if check:
+            check_schema(database)
+            current = database.current_revision()
+            result = {"db": database.url, "before": current, "after": current, "migrated": False}
+        else:
+            result = {"db": database.url, **database.migrate().as_dict()}
+    if json:
+        print_json(result | {"head": head_revision()})
+        return
+    if result["migrated"]:
+        console.print(
+            f"Migrated [bold]{result['db']}[/] from {result['before'] or 'an empty database'} "
+            f"to {result['after']}."
+        )
+    else:
+        console.print(f"[bold]{result['db']}[/] is up to date (revision {result['after']}).")
+
+
+def backup(
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="The backup file to write (must not exist)")
+    ],
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Copy the database to FILE while it stays in use: SQLite's online backup API, or `pg_dump
+    --format=custom` for PostgreSQL (restore with `pg_restore`). Never migrates the database."""
+    with open_database(db, migrate="never") as database:
+        result = backup_database(database, out, pg_dump=settings().pg_dump)
+    if json:
+        print_json(result.as_dict())
+        return
+    how = " ".join(result.command) if result.command else result.method
+    console.print(
+        f"Backed up [bold]{result.database}[/] to {result.out} ({result.bytes:,} bytes; {how}).",
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
+def register(app: typer.Typer) -> None:
+    app.command("migrate")(migrate)
+    app.command("backup")(backup)
