@@ -26,7 +26,7 @@ def test_a_killed_run_is_interrupted_in_runs_and_in_the_next_score(
     db = tmp_path / "qa.db"
     card = tmp_path / "rules.yaml"
     card.write_text(yaml.safe_dump(CARD.to_dict()))
-    database = Database.open(db)
+    database = Database.open(db, create=True)
     repo = Repository(database)
     repo.upsert_conversations([conversation("c1"), conversation("c2")])
     killed = repo.start_run(ScorecardRef(name=CARD.name, version=CARD.version))
@@ -59,7 +59,7 @@ def test_score_reports_changed_conversations_it_scored_again(cli: Runner, tmp_pa
     db = tmp_path / "qa.db"
     card = tmp_path / "rules.yaml"
     card.write_text(yaml.safe_dump(CARD.to_dict()))
-    database = Database.open(db)
+    database = Database.open(db, create=True)
     Repository(database).upsert_conversations([conversation("c1"), conversation("c2")])
     assert cli("score", "--db", db, "--scorecard", card, "--json").json()["scored"] == 2
     Repository(database).upsert_conversations([conversation("c1", text="Refund sent today.")])

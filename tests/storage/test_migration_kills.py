@@ -22,6 +22,7 @@ import orjson
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import column, create_engine, event, func, insert, inspect, select, table
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
@@ -31,6 +32,7 @@ from supportqa.cli import main
 from supportqa.domain.review import CxScore
 from supportqa.storage import Database
 from supportqa.storage.crash_hook import KILL_AFTER_DDL_ENV
+from supportqa.storage.database import alembic_config
 from supportqa.storage.migrator import head_revision
 from supportqa.storage.rows import conversation_row, review_row
 from supportqa.storage.tables import conversations, metadata, reviews
@@ -39,8 +41,13 @@ from tests.conftest import postgres_url_or_skip
 from tests.storage.builders import MONDAY_W07, conversation, criterion, review
 
 KILLED = -9
-UPGRADES = [("0001", "0002"), ("0002", "0003"), ("0003", "0004")]
-"""(the revision a database is at, the migration whose every DDL statement is killed)."""
+UPGRADES = [
+    (str(script.down_revision), script.revision)
+    for script in reversed(list(ScriptDirectory.from_config(alembic_config()).walk_revisions()))
+    if script.down_revision is not None
+]
+"""(the revision a database is at, the migration whose every DDL statement is killed): every
+migration there is, so a new one is in the matrix without anyone remembering to add it."""
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
 

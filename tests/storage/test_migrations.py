@@ -131,7 +131,7 @@ def test_0005_fills_versions_and_scorer_versions_of_existing_rows(tmp_path: Path
     the version of their (current) conversation and the scorers named in their criteria."""
     stored_conversation = conversation("c1")
     old_review = review_with_cx().model_copy(update={"conversation_id": "c1"})
-    db = Database.open(tmp_path / "qa.db", migrate=False)
+    db = Database.open(tmp_path / "qa.db", migrate="never", create=True)
     try:
         db.migrate("0004")
         c_row = {

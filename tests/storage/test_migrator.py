@@ -75,7 +75,8 @@ def test_open_after_another_process_migrated_does_not_migrate_again(tmp_path: Pa
     db = Database.open(tmp_path / "qa.db")
     try:
         result = db.migrate()
-        assert (result.before, result.after, result.migrated) == ("0004", "0004", False)
+        head = head_revision()
+        assert (result.before, result.after, result.migrated) == (head, head, False)
     finally:
         db.dispose()
 
@@ -192,4 +193,5 @@ def test_sqlite_adds_columns_with_alter_never_by_recreating_a_parent_table(tmp_p
         db.dispose()
     assert not [s for s in statements if "_alembic_tmp" in s or s.lstrip().startswith("DROP")]
     alters = [s for s in statements if s.lstrip().upper().startswith("ALTER TABLE")]
-    assert len(alters) == 7  # 0002: four columns of reviews; 0004: three of conversations
+    assert len(alters) >= 7  # 0002: four columns of reviews; 0004: three of conversations; ...
+    assert all(" ADD COLUMN " in s.upper() for s in alters), alters
