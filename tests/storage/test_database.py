@@ -11,7 +11,7 @@ from supportqa.errors import StorageError
 from supportqa.storage import Database, database_url
 from supportqa.storage.database import alembic_config
 
-HEAD = "0004"
+HEAD = "0005"
 """The newest migration; a database opened with migrate=True is at it."""
 
 

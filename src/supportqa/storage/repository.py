@@ -19,6 +19,7 @@ from sqlalchemy import (
     exists,
     func,
     insert,
+    or_,
     select,
     update,
 )
@@ -130,6 +131,8 @@ class Repository:
         self, scorecard: ScorecardRef, *, batch_size: int = 500, reviewer: str | None = None
     ) -> Iterator[list[Conversation]]:
         """Conversations without an AI review for this scorecard version: what makes scoring resume.
+        With `reviewer` (an --llm run): without that reviewer's review, or with one whose LLM judge
+        left criteria unrated (`judge_pending`).
 
         Each batch is a fresh query after the last id seen, so reviews written between batches
         neither skip nor repeat a conversation.
@@ -388,7 +391,7 @@ class Repository:
 
 def _unscored(scorecard: ScorecardRef, reviewer: str | None = None) -> ColumnElement[bool]:
     """No AI review of this scorecard version exists for the conversation (by `reviewer`, when
-    given: an `score --llm` run redoes reviews the LLM has not seen)."""
+    given: an `score --llm` run redoes reviews the LLM has not seen, and those its judge still owes)."""
     conditions = [
         reviews.c.source == conversations.c.source,
         reviews.c.conversation_id == conversations.c.external_id,
@@ -398,4 +401,19 @@ def _unscored(scorecard: ScorecardRef, reviewer: str | None = None) -> ColumnEle
     ]
     if reviewer is not None:
         conditions.append(reviews.c.reviewer == reviewer)
+        return or_(~exists().where(*conditions), _judge_pending_condition(scorecard, reviewer))
     return ~exists().where(*conditions)
+
+
+def _judge_pending_condition(scorecard: ScorecardRef, reviewer: str) -> ColumnElement[bool]:
+    """`reviewer`'s AI review of this scorecard version exists, but its LLM judge left criteria it was
+    asked about unrated (an outage, an unusable answer): `score --llm` sends the conversation again."""
+    return exists().where(
+        reviews.c.source == conversations.c.source,
+        reviews.c.conversation_id == conversations.c.external_id,
+        reviews.c.kind == "ai",
+        reviews.c.scorecard_name == scorecard.name,
+        reviews.c.scorecard_version == scorecard.version,
+        reviews.c.reviewer == reviewer,
+        reviews.c.judge_pending,
+    )

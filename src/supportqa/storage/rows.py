@@ -106,6 +106,7 @@ def review_row(review: Review, now: datetime) -> dict[str, Any]:
         "cx_score": review.cx.score if review.cx else None,
         "cx_flagged": review.cx.review_recommended if review.cx else None,
         "min_confidence": min(confidences) if confidences else None,
+        "judge_pending": bool(review.judge_pending),
     }
 
 

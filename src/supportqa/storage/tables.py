@@ -25,6 +25,7 @@ from sqlalchemy import (
     Table,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -193,6 +194,9 @@ class ReviewRow(Base):
     cx_flagged: Mapped[bool | None]
     min_confidence: Mapped[float | None]
     """The lowest confidence of the review's rated criteria (AI reviews): the queue's "unsure"."""
+    judge_pending: Mapped[bool] = mapped_column(server_default=false())
+    """A `score --llm` review with criteria the judge was asked about and did not rate: the next
+    `score --llm` selects its conversation again (see `Review.judge_pending`)."""
 
 
 class ReviewCriterionRow(Base):
