@@ -18,13 +18,14 @@ from typing import Any, Protocol
 import orjson
 
 from supportqa.domain.conversation import Conversation
-from supportqa.domain.review import Review, ScorecardRef
+from supportqa.domain.review import Review, ScorecardRef, awaits_judge
 from supportqa.domain.scorecard import Scorecard
 from supportqa.errors import InputError
 from supportqa.gc_tuning import bulk_work
 from supportqa.importers.records import parse_record
 from supportqa.scoring.engine import EngineStats, ScoringEngine, ai_review_id_for
-from supportqa.scoring.outfile import read_reviews_file, refuse_input_as_output
+from supportqa.scoring.llm_run import llm_reviewer
+from supportqa.scoring.outfile import Done, read_reviews_file, refuse_input_as_output
 from supportqa.scoring.parallel import ordered_map, worker_engine
 from supportqa.storage import Repository
 
@@ -60,6 +61,16 @@ class RunReport:
 
 def review_line(review: Review) -> bytes:
     return review.model_dump_json().encode() + b"\n"
+
+
+def _done_in_out(reviewer: str | None) -> Done:
+    """Which reviews in OUT a resumed run skips: any, for a local run; for an --llm run (`reviewer`),
+    the ones that run wrote and whose judge owes nothing — what `iter_unscored` selects in the database.
+    A review done again is appended, and its later line wins (as `import` reads it)."""
+    if reviewer is None:
+        return lambda data: True
+    legacy = llm_reviewer("always")
+    return lambda data: data.get("reviewer") == reviewer and not awaits_judge(data, legacy)
 
 
 @dataclass
@@ -187,18 +198,21 @@ def score_file(
     workers: int = 1,
     progress: Progress | None = None,
     scorer: BatchScorer | None = None,
+    reviewer: str | None = None,
 ) -> RunReport:
     """Score a conversations JSONL file into a reviews JSONL file, without a database.
 
     OUT must be absent, empty or a reviews file, and not the input (see `scoring.outfile`).
-    `scorer` replaces the default engine (an `LlmRun` for `score --llm`; it runs in this process)."""
+    `scorer` replaces the default engine (an `LlmRun` for `score --llm`; it runs in this process), and
+    `reviewer` (its tag) then redoes the reviews in OUT it has not written or whose judge failed."""
     source, out = Path(source), Path(out)
     if not source.is_file():
         raise InputError("no such file", file=str(source))
     refuse_input_as_output(out, [source])
     ScoringEngine(scorecard)  # bind every scorer now: bad configuration fails before any work
     report = RunReport()
-    existing = read_reviews_file(out)  # refuses an OUT that is not a reviews file, even to restart
+    # refuses an OUT that is not a reviews file, even to restart it
+    existing = read_reviews_file(out, _done_in_out(reviewer))
     done = existing.done if resume else set()
     if resume:
         existing.repair()
