@@ -58,7 +58,7 @@ def refuse_input_as_output(out: Path, inputs: Iterable[Path]) -> None:
     for source in inputs:
         if _same_file(out, source):
             raise InputError(
-                f"this is the input {source}: writing reviews there would destroy it; "
+                f"the same file as the input {source}: writing reviews there would destroy it; "
                 "give -o/--out another file",
                 file=str(out),
             )
