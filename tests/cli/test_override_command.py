@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -131,3 +132,53 @@ def test_why_is_required(cli: Runner, db: Path) -> None:
         "--rating", "0", "--by", "tara",
     )  # fmt: skip
     assert result.code == 2 and "--why" in result.err
+
+
+def test_an_override_after_the_conversation_changed_starts_a_new_review(
+    cli: Runner, db: Path
+) -> None:
+    """The person's review of the earlier version stays as it was; the new override is a review of
+    the new version, beside it."""
+    args = ("override", "add", "--db", db, "--conversation", "T-1", "--by", "tara", "--json")
+    first = cli(*args, "--criterion", "greeting", "--rating", "0", "--why", "template").json()
+    database = Database.open(str(db))
+    try:
+        repo = Repository(database)
+        repo.upsert_conversations(
+            [
+                conversation(
+                    ("customer", "My card was charged twice"),
+                    ("agent", "Hello Maria, the second charge is refunded today."),
+                    id="T-1",
+                    channel="chat",
+                )
+            ]
+        )
+        assert score_database(repo, rules_only(default_scorecard())).rescored_changed == 1
+    finally:
+        database.dispose()
+    second = cli(*args, "--criterion", "closing", "--na", "--why", "no closing").json()
+    assert second["created"] is True
+    assert second["human_review_id"] != first["human_review_id"]
+    reviews = [json.loads(r) for r in stored(db, "human")]
+    assert len(reviews) == 2
+    by_id = {r["review_id"]: r for r in reviews}
+    assert [o["criterion"] for o in by_id[first["human_review_id"]]["overrides"]] == ["greeting"]
+    assert [o["criterion"] for o in by_id[second["human_review_id"]]["overrides"]] == ["closing"]
+    versions = {r["conversation_version"] for r in reviews}
+    assert len(versions) == 2 and None not in versions
+
+
+def test_explain_says_a_review_was_made_on_an_earlier_version(cli: Runner, db: Path) -> None:
+    cli("override", "add", "--db", db, "--conversation", "T-1", "--by", "tara",
+        "--criterion", "greeting", "--rating", "0", "--why", "template")  # fmt: skip
+    database = Database.open(str(db))
+    try:
+        Repository(database).upsert_conversations(
+            [conversation(("customer", "Charged twice"), ("agent", "Refunded."), id="T-1")]
+        )
+    finally:
+        database.dispose()
+    shown = cli("explain", "T-1", "--db", db, "--kind", "human", "--json").json()
+    assert shown[0]["earlier_version"] is True
+    assert "earlier version" in cli("explain", "T-1", "--db", db, "--kind", "human").out

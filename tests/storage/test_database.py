@@ -5,13 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
 from supportqa.errors import StorageError
 from supportqa.storage import Database, database_url
 from supportqa.storage.database import alembic_config
 
-HEAD = "0005"
+HEAD = ScriptDirectory.from_config(alembic_config()).get_current_head()
 """The newest migration; a database opened with migrate=True is at it."""
 
 

@@ -11,6 +11,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import column, insert, inspect, select, table
 
 from supportqa.domain.review import CxScore, Review
+from supportqa.domain.versions import conversation_version
 from supportqa.storage import Database
 from supportqa.storage.database import alembic_config
 from supportqa.storage.rows import conversation_row, review_row
@@ -24,6 +25,8 @@ TABLES = {
     "review_criteria",
     "scoring_runs",
     "queue_assignments",
+    "conversation_versions",
+    "work_claims",
 }
 
 
@@ -47,17 +50,20 @@ def test_downgrade_to_base_and_upgrade_again(db: Database) -> None:
     assert set(inspect(db.engine).get_table_names()) >= TABLES
 
 
+ADDED_IN_0005 = ("version_hash", "conversation_version", "scorer_versions")
+ADDED_IN_0006 = ("judge_pending",)
+
+
 def test_0002_fills_cx_and_confidence_columns_of_existing_reviews(tmp_path: Path) -> None:
     """A database scored before 0002 gets its CX and lowest-confidence columns from the payloads."""
     added = ("cx_value", "cx_score", "cx_flagged", "min_confidence")
     db = Database.open(tmp_path / "qa.db", migrate=False)
     try:
         db.migrate("0001")
-        later = ("judge_pending",)  # added by 0005
         row = {
             k: v
             for k, v in review_row(review_with_cx(), MONDAY_W07).items()
-            if k not in added + later
+            if k not in (*added, *ADDED_IN_0005, *ADDED_IN_0006)
         }
         old_reviews = table("reviews", *[column(name) for name in row])
         with db.engine.begin() as connection:
@@ -99,7 +105,11 @@ def test_0004_fills_nps_and_ces_from_the_metadata_of_existing_conversations(
     try:
         db.migrate("0003")
         rows = [
-            {k: v for k, v in conversation_row(c, MONDAY_W07).items() if k not in added}
+            {
+                k: v
+                for k, v in conversation_row(c, MONDAY_W07).items()
+                if k not in (*added, *ADDED_IN_0005, *ADDED_IN_0006)
+            }
             for c in (answered, bad, conversation("c3"))
         ]
         old = table("conversations", *[column(name) for name in rows[0]])
@@ -118,13 +128,52 @@ def test_0004_fills_nps_and_ces_from_the_metadata_of_existing_conversations(
         db.dispose()
 
 
+def test_0005_fills_versions_and_scorer_versions_of_existing_rows(tmp_path: Path) -> None:
+    """A database from before 0005: conversations get their version hash from the payload, reviews
+    the version of their (current) conversation and the scorers named in their criteria."""
+    stored_conversation = conversation("c1")
+    old_review = review_with_cx().model_copy(update={"conversation_id": "c1"})
+    db = Database.open(tmp_path / "qa.db", migrate=False)
+    try:
+        db.migrate("0004")
+        c_row = {
+            k: v
+            for k, v in conversation_row(stored_conversation, MONDAY_W07).items()
+            if k not in (*ADDED_IN_0005, *ADDED_IN_0006)
+        }
+        r_row = {
+            k: v
+            for k, v in review_row(old_review, MONDAY_W07).items()
+            if k not in (*ADDED_IN_0005, *ADDED_IN_0006)
+        }
+        r_row["conversation_pk"] = 1
+        with db.engine.begin() as connection:
+            connection.execute(insert(table("conversations", *map(column, c_row))), [c_row])
+            connection.execute(insert(table("reviews", *map(column, r_row))), [r_row])
+        db.migrate()
+        with db.engine.connect() as connection:
+            version = connection.execute(
+                select(column("version_hash")).select_from(table("conversations"))
+            ).scalar_one()
+            judged, scorers = connection.execute(
+                select(column("conversation_version"), column("scorer_versions")).select_from(
+                    table("reviews")
+                )
+            ).one()
+        assert version == conversation_version(stored_conversation)
+        assert judged == version
+        assert scorers == "greeting_rule@1,tone_rule@1"
+    finally:
+        db.dispose()
+
+
 def _llm_review(review_id: str, reviewer: str, scorer: str, **fields: object) -> Review:
     judged = criterion("tone") | {"scorer": {"name": scorer, "version": "1"}}
     built = review(review_id, conversation_id=review_id, reviewer=reviewer, criteria=[judged])
     return built.model_copy(update=fields)
 
 
-def test_0005_marks_reviews_whose_judge_failed_as_pending(db_url: str) -> None:
+def test_0006_marks_reviews_whose_judge_failed_as_pending(db_url: str) -> None:
     """From the payload: `judge_pending` when written; before that field, an `always` --llm review
     with no rating from the judge (it failed on the conversation) — never a local or kept-local one."""
     cases = {
@@ -140,10 +189,10 @@ def test_0005_marks_reviews_whose_judge_failed_as_pending(db_url: str) -> None:
     }
     db = Database.open(db_url, migrate=False)
     try:
-        db.migrate("0004")
+        db.migrate("0005")
         rows = []
         for built, _ in cases.values():
-            row = {k: v for k, v in review_row(built, MONDAY_W07).items() if k != "judge_pending"}
+            row = {k: v for k, v in review_row(built, MONDAY_W07).items() if k not in ADDED_IN_0006}
             if "judged" not in built.model_fields_set:  # written before the field existed
                 payload = orjson.loads(str(row["payload"]))
                 del payload["judged"], payload["judge_pending"]

@@ -83,6 +83,10 @@ class Explanation:
     iqs: IqsArithmetic
     cx: CxExplanation | None
     notes: list[str] = field(default_factory=list)
+    conversation_version: str | None = None
+    """The version of the conversation the review judged."""
+    earlier_version: bool = False
+    """The conversation has changed since: the review judged text that is no longer current."""
 
     def flat(self) -> list[dict[str, Any]]:
         """One row per criterion, for `--export`."""
@@ -233,10 +237,23 @@ def _cx(review: Review) -> CxExplanation | None:
     )
 
 
-def explain(review: Review, scorecard: Scorecard | None = None) -> Explanation:
-    """Every criterion in words, then the IQS arithmetic and the CX sub-scores."""
+def explain(
+    review: Review, scorecard: Scorecard | None = None, current_version: str | None = None
+) -> Explanation:
+    """Every criterion in words, then the IQS arithmetic and the CX sub-scores; with the
+    conversation's `current_version`, whether the review was made on an earlier version."""
     arithmetic = iqs_arithmetic(review)
     notes = []
+    earlier = (
+        current_version is not None
+        and review.conversation_version is not None
+        and review.conversation_version != current_version
+    )
+    if earlier:
+        notes.append(
+            "made on an earlier version of the conversation (it has changed since): "
+            "the ratings and quotes are about the transcript as it was then"
+        )
     stored, derived = review.iqs, arithmetic.iqs
     if (stored is None) != (derived is None) or (
         stored is not None and derived is not None and abs(stored - derived) > 1e-6
@@ -258,4 +275,6 @@ def explain(review: Review, scorecard: Scorecard | None = None) -> Explanation:
         iqs=arithmetic,
         cx=_cx(review),
         notes=notes,
+        conversation_version=review.conversation_version,
+        earlier_version=earlier,
     )

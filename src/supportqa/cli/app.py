@@ -19,6 +19,7 @@ from supportqa.cli import (
     override_command,
     queue_command,
     report_command,
+    runs_command,
     schema_command,
     score_command,
     scorecard_commands,
@@ -38,6 +39,7 @@ app = typer.Typer(
 )
 data_commands.register(app)
 score_command.register(app)
+runs_command.register(app)
 iqs_command.register(app)
 app.add_typer(scorecard_commands.app, name="scorecard")
 demo_command.register(app)

@@ -16,8 +16,9 @@ from supportqa.scoring.overrides import (
     OverrideRequest,
     OverrideRow,
     apply_override,
-    override_review_id,
+    new_review_id,
     override_rows,
+    person_review,
     pick_ai_review,
 )
 
@@ -95,9 +96,12 @@ def add(
                 f"scorecard {ai_review.scorecard.name} v{ai_review.scorecard.version} of the AI "
                 "review is not stored: run `supportqa init --scorecard FILE` with it"
             )
-        review_id = override_review_id(ai_review, request.by)
-        existing = next((r for r in reviews if r.review_id == review_id), None)
+        existing = person_review(reviews, ai_review, request.by)
         human = apply_override(ai_review, existing, scorecard, request)
+        if existing is None:
+            human = human.model_copy(
+                update={"review_id": new_review_id(reviews, ai_review, request.by)}
+            )
         repo.upsert_reviews([human])
     record = human.overrides[-1]
     result = {

@@ -195,8 +195,9 @@ def explain_command(
             )
         cards = {(r.scorecard.name, r.scorecard.version) for r in found}
         scorecards = {ref: repo.get_scorecard(*ref) for ref in cards}
+        current = repo.current_version(sources[0], conversation_id)
     explanations = [
-        explain(r, scorecards[(r.scorecard.name, r.scorecard.version)])
+        explain(r, scorecards[(r.scorecard.name, r.scorecard.version)], current)
         for r in sorted(found, key=lambda r: r.kind.value)
     ]
     if export is not None:

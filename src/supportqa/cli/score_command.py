@@ -8,6 +8,7 @@ from typing import Annotated
 
 import orjson
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from supportqa.cli.common import (
@@ -37,7 +38,12 @@ from supportqa.errors import InputError
 from supportqa.importers.records import parse_record
 from supportqa.scoring.llm_run import POLICIES, LlmRun
 from supportqa.scoring.profiles import uses_sentence_model
-from supportqa.scoring.runner import RunReport, score_database, score_file
+from supportqa.scoring.runner import (
+    RunReport,
+    current_scorer_versions,
+    score_database,
+    score_file,
+)
 
 
 def _count_lines(path: Path) -> int:
@@ -57,13 +63,23 @@ def _workers(asked: int, lines: int, card: Scorecard) -> int:
     return (os.cpu_count() or 1) if lines >= 5000 else 1
 
 
-def _print_report(report: RunReport, where: str) -> None:
-    table = Table(title=f"scored → {where}")
-    fields = ("scored", "skipped", "incomplete", "criteria_failed", "failed_records")
+def _print_report(report: RunReport, where: str, *, database: bool) -> None:
+    table = Table(title=f"scored → {escape(where)}")
+    fields = ["scored", "skipped", "incomplete", "criteria_failed", "failed_records"]
+    if database:
+        fields[1:2] = ["rescored_changed", "rescored_stale", "stale"]
     for name in fields:
         table.add_column(name.replace("_", " "), justify="right")
     table.add_row(*(str(getattr(report, name)) for name in fields))
     console.print(table)
+    if report.stale:
+        console.print(
+            f"{report.stale} reviews were made by scorers that have changed since: "
+            "`supportqa score --rescore-stale` redoes them"
+        )
+    if report.interrupted_runs:
+        ids = ", ".join(str(i) for i in report.interrupted_runs)
+        console.print(f"runs found interrupted (killed; their work was taken over): {ids}")
     print_errors(report.errors)
 
 
@@ -115,12 +131,21 @@ def score(
     limit: Annotated[
         int, typer.Option("--limit", min=1, help="With --dry-run: how many requests to print")
     ] = 3,
+    rescore_stale: Annotated[
+        bool,
+        typer.Option(
+            "--rescore-stale",
+            help="Also redo AI reviews made by scorers the registry now has at another version",
+        ),
+    ] = False,
     json: JsonOption = False,
 ) -> None:
     """Score conversations with the scorecard's automated criteria (the rest stay `unrated`).
 
-    Resumable: a killed run continues with what is not yet scored; nothing is scored twice. With
-    --llm, answers are cached beside the database, so a stopped run never pays twice.
+    Resumable: a killed run continues with what is not yet scored; nothing is scored twice. A
+    conversation that changed since its review is scored again (`rescored changed`). Runs on one
+    database at the same time split the work. With --llm, answers are cached beside the database,
+    so a stopped run never pays twice.
     """
     card = resolve_scorecard(scorecard)
     size = batch_size or settings().batch_size
@@ -137,7 +162,9 @@ def score(
             found = _dry_run_conversations(file, db, card, run, limit)
             show_requests(run.judge, card, found, json)
             return
-        report, where = _run(card, file, out, db, size, restart, workers, json, run)
+        if rescore_stale and file is not None:
+            raise InputError("--rescore-stale works on the database: drop FILE")
+        report, where = _run(card, file, out, db, size, restart, workers, json, run, rescore_stale)
         data = {
             **report.as_dict(),
             "out": where,
@@ -155,7 +182,7 @@ def score(
         if json:
             print_json(data)
         else:
-            _print_report(report, where)
+            _print_report(report, where, database=file is None)
             if run is not None:
                 print_judge_summary(data["llm"])
     finally:
@@ -175,6 +202,7 @@ def _run(
     workers: int,
     json: bool,
     run: LlmRun | None,
+    rescore_stale: bool = False,
 ) -> tuple[RunReport, str]:
     """A file or the database, locally or with the LLM judge (`run`, in this process)."""
     label = "scoring" if run is None else "judging"
@@ -201,7 +229,9 @@ def _run(
     reviewer = run.reviewer if run is not None else None
     with open_repository(db) as repo:
         ref = ScorecardRef(name=card.name, version=card.version)
-        total = repo.count_unscored(ref, reviewer=reviewer)
+        stale = repo.stale_scorer_versions(ref, current_scorer_versions()) if rescore_stale else []
+        total = repo.count_unscored(ref, reviewer=reviewer, stale=stale)
+        options = settings()
         with progress_bar(quiet=json) as bar:
             task = bar.add_task(label, total=total)
             report = score_database(
@@ -212,6 +242,9 @@ def _run(
                 progress=lambda n: bar.advance(task, n),
                 scorer=run,
                 reviewer=reviewer,
+                rescore_stale=rescore_stale,
+                lease_s=options.claim_lease_s,
+                heartbeat_s=options.claim_heartbeat_s,
             )
         return report, repo.db.url_for_display
 

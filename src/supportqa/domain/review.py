@@ -138,6 +138,10 @@ class Review(BaseModel):
     resolution: ResolutionOutcome | None = None
     overrides: list[Override] = Field(default_factory=list)
     """Human reviews only: the AI ratings this person overrode, one record per criterion."""
+    conversation_version: str | None = None
+    """The version of the conversation this review judged (`domain.versions.conversation_version`):
+    set by the engine, and on storing for reviews that do not say; old versions are kept while a
+    review points at them, so the transcript it judged can always be shown."""
     judged: list[str] = Field(default_factory=list)
     """`score --llm` only: the criteria whose rating (or N/A) came from the LLM judge's answer."""
     judge_pending: list[str] = Field(default_factory=list)

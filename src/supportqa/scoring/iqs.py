@@ -29,6 +29,7 @@ from supportqa.domain.review import (
 )
 from supportqa.domain.score import Score, Status
 from supportqa.domain.scorecard import Criterion, Scale, Scorecard
+from supportqa.domain.versions import conversation_version
 from supportqa.errors import InputError
 
 CRITICAL_THRESHOLD_PCT = 50.0
@@ -127,6 +128,7 @@ def build_review(
         incomplete=outcome.incomplete,
         counts=counts_of(results),
         criteria=results,
+        conversation_version=conversation_version(conversation) if conversation else None,
     )
 
 

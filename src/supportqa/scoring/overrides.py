@@ -65,6 +65,30 @@ def override_review_id(ai_review: Review, by: str) -> str:
     return human_review_id(line, ai_review.scorecard.name)
 
 
+def person_review(candidates: Sequence[Review], ai_review: Review, by: str) -> Review | None:
+    """`by`'s own review of the version of the conversation `ai_review` judged, which an override
+    updates; a review they made of an earlier version stays as it is (the override starts a new
+    review, stored beside it)."""
+    base = override_review_id(ai_review, by)
+    version = ai_review.conversation_version
+    for review in candidates:
+        if review.kind is not ReviewKind.HUMAN or not review.review_id.startswith(base):
+            continue
+        if version is None or review.conversation_version in (None, version):
+            return review
+    return None
+
+
+def new_review_id(candidates: Sequence[Review], ai_review: Review, by: str) -> str:
+    """The id of a new override review: the person's usual one, or — when that is taken by their
+    review of an earlier version — the same with the version, as storage would store it."""
+    base = override_review_id(ai_review, by)
+    version = ai_review.conversation_version
+    if version is None or not any(r.review_id == base for r in candidates):
+        return base
+    return f"{base}-v{version[:12]}"
+
+
 def pick_ai_review(candidates: Sequence[Review], scorecard_version: str | None = None) -> Review:
     """The AI review to override among one conversation's reviews: the given scorecard version, else
     the most recently reviewed (the last stored on a tie)."""
@@ -175,7 +199,7 @@ def apply_override(
         reason=request.reason,
     )
     review = build_review(
-        review_id=override_review_id(ai_review, request.by),
+        review_id=existing.review_id if existing else override_review_id(ai_review, request.by),
         kind=ReviewKind.HUMAN,
         conversation=None,
         conversation_id=ai_review.conversation_id,
@@ -197,6 +221,7 @@ def apply_override(
             "channel": (existing and existing.channel) or ai_review.channel,
             "cx": existing.cx if existing else None,
             "overrides": [*kept, record],
+            "conversation_version": ai_review.conversation_version,
         }
     )
 

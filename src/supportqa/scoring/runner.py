@@ -8,7 +8,9 @@ Database runs score only what has no AI review for this scorecard version yet, c
 
 from __future__ import annotations
 
+import contextlib
 import os
+import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
@@ -20,14 +22,16 @@ import orjson
 from supportqa.domain.conversation import Conversation
 from supportqa.domain.review import Review, ScorecardRef, awaits_judge
 from supportqa.domain.scorecard import Scorecard
-from supportqa.errors import InputError
+from supportqa.errors import InputError, StorageError
 from supportqa.gc_tuning import bulk_work
 from supportqa.importers.records import parse_record
+from supportqa.scorers.registry import registered
 from supportqa.scoring.engine import EngineStats, ScoringEngine, ai_review_id_for
 from supportqa.scoring.llm_run import llm_reviewer
 from supportqa.scoring.outfile import Done, read_reviews_file, refuse_input_as_output
 from supportqa.scoring.parallel import ordered_map, worker_engine
 from supportqa.storage import Repository
+from supportqa.storage.work import ClaimedBatch, WorkSpec
 
 Progress = Callable[[int], None]
 
@@ -48,6 +52,15 @@ class RunReport:
     incomplete: int = 0
     criteria_failed: int = 0
     dropped_quotes: int = 0
+    rescored_changed: int = 0
+    """Conversations re-scored because they changed since their review (database runs)."""
+    rescored_stale: int = 0
+    """Reviews redone because their scorers changed (`--rescore-stale`)."""
+    stale: int = 0
+    """AI reviews left as they are although the registry has other versions of their scorers."""
+    interrupted_runs: list[int] = field(default_factory=list)
+    """Runs found killed (heartbeat older than the lease) and marked `interrupted` by this one."""
+    run_id: int | None = None
     errors: list[dict[str, Any]] = field(default_factory=list)
 
     def count(self, reviews: list[Review]) -> None:
@@ -240,6 +253,34 @@ def _score_in_worker(batch: list[Conversation]) -> list[Review]:
     return worker_engine().score(batch)
 
 
+class _Heartbeat:
+    """Renews the run's heartbeat every `every_s` seconds from a thread, so the run's claims hold
+    while it works (a killed process stops beating and its claims lapse after the lease)."""
+
+    def __init__(self, repo: Repository, run_id: int, every_s: float) -> None:
+        self._repo, self._run_id, self._every_s = repo, run_id, every_s
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._beat, name="supportqa-heartbeat", daemon=True)
+
+    def _beat(self) -> None:
+        while not self._stop.wait(self._every_s):
+            with contextlib.suppress(StorageError):  # a missed beat is retried; the lease is 4x
+                self._repo.heartbeat(self._run_id)
+
+    def __enter__(self) -> _Heartbeat:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def current_scorer_versions() -> dict[str, str]:
+    """name → version of every registered scorer: what `stale` reviews are measured against."""
+    return {name: info.version for name, info in registered().items()}
+
+
 def score_database(
     repo: Repository,
     scorecard: Scorecard,
@@ -249,36 +290,61 @@ def score_database(
     progress: Progress | None = None,
     scorer: BatchScorer | None = None,
     reviewer: str | None = None,
+    rescore_stale: bool = False,
+    lease_s: float = 60.0,
+    heartbeat_s: float = 15.0,
 ) -> RunReport:
-    """Score every stored conversation that has no AI review for this scorecard version yet.
+    """Score every stored conversation that needs it for this scorecard version: never scored, or
+    changed since its review (`rescored_changed`), or — with `rescore_stale` — reviewed by scorers
+    the registry now has at another version (else they are counted as `stale`).
 
-    Batches are read and written here, scored here or in `workers` processes; each batch's reviews are
-    committed together, so a killed run loses at most the batches in flight. `scorer` (an `LlmRun`)
-    replaces the default engine, and `reviewer` then selects what it has not yet reviewed.
+    Work is claimed a batch at a time, so runs on the same database at once split it; each batch's
+    reviews are committed together, so a killed run loses at most the batches in flight and its
+    claims lapse after `lease_s`. `scorer` (an `LlmRun`) replaces the default engine, and
+    `reviewer` then selects what it has not yet reviewed.
     """
     engine: BatchScorer = scorer or ScoringEngine(scorecard)
     if scorer is not None:
         workers = 1
     repo.save_scorecard(scorecard)
     ref = ScorecardRef(name=scorecard.name, version=scorecard.version)
-    run_id = repo.start_run(ref)
     report = RunReport()
+    report.interrupted_runs = repo.expire_runs(lease_s)
+    stale = repo.stale_scorer_versions(ref, current_scorer_versions())
+    spec = WorkSpec(ref, reviewer, tuple(stale) if rescore_stale else ())
+    run_id = repo.start_run(ref)
+    report.run_id = run_id
     status = "failed"
     try:
-        with bulk_work():
-            batches = repo.iter_unscored(ref, batch_size=batch_size, reviewer=reviewer)
+        with bulk_work(), _Heartbeat(repo, run_id, heartbeat_s):
+            claimed: deque[ClaimedBatch] = deque()
+
+            def batches() -> Iterator[list[Conversation]]:
+                for batch in repo.claim_batches(
+                    spec, run_id, batch_size=batch_size, lease_s=lease_s
+                ):
+                    claimed.append(batch)
+                    yield [Conversation.model_validate(p) for p in batch.payloads]
+
             scored: Iterator[list[Review]] = (
-                ordered_map(_score_in_worker, batches, workers=workers, scorecard=scorecard)
+                ordered_map(_score_in_worker, batches(), workers=workers, scorecard=scorecard)
                 if workers > 1
-                else (engine.score(batch) for batch in batches)
+                else (engine.score(batch) for batch in batches())
             )
             for reviews in scored:
+                done = claimed.popleft()
                 repo.upsert_reviews(reviews)
+                repo.release_claims(run_id, done.pks)
                 report.count(reviews)
+                report.rescored_changed += done.changed
+                report.rescored_stale += done.stale
                 if progress:
                     progress(len(reviews))
         status = "finished"
     finally:
         repo.finish_run(run_id, status, report.scored, report.criteria_failed)
+    if not rescore_stale:
+        report.stale = repo.count_reviews_by_scorers(ref, stale)
+    repo.prune_versions()
     report.dropped_quotes = engine.stats.dropped_quotes
     return report

@@ -204,6 +204,12 @@ class Database:
         with Session(self.engine) as session, session.begin():
             yield session
 
+    @contextmanager
+    def write_transaction(self) -> Iterator[Connection]:
+        """A transaction that holds the write lock from its start (see the db-lifecycle work)."""
+        with self.engine.begin() as connection:
+            yield connection
+
     def dispose(self) -> None:
         """Close every pooled connection (call when done, e.g. at the end of a CLI command)."""
         self.engine.dispose()

@@ -6,7 +6,7 @@ and content hashes per chunk, so re-importing a file costs a hash comparison and
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -16,10 +16,8 @@ from sqlalchemy import (
     Table,
     bindparam,
     delete,
-    exists,
     func,
     insert,
-    or_,
     select,
     update,
 )
@@ -29,7 +27,7 @@ from supportqa.domain.conversation import Conversation
 from supportqa.domain.review import Review, ScorecardRef
 from supportqa.domain.scorecard import Scorecard, scorecard_from_dict
 from supportqa.errors import StorageError
-from supportqa.storage import queries
+from supportqa.storage import queries, versions, work
 from supportqa.storage.bulk import (
     UpsertCounts,
     chunks,
@@ -53,6 +51,7 @@ from supportqa.storage.tables import (
     scorecards,
     scoring_runs,
 )
+from supportqa.storage.work import ClaimedBatch, RunInfo, WorkSpec, needs_scoring
 
 __all__ = ["Repository", "UpsertCounts"]
 
@@ -90,7 +89,9 @@ class Repository:
             if new:
                 connection.execute(insert(conversations), strip(new, "_key"))
                 link_reviews(connection, [r["_key"] for r in new])
+                versions.link_versions(connection, [r["_key"] for r in new])
             if changed:
+                versions.archive_replaced(connection, changed, changed[0]["updated_at"])
                 statement = update(conversations).where(conversations.c.id == bindparam("_pk"))
                 connection.execute(statement, strip(changed, "_key", "imported_at"))
         return counts
@@ -128,24 +129,54 @@ class Repository:
             }
 
     def iter_unscored(
-        self, scorecard: ScorecardRef, *, batch_size: int = 500, reviewer: str | None = None
+        self,
+        scorecard: ScorecardRef,
+        *,
+        batch_size: int = 500,
+        reviewer: str | None = None,
+        stale: Sequence[str] = (),
     ) -> Iterator[list[Conversation]]:
-        """Conversations without an AI review for this scorecard version: what makes scoring resume.
-        With `reviewer` (an --llm run): without that reviewer's review, or with one whose LLM judge
-        left criteria unrated (`judge_pending`).
+        """Conversations that need scoring for this scorecard version (`work.needs_scoring`: never
+        scored, changed since, or judged by `stale` scorers; for an --llm `reviewer`, also those its
+        LLM judge failed on), a batch at a time.
 
         Each batch is a fresh query after the last id seen, so reviews written between batches
         neither skip nor repeat a conversation.
         """
-        return self._conversation_batches(_unscored(scorecard, reviewer), batch_size)
+        spec = WorkSpec(scorecard, reviewer, tuple(stale))
+        return self._conversation_batches(needs_scoring(spec), batch_size)
 
-    def count_unscored(self, scorecard: ScorecardRef, *, reviewer: str | None = None) -> int:
+    def count_unscored(
+        self, scorecard: ScorecardRef, *, reviewer: str | None = None, stale: Sequence[str] = ()
+    ) -> int:
         """How many conversations `iter_unscored` would yield now (for progress bars)."""
-        query = (
-            select(func.count()).select_from(conversations).where(_unscored(scorecard, reviewer))
-        )
+        condition = needs_scoring(WorkSpec(scorecard, reviewer, tuple(stale)))
+        query = select(func.count()).select_from(conversations).where(condition)
         with self.db.engine.connect() as connection:
             return int(connection.execute(query).scalar_one())
+
+    def conversation_at(self, source: str, id: str, version: str) -> Conversation | None:
+        """The conversation as it was at `version` (what a review with that version judged)."""
+        with self.db.engine.connect() as connection:
+            payload = versions.payload_at(connection, source, id, version)
+        return None if payload is None else Conversation.model_validate(payload)
+
+    def judged_conversation(self, review: Review) -> Conversation | None:
+        """The transcript a review judged: its version when recorded, else the current one."""
+        if review.conversation_version is None:
+            return self.get_conversation(review.source, review.conversation_id)
+        return self.conversation_at(
+            review.source, review.conversation_id, review.conversation_version
+        )
+
+    def current_version(self, source: str, id: str) -> str | None:
+        with self.db.engine.connect() as connection:
+            return versions.current_versions(connection, [(source, id)]).get((source, id))
+
+    def prune_versions(self) -> int:
+        """Drop kept conversation versions no review points at any more."""
+        with self._writing() as connection:
+            return versions.prune(connection)
 
     def _conversation_batches(
         self, condition: ColumnElement[bool] | None, batch_size: int
@@ -233,9 +264,10 @@ class Repository:
         counts = UpsertCounts()
         for chunk in chunks(items, batch_size):
             stamp = utc_now()
-            by_id = {review.review_id: review for review in chunk}
-            pending = dedupe([review_row(r, stamp) for r in chunk], "review_id", counts)
             with self._writing() as connection:
+                chunk = versions.stamp_versions(connection, chunk)
+                by_id = {review.review_id: review for review in chunk}
+                pending = dedupe([review_row(r, stamp) for r in chunk], "review_id", counts)
                 stored = stored_reviews(connection, list(pending))
                 new, changed = split(pending, stored, counts)
                 if not new and not changed:
@@ -340,14 +372,17 @@ class Repository:
                 group_by=group_by,
             )
 
-    # ---- scoring runs -------------------------------------------------------------------------
+    # ---- scoring runs and work claims -------------------------------------------------------
 
     def start_run(self, ref: ScorecardRef) -> int:
-        """Record that a scoring run started; returns its id for `finish_run`."""
+        """Record that a scoring run started (its heartbeat starts now); returns its id."""
+        now = utc_now()
         statement = insert(scoring_runs).values(
             scorecard_name=ref.name,
             scorecard_version=ref.version,
-            started_at=utc_now(),
+            started_at=now,
+            heartbeat_at=now,
+            owner=work.run_owner(),
             status="running",
             n_scored=0,
             n_failed=0,
@@ -359,6 +394,7 @@ class Repository:
         return int(key[0])
 
     def finish_run(self, run_id: int, status: str, n_scored: int, n_failed: int) -> None:
+        """Close a run and free whatever it still claims."""
         statement = (
             update(scoring_runs)
             .where(scoring_runs.c.id == run_id)
@@ -367,6 +403,92 @@ class Repository:
         with self._writing() as connection:
             if connection.execute(statement).rowcount != 1:
                 raise StorageError(f"{self.db.url}: no scoring run with id {run_id}")
+            work.release(connection, run_id)
+
+    def heartbeat(self, run_id: int) -> None:
+        """The run is alive: its claims hold for another lease."""
+        statement = (
+            update(scoring_runs).where(scoring_runs.c.id == run_id).values(heartbeat_at=utc_now())
+        )
+        with self._writing() as connection:
+            connection.execute(statement)
+
+    def expire_runs(self, lease_s: float) -> list[int]:
+        """Mark killed runs `interrupted` (heartbeat older than the lease, or a dead process of this
+        machine) and free their claims; their ids."""
+        with self._writing() as connection:
+            return work.expire_runs(connection, utc_now(), lease_s, work.owner_gone)
+
+    def claim_batches(
+        self, spec: WorkSpec, run_id: int, *, batch_size: int, lease_s: float
+    ) -> Iterator[ClaimedBatch]:
+        """Batches of conversations claimed for `run_id`, in id order, until nothing is left that
+        needs scoring and no other live run holds."""
+        last = 0
+        while True:
+            try:
+                with self.db.write_transaction() as connection:
+                    batch = work.claim_batch(
+                        connection,
+                        spec,
+                        run_id,
+                        after_pk=last,
+                        limit=batch_size,
+                        now=utc_now(),
+                        lease_s=lease_s,
+                    )
+            except SQLAlchemyError as exc:
+                raise StorageError(
+                    f"cannot claim work in {self.db.url}: {first_line(getattr(exc, 'orig', exc))}"
+                ) from None
+            if not batch.last_pk:
+                return
+            last = batch.last_pk
+            if batch.pks:
+                yield batch
+
+    def release_claims(self, run_id: int, pks: Sequence[int]) -> None:
+        with self._writing() as connection:
+            work.release(connection, run_id, pks)
+
+    def list_runs(self, *, lease_s: float, limit: int = 50) -> list[RunInfo]:
+        """The latest scoring runs, newest first; a killed one shows as `interrupted`."""
+        with self.db.engine.connect() as connection:
+            return work.list_runs(connection, utc_now(), lease_s, limit)
+
+    def stale_scorer_versions(self, ref: ScorecardRef, current: Mapping[str, str]) -> list[str]:
+        """`scorer_versions` values of this scorecard version's AI reviews that name a scorer the
+        registry (`current`: name → version) now has at another version, or no longer has."""
+        query = (
+            select(reviews.c.scorer_versions)
+            .where(
+                reviews.c.kind == "ai",
+                reviews.c.scorecard_name == ref.name,
+                reviews.c.scorecard_version == ref.version,
+                reviews.c.scorer_versions.is_not(None),
+            )
+            .distinct()
+        )
+        with self.db.engine.connect() as connection:
+            values = list(connection.execute(query).scalars())
+        return [v for v in values if work.is_stale(v, current)]
+
+    def count_reviews_by_scorers(self, ref: ScorecardRef, scorer_versions: Sequence[str]) -> int:
+        """How many AI reviews of this scorecard version were built by these scorer sets."""
+        if not scorer_versions:
+            return 0
+        query = (
+            select(func.count())
+            .select_from(reviews)
+            .where(
+                reviews.c.kind == "ai",
+                reviews.c.scorecard_name == ref.name,
+                reviews.c.scorecard_version == ref.version,
+                reviews.c.scorer_versions.in_(list(scorer_versions)),
+            )
+        )
+        with self.db.engine.connect() as connection:
+            return int(connection.execute(query).scalar_one())
 
     # ---- helpers ------------------------------------------------------------------------------
 
@@ -387,33 +509,3 @@ class Repository:
                 f"cannot write to {self.db.url}: {reason}; check that the database is writable "
                 "and reachable"
             ) from None
-
-
-def _unscored(scorecard: ScorecardRef, reviewer: str | None = None) -> ColumnElement[bool]:
-    """No AI review of this scorecard version exists for the conversation (by `reviewer`, when
-    given: an `score --llm` run redoes reviews the LLM has not seen, and those its judge still owes)."""
-    conditions = [
-        reviews.c.source == conversations.c.source,
-        reviews.c.conversation_id == conversations.c.external_id,
-        reviews.c.kind == "ai",
-        reviews.c.scorecard_name == scorecard.name,
-        reviews.c.scorecard_version == scorecard.version,
-    ]
-    if reviewer is not None:
-        conditions.append(reviews.c.reviewer == reviewer)
-        return or_(~exists().where(*conditions), _judge_pending_condition(scorecard, reviewer))
-    return ~exists().where(*conditions)
-
-
-def _judge_pending_condition(scorecard: ScorecardRef, reviewer: str) -> ColumnElement[bool]:
-    """`reviewer`'s AI review of this scorecard version exists, but its LLM judge left criteria it was
-    asked about unrated (an outage, an unusable answer): `score --llm` sends the conversation again."""
-    return exists().where(
-        reviews.c.source == conversations.c.source,
-        reviews.c.conversation_id == conversations.c.external_id,
-        reviews.c.kind == "ai",
-        reviews.c.scorecard_name == scorecard.name,
-        reviews.c.scorecard_version == scorecard.version,
-        reviews.c.reviewer == reviewer,
-        reviews.c.judge_pending,
-    )

@@ -16,6 +16,7 @@ from supportqa.domain.periods import iso_month, iso_week
 from supportqa.domain.review import Review
 from supportqa.domain.score import Status
 from supportqa.domain.surveys import survey_answers
+from supportqa.domain.versions import conversation_version
 
 
 class JsonText(str):
@@ -58,6 +59,7 @@ def conversation_row(conversation: Conversation, now: datetime) -> dict[str, Any
         "ces": survey.ces,
         "ces_scale": survey.ces_scale,
         "content_hash": content_hash,
+        "version_hash": conversation_version(conversation),
         "payload": payload,
         "imported_at": now,
         "updated_at": now,
@@ -106,8 +108,17 @@ def review_row(review: Review, now: datetime) -> dict[str, Any]:
         "cx_score": review.cx.score if review.cx else None,
         "cx_flagged": review.cx.review_recommended if review.cx else None,
         "min_confidence": min(confidences) if confidences else None,
+        "conversation_version": review.conversation_version,
+        "scorer_versions": scorer_versions(review),
         "judge_pending": bool(review.judge_pending),
     }
+
+
+def scorer_versions(review: Review) -> str | None:
+    """Sorted, comma-joined `name@version` of the scorers behind the review's criteria (None for a
+    review no scorer touched): one short column that tells whether the registry has moved on."""
+    names = {f"{c.scorer.name}@{c.scorer.version}" for c in review.criteria if c.scorer}
+    return ",".join(sorted(names)) or None
 
 
 def criteria_rows(review: Review, review_pk: int) -> list[dict[str, Any]]:

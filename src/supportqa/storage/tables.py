@@ -108,6 +108,8 @@ class ConversationRow(Base):
     """NPS answer 0–10 and CES answer 1–ces_scale, lifted from `metadata` (`domain.surveys`)."""
     ces: Mapped[float | None]
     ces_scale: Mapped[int | None]
+    version_hash: Mapped[str | None] = mapped_column(String(64))
+    """`domain.versions.conversation_version`: what scorers read; a review judged this if equal."""
 
 
 class ScorecardRow(Base):
@@ -194,6 +196,11 @@ class ReviewRow(Base):
     cx_flagged: Mapped[bool | None]
     min_confidence: Mapped[float | None]
     """The lowest confidence of the review's rated criteria (AI reviews): the queue's "unsure"."""
+    conversation_version: Mapped[str | None] = mapped_column(String(64))
+    """The conversation version the review judged (`Review.conversation_version`)."""
+    scorer_versions: Mapped[str | None]
+    """Sorted `name@version` of the scorers behind its ratings: a review is stale when the registry
+    now has another version of one of them (`score --rescore-stale`)."""
     judge_pending: Mapped[bool] = mapped_column(server_default=false())
     """A `score --llm` review with criteria the judge was asked about and did not rate: the next
     `score --llm` selects its conversation again (see `Review.judge_pending`)."""
@@ -231,6 +238,44 @@ class ScoringRunRow(Base):
     status: Mapped[str] = mapped_column(String(16))
     n_scored: Mapped[int] = mapped_column(default=0)
     n_failed: Mapped[int] = mapped_column(default=0)
+    heartbeat_at: Mapped[datetime | None]
+    """Renewed while the run is alive; a `running` run whose heartbeat is older than the lease was
+    killed, and its claims are free again (`interrupted`)."""
+    owner: Mapped[str | None]
+    """host:pid of the process running it, for the `runs` table."""
+
+
+class ConversationVersionRow(Base):
+    """An earlier version of a conversation, kept while a review points at it (content-addressed by
+    `version_hash`); the current version lives in `conversations.payload`."""
+
+    __tablename__ = "conversation_versions"
+    __table_args__ = (UniqueConstraint("source", "external_id", "version_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    source: Mapped[str]
+    external_id: Mapped[str]
+    version_hash: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[dict[str, Any]]
+    created_at: Mapped[datetime]
+
+
+class WorkClaimRow(Base):
+    """A conversation a scoring run is working on for a scorecard version. A claim holds while its
+    run's heartbeat is fresh, so concurrent runs split the work and a killed run's claims lapse."""
+
+    __tablename__ = "work_claims"
+    __table_args__ = (
+        UniqueConstraint("conversation_pk", "scorecard_name", "scorecard_version"),
+        Index(None, "run_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    conversation_pk: Mapped[int] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"))
+    scorecard_name: Mapped[str]
+    scorecard_version: Mapped[str]
+    run_id: Mapped[int] = mapped_column(ForeignKey("scoring_runs.id", ondelete="CASCADE"))
+    claimed_at: Mapped[datetime]
 
 
 conversations: Table = metadata.tables["conversations"]
@@ -238,6 +283,8 @@ scorecards: Table = metadata.tables["scorecards"]
 reviews: Table = metadata.tables["reviews"]
 review_criteria: Table = metadata.tables["review_criteria"]
 scoring_runs: Table = metadata.tables["scoring_runs"]
+conversation_versions: Table = metadata.tables["conversation_versions"]
+work_claims: Table = metadata.tables["work_claims"]
 
 
 class QueueAssignmentRow(Base):

@@ -7,9 +7,9 @@ needs it as a column, not inside a million payloads. Existing rows are filled fr
 field by the `always` policy with no rating from the judge at all is pending too (the judge failed on
 the whole conversation; partial failures before this revision left no trace and cannot be told).
 
-Revision ID: 0005
-Revises: 0004
-Create Date: 2026-11-26
+Revision ID: 0006
+Revises: 0005
+Create Date: 2026-12-08
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from alembic import op
 
 from supportqa.domain.review import awaits_judge
 
-revision: str = "0005"
-down_revision: str | None = "0004"
+revision: str = "0006"
+down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
