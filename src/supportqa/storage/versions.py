@@ -50,9 +50,17 @@ def archive_replaced(
     statement = insert(conversation_versions).from_select(
         ["source", "external_id", "version_hash", "payload", "created_at"], pick
     )
-    for row in changed:
-        # One statement per row: executemany of INSERT ... SELECT is not portable across drivers.
-        connection.execute(statement, {"a_pk": row["_pk"], "a_version": row["version_hash"]})
+    query = select(conversations.c.id, conversations.c.version_hash).where(
+        conversations.c.id.in_([row["_pk"] for row in changed])
+    )
+    stored = {row.id: row.version_hash for row in connection.execute(query)}
+    params = [
+        {"a_pk": row["_pk"], "a_version": row["version_hash"]}
+        for row in changed
+        if stored.get(row["_pk"]) not in (None, row["version_hash"])
+    ]
+    if params:
+        connection.execute(statement, params)
 
 
 def prune(connection: Connection) -> int:
