@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import orjson
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -50,6 +51,7 @@ def test_downgrade_to_base_and_upgrade_again(db: Database) -> None:
 
 
 ADDED_IN_0005 = ("version_hash", "conversation_version", "scorer_versions")
+ADDED_IN_0006 = ("judge_pending",)
 
 
 def test_0002_fills_cx_and_confidence_columns_of_existing_reviews(tmp_path: Path) -> None:
@@ -61,7 +63,7 @@ def test_0002_fills_cx_and_confidence_columns_of_existing_reviews(tmp_path: Path
         row = {
             k: v
             for k, v in review_row(review_with_cx(), MONDAY_W07).items()
-            if k not in (*added, *ADDED_IN_0005)
+            if k not in (*added, *ADDED_IN_0005, *ADDED_IN_0006)
         }
         old_reviews = table("reviews", *[column(name) for name in row])
         with db.engine.begin() as connection:
@@ -106,7 +108,7 @@ def test_0004_fills_nps_and_ces_from_the_metadata_of_existing_conversations(
             {
                 k: v
                 for k, v in conversation_row(c, MONDAY_W07).items()
-                if k not in (*added, *ADDED_IN_0005)
+                if k not in (*added, *ADDED_IN_0005, *ADDED_IN_0006)
             }
             for c in (answered, bad, conversation("c3"))
         ]
@@ -137,10 +139,12 @@ def test_0005_fills_versions_and_scorer_versions_of_existing_rows(tmp_path: Path
         c_row = {
             k: v
             for k, v in conversation_row(stored_conversation, MONDAY_W07).items()
-            if k not in ADDED_IN_0005
+            if k not in (*ADDED_IN_0005, *ADDED_IN_0006)
         }
         r_row = {
-            k: v for k, v in review_row(old_review, MONDAY_W07).items() if k not in ADDED_IN_0005
+            k: v
+            for k, v in review_row(old_review, MONDAY_W07).items()
+            if k not in (*ADDED_IN_0005, *ADDED_IN_0006)
         }
         r_row["conversation_pk"] = 1
         with db.engine.begin() as connection:
@@ -159,5 +163,48 @@ def test_0005_fills_versions_and_scorer_versions_of_existing_rows(tmp_path: Path
         assert version == conversation_version(stored_conversation)
         assert judged == version
         assert scorers == "greeting_rule@1,tone_rule@1"
+    finally:
+        db.dispose()
+
+
+def _llm_review(review_id: str, reviewer: str, scorer: str, **fields: object) -> Review:
+    judged = criterion("tone") | {"scorer": {"name": scorer, "version": "1"}}
+    built = review(review_id, conversation_id=review_id, reviewer=reviewer, criteria=[judged])
+    return built.model_copy(update=fields)
+
+
+def test_0006_marks_reviews_whose_judge_failed_as_pending(db_url: str) -> None:
+    """From the payload: `judge_pending` when written; before that field, an `always` --llm review
+    with no rating from the judge (it failed on the conversation) — never a local or kept-local one."""
+    cases = {
+        "legacy-failed": (_llm_review("legacy-failed", "supportqa+llm", "tone_rule"), True),
+        "legacy-judged": (_llm_review("legacy-judged", "supportqa+llm", "llm"), False),
+        "legacy-kept-local": (_llm_review("legacy-kept-local", "supportqa+llm-low", "x"), False),
+        "local": (_llm_review("local", "supportqa", "tone_rule"), False),
+        "new-pending": (
+            _llm_review("new-pending", "supportqa+llm-low", "x", judged=[], judge_pending=["tone"]),
+            True,
+        ),
+        "new-judged": (_llm_review("new-judged", "supportqa+llm", "llm", judged=["tone"]), False),
+    }
+    db = Database.open(db_url, migrate=False)
+    try:
+        db.migrate("0005")
+        rows = []
+        for built, _ in cases.values():
+            row = {k: v for k, v in review_row(built, MONDAY_W07).items() if k not in ADDED_IN_0006}
+            if "judged" not in built.model_fields_set:  # written before the field existed
+                payload = orjson.loads(str(row["payload"]))
+                del payload["judged"], payload["judge_pending"]
+                row["payload"] = orjson.dumps(payload).decode()
+            rows.append(row)
+        old_reviews = table("reviews", *[column(name) for name in rows[0]])
+        with db.engine.begin() as connection:
+            connection.execute(insert(old_reviews), rows)
+        db.migrate()
+        query = select(column("review_id"), column("judge_pending")).select_from(table("reviews"))
+        with db.engine.connect() as connection:
+            stored = {r.review_id: bool(r.judge_pending) for r in connection.execute(query)}
+        assert stored == {key: pending for key, (_, pending) in cases.items()}
     finally:
         db.dispose()

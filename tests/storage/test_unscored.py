@@ -66,3 +66,50 @@ def test_count_unscored_counts_what_iter_unscored_would_yield(repo: Repository) 
     repo.upsert_reviews([_ai_review(c) for c in stored[:2]])
     assert repo.count_unscored(DEFAULT_REF) == 3
     assert repo.count_unscored(DEFAULT_REF) == sum(len(b) for b in repo.iter_unscored(DEFAULT_REF))
+
+
+LLM = "supportqa+llm"
+
+
+def _by(
+    c: Conversation, reviewer: str, pending: list[str], ref: ScorecardRef = DEFAULT_REF
+) -> Review:
+    built = _ai_review(c, ref)
+    built.reviewer = reviewer
+    built.judge_pending = pending
+    built.judged = [] if pending else ["tone"]
+    return built
+
+
+def test_an_llm_run_selects_what_its_judge_still_owes_and_what_it_never_reviewed(
+    repo: Repository,
+) -> None:
+    """Judged fully: done. Pending: again. Reviewed locally or by another policy: not yet judged."""
+    done, owed, local, other_policy, unreviewed, old_version = (
+        conversation(x) for x in ("done", "owed", "local", "low", "none", "v2")
+    )
+    repo.upsert_conversations([done, owed, local, other_policy, unreviewed, old_version])
+    repo.upsert_reviews(
+        [
+            _by(done, LLM, []),
+            _by(owed, LLM, ["tone"]),
+            _by(local, "supportqa", []),
+            _by(other_policy, "supportqa+llm-low", ["tone"]),
+            _by(old_version, LLM, []),
+            _by(old_version, LLM, ["tone"], ScorecardRef(name="default", version="2")),
+        ]
+    )
+    selected = _ids(list(repo.iter_unscored(DEFAULT_REF, reviewer=LLM, batch_size=2)))
+    assert selected == ["owed", "local", "low", "none"]
+    assert repo.count_unscored(DEFAULT_REF, reviewer=LLM) == 4
+    assert _ids(list(repo.iter_unscored(DEFAULT_REF))) == ["none"]  # local runs ignore the judge
+
+
+def test_a_rejudged_review_is_no_longer_selected(repo: Repository) -> None:
+    owed = conversation("owed")
+    repo.upsert_conversations([owed])
+    repo.upsert_reviews([_by(owed, LLM, ["tone", "empathy"])])
+    assert repo.count_unscored(DEFAULT_REF, reviewer=LLM) == 1
+    repo.upsert_reviews([_by(owed, LLM, [])])
+    assert repo.count_unscored(DEFAULT_REF, reviewer=LLM) == 0
+    assert list(repo.iter_unscored(DEFAULT_REF, reviewer=LLM)) == []

@@ -82,6 +82,14 @@ def print_judge_summary(summary: dict[str, Any]) -> None:
         ("retries (timeouts, 429, 5xx)", summary["retries"]),
         ("malformed answers asked again", summary["malformed_retries"]),
         ("conversations failed", summary["failed_conversations"]),
+        *(
+            [
+                ("conversations judged fully", summary["judged_fully"]),
+                ("conversations left pending (asked again next run)", summary["left_pending"]),
+            ]
+            if "left_pending" in summary
+            else []
+        ),
         ("ratings unverified (quote not in transcript)", checks["unverified"]),
         ("quotes dropped", checks["dropped_quotes"]),
         ("ratings rejected (off the scale)", checks["out_of_scale"]),
@@ -118,7 +126,7 @@ def show_requests(
             {
                 "conversation": f"{conversation.source}/{conversation.id}",
                 "url": judge.client.endpoint,
-                "cached": judge.cache.get(prepared.key) is not None,
+                "cached": judge.cached_verdict(prepared, rubric) is not None,
                 "redacted": prepared.redacted,
                 "body": prepared.body,
             }

@@ -176,6 +176,8 @@ def score(
                 policy=run.policy,
                 sent_conversations=run.sent_conversations,
                 kept_local=run.kept_local,
+                judged_fully=run.judged_fully,
+                left_pending=run.left_pending,
             )
         if json:
             print_json(data)
@@ -221,6 +223,7 @@ def _run(
                 workers=_workers(workers, total, card),
                 progress=lambda n: bar.advance(task, n),
                 scorer=run,
+                reviewer=run.reviewer if run is not None else None,
             )
         return report, str(out)
     reviewer = run.reviewer if run is not None else None

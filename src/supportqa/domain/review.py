@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -10,6 +11,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from supportqa.domain.conversation import Reviewee, as_utc
 from supportqa.domain.score import Evidence, ScorerRef, Status
+
+JUDGE_SCORER_NAME = "llm"
+"""The scorer name the LLM judge's ratings carry (`supportqa.scorers.judge.JUDGE_SCORER`)."""
 
 
 class ReviewKind(StrEnum):
@@ -138,6 +142,11 @@ class Review(BaseModel):
     """The version of the conversation this review judged (`domain.versions.conversation_version`):
     set by the engine, and on storing for reviews that do not say; old versions are kept while a
     review points at them, so the transcript it judged can always be shown."""
+    judged: list[str] = Field(default_factory=list)
+    """`score --llm` only: the criteria whose rating (or N/A) came from the LLM judge's answer."""
+    judge_pending: list[str] = Field(default_factory=list)
+    """`score --llm` only: criteria sent to the judge that it did not rate (an outage, an unusable
+    answer). They hold a local fallback's result, and the next `score --llm` asks the judge again."""
 
     @field_validator("conversation_id", "source", "review_id", mode="before")
     @classmethod
@@ -156,6 +165,26 @@ class Review(BaseModel):
 
     def criterion(self, key: str) -> CriterionResult | None:
         return next((c for c in self.criteria if c.key == key), None)
+
+
+def awaits_judge(data: Mapping[str, Any], legacy_reviewer: str) -> bool:
+    """Whether a stored review (its JSON payload) should go to the LLM judge again.
+
+    Its `judge_pending` says so; a review written before `judged` existed says so when it was written by
+    `legacy_reviewer` (the `always` policy, which sent every conversation) and holds no rating from the
+    judge at all — the judge failed on that conversation, and its criteria fell back to local scorers.
+    """
+    if "judged" in data:
+        return bool(data.get("judge_pending"))
+    if data.get("kind") != ReviewKind.AI.value or data.get("reviewer") != legacy_reviewer:
+        return False
+    return not any(
+        isinstance(c, dict)
+        and isinstance(c.get("scorer"), dict)
+        and c["scorer"].get("name") == JUDGE_SCORER_NAME
+        and c.get("status") in (Status.RATED.value, Status.NA.value)
+        for c in data.get("criteria") or []
+    )
 
 
 class RatingsLine(BaseModel):

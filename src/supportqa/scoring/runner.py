@@ -1,8 +1,9 @@
 """Scoring runs: a JSONL file into review JSONL, or the database in place. Both resume after a crash.
 
 File runs append one batch at a time and skip conversations whose review is already in the output; a
-half-written last line (the process was killed mid-write) is cut off first. Database runs score only what
-has no AI review for this scorecard version yet, committing per batch.
+half-written last line (the process was killed mid-write) is cut off first, and an output that is not a
+reviews file, or is the input itself, is refused before anything is written (`scoring.outfile`).
+Database runs score only what has no AI review for this scorecard version yet, committing per batch.
 """
 
 from __future__ import annotations
@@ -19,13 +20,15 @@ from typing import Any, Protocol
 import orjson
 
 from supportqa.domain.conversation import Conversation
-from supportqa.domain.review import Review, ScorecardRef
+from supportqa.domain.review import Review, ScorecardRef, awaits_judge
 from supportqa.domain.scorecard import Scorecard
 from supportqa.errors import InputError, StorageError
 from supportqa.gc_tuning import bulk_work
 from supportqa.importers.records import parse_record
 from supportqa.scorers.registry import registered
 from supportqa.scoring.engine import EngineStats, ScoringEngine, ai_review_id_for
+from supportqa.scoring.llm_run import llm_reviewer
+from supportqa.scoring.outfile import Done, read_reviews_file, refuse_input_as_output
 from supportqa.scoring.parallel import ordered_map, worker_engine
 from supportqa.storage import Repository
 from supportqa.storage.work import ClaimedBatch, WorkSpec
@@ -73,25 +76,14 @@ def review_line(review: Review) -> bytes:
     return review.model_dump_json().encode() + b"\n"
 
 
-def _existing_review_ids(out: Path) -> set[str]:
-    """Review ids already written; truncates a torn last line left by a killed run."""
-    ids: set[str] = set()
-    if not out.exists():
-        return ids
-    good_end = 0
-    with out.open("rb") as handle:
-        for raw in handle:
-            if not raw.endswith(b"\n"):
-                break
-            try:
-                ids.add(str(orjson.loads(raw)["review_id"]))
-            except (orjson.JSONDecodeError, KeyError, TypeError):
-                break
-            good_end += len(raw)
-    if good_end != out.stat().st_size:
-        with out.open("rb+") as handle:
-            handle.truncate(good_end)
-    return ids
+def _done_in_out(reviewer: str | None) -> Done:
+    """Which reviews in OUT a resumed run skips: any, for a local run; for an --llm run (`reviewer`),
+    the ones that run wrote and whose judge owes nothing — what `iter_unscored` selects in the database.
+    A review done again is appended, and its later line wins (as `import` reads it)."""
+    if reviewer is None:
+        return lambda data: True
+    legacy = llm_reviewer("always")
+    return lambda data: data.get("reviewer") == reviewer and not awaits_judge(data, legacy)
 
 
 @dataclass
@@ -219,16 +211,24 @@ def score_file(
     workers: int = 1,
     progress: Progress | None = None,
     scorer: BatchScorer | None = None,
+    reviewer: str | None = None,
 ) -> RunReport:
     """Score a conversations JSONL file into a reviews JSONL file, without a database.
 
-    `scorer` replaces the default engine (an `LlmRun` for `score --llm`; it runs in this process)."""
+    OUT must be absent, empty or a reviews file, and not the input (see `scoring.outfile`).
+    `scorer` replaces the default engine (an `LlmRun` for `score --llm`; it runs in this process), and
+    `reviewer` (its tag) then redoes the reviews in OUT it has not written or whose judge failed."""
     source, out = Path(source), Path(out)
     if not source.is_file():
         raise InputError("no such file", file=str(source))
+    refuse_input_as_output(out, [source])
     ScoringEngine(scorecard)  # bind every scorer now: bad configuration fails before any work
     report = RunReport()
-    done = _existing_review_ids(out) if resume else set()
+    # refuses an OUT that is not a reviews file, even to restart it
+    existing = read_reviews_file(out, _done_in_out(reviewer))
+    done = existing.done if resume else set()
+    if resume:
+        existing.repair()
     out.parent.mkdir(parents=True, exist_ok=True)
     with bulk_work(), out.open("ab" if resume else "wb") as handle:
         for result, size in _scored_chunks(

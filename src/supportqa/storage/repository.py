@@ -137,7 +137,8 @@ class Repository:
         stale: Sequence[str] = (),
     ) -> Iterator[list[Conversation]]:
         """Conversations that need scoring for this scorecard version (`work.needs_scoring`: never
-        scored, changed since, or judged by `stale` scorers), a batch at a time.
+        scored, changed since, or judged by `stale` scorers; for an --llm `reviewer`, also those its
+        LLM judge failed on), a batch at a time.
 
         Each batch is a fresh query after the last id seen, so reviews written between batches
         neither skip nor repeat a conversation.

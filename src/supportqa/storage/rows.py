@@ -110,6 +110,7 @@ def review_row(review: Review, now: datetime) -> dict[str, Any]:
         "min_confidence": min(confidences) if confidences else None,
         "conversation_version": review.conversation_version,
         "scorer_versions": scorer_versions(review),
+        "judge_pending": bool(review.judge_pending),
     }
 
 

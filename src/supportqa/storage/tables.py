@@ -25,6 +25,7 @@ from sqlalchemy import (
     Table,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -200,6 +201,9 @@ class ReviewRow(Base):
     scorer_versions: Mapped[str | None]
     """Sorted `name@version` of the scorers behind its ratings: a review is stale when the registry
     now has another version of one of them (`score --rescore-stale`)."""
+    judge_pending: Mapped[bool] = mapped_column(server_default=false())
+    """A `score --llm` review with criteria the judge was asked about and did not rate: the next
+    `score --llm` selects its conversation again (see `Review.judge_pending`)."""
 
 
 class ReviewCriterionRow(Base):

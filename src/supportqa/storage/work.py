@@ -26,6 +26,7 @@ from sqlalchemy import (
     and_,
     delete,
     exists,
+    false,
     func,
     or_,
     select,
@@ -41,7 +42,8 @@ from supportqa.storage.tables import conversations, reviews, scoring_runs, work_
 @dataclass(frozen=True)
 class WorkSpec:
     """Which AI reviews count as done: of this scorecard version, by `reviewer` when given (an
-    `--llm` run redoes what the LLM has not seen), and not built by a `stale` set of scorers."""
+    `--llm` run redoes what the LLM has not seen, and what its judge failed on), and not built by a
+    `stale` set of scorers."""
 
     scorecard: ScorecardRef
     reviewer: str | None = None
@@ -86,7 +88,15 @@ def needs_scoring(spec: WorkSpec) -> ColumnElement[bool]:
         done.append(
             or_(reviews.c.scorer_versions.is_(None), reviews.c.scorer_versions.not_in(spec.stale))
         )
+    if spec.reviewer is not None:
+        done.append(_judged_fully())
     return ~exists().where(*done)
+
+
+def _judged_fully() -> ColumnElement[bool]:
+    """An `--llm` review counts as done only when its judge rated every criterion it was asked
+    about; one the judge failed on (`reviews.judge_pending`) is sent again by the next run."""
+    return reviews.c.judge_pending == false()
 
 
 def _changed(spec: WorkSpec) -> ColumnElement[bool]:

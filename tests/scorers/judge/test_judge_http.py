@@ -240,6 +240,23 @@ def test_failed_answers_are_not_cached(server: OpenAIServer, card: Scorecard) ->
     assert server.request_count == 3 and judge.stats.cache_hits == 0
 
 
+def test_a_cached_answer_that_left_a_criterion_unrated_is_asked_again(
+    server: OpenAIServer, card: Scorecard, tmp_path: object
+) -> None:
+    """Replaying it would leave the criterion pending forever: a retry run must ask the judge."""
+    from pathlib import Path
+
+    judge = make_judge(server, cache=AnswerCache(Path(str(tmp_path)) / "cache.sqlite"))
+    partial = {"criteria": {"tone": {"rating": 4, "confidence": 1, "reason": "ok", "evidence": []}}}
+    server.script(Reply.json(partial), Reply.json(partial))
+    assert judge.judge(CONV, rubric_of(card))["ownership"].status is Status.FAILED
+    again = judge.judge(CONV, rubric_of(card))
+    assert server.request_count == 3 and judge.stats.cache_hits == 0
+    assert all(s.status is not Status.FAILED for s in again.values())
+    judge.judge(CONV, rubric_of(card))  # the whole answer is now in the cache
+    assert server.request_count == 3 and judge.stats.cache_hits == 1
+
+
 def test_anthropic_messages_protocol(card: Scorecard) -> None:
     with OpenAIServer(responder=SimulatedJudge(), api_key="k") as server:
         judge = make_judge(server, provider="anthropic", api_key="k")

@@ -3,7 +3,8 @@
 Per conversation: redact, number the messages, ask once with the rubric and the answer's JSON schema,
 check the answer (scale, quotes), and keep it in the cache. A malformed answer is asked again once with
 the error; after that every criterion of the conversation is a recorded failure, never a silent zero
-(criteria with a local scorer then fall back to it). Conversations of a batch are judged `concurrency`
+(criteria with a local scorer then fall back to it). A cached answer that left a criterion unrated is
+not replayed: the conversation is asked again. Conversations of a batch are judged `concurrency`
 at a time.
 """
 
@@ -17,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from supportqa.domain.conversation import Conversation
-from supportqa.domain.score import Score, ScorerRef
+from supportqa.domain.score import Score, ScorerRef, Status
 from supportqa.domain.scorecard import Criterion
 from supportqa.errors import ScorerAbort, ScorerError
 from supportqa.scorers.judge.answer import MalformedAnswer, Messages, Tally, Verdict, parse_answer
@@ -153,17 +154,12 @@ class LlmJudge:
         with self._lock:
             self.stats.conversations += 1
             self.stats.redacted.update(prepared.redacted)
-        cached = self.cache.get(prepared.key)
+        cached = self.cached_verdict(prepared, rubric)
         if cached is not None:
-            try:
-                verdict = parse_answer(cached.content, rubric, prepared.messages, strict=False)
-            except MalformedAnswer:
-                cached = None  # a cache written by an older parser: ask again
-            else:
-                with self._lock:
-                    self.stats.cache_hits += 1
-                    self.stats.checks.add(verdict.tally)
-                return verdict.scores
+            with self._lock:
+                self.stats.cache_hits += 1
+                self.stats.checks.add(cached.tally)
+            return cached.scores
         if self._abort is not None:  # another thread hit a stop: send nothing more
             raise self._abort
         try:
@@ -176,6 +172,20 @@ class LlmJudge:
         with self._lock:
             self.stats.checks.add(verdict.tally)
         return verdict.scores
+
+    def cached_verdict(self, prepared: Prepared, rubric: Rubric) -> Verdict | None:
+        """The cached answer, unless an older parser wrote it or it left a criterion unrated: a
+        retry of what the judge owes (`score --llm` after a failure) must ask, not replay the failure."""
+        cached = self.cache.get(prepared.key)
+        if cached is None:
+            return None
+        try:
+            verdict = parse_answer(cached.content, rubric, prepared.messages, strict=False)
+        except MalformedAnswer:
+            return None
+        if any(score.status is Status.FAILED for score in verdict.scores.values()):
+            return None
+        return verdict
 
     def _send(self, body: dict[str, Any]) -> Completion:
         completion = self.client.complete(body)

@@ -1,0 +1,132 @@
+"""The reviews JSONL a file run writes (OUT): what it may append to, and what it would destroy.
+
+`score FILE -o OUT` appends to OUT and resumes from it, and `--restart` overwrites it. So before a byte
+is written, OUT must be a file this tool can own — absent, empty, or a reviews file (every complete line
+a review record) — and must not be one of the inputs under another name (a symlink, a hard link). The
+only bytes ever cut are a torn last line left by a killed run: no final newline, not valid JSON, and
+the start of a review line as `score` writes them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from supportqa.errors import InputError
+
+REVIEW_LINE_START = b'{"review_id":'
+"""How every line `score` writes begins (`Review.model_dump_json()`): what a torn line must look like."""
+
+Done = Callable[[dict[str, Any]], bool]
+"""Whether a review read back from OUT needs no new review (e.g. it awaits no judge)."""
+
+
+def _anything(_: dict[str, Any]) -> bool:
+    return True
+
+
+@dataclass
+class ReviewsFile:
+    """What a resume needs from an existing OUT, read without changing it."""
+
+    path: Path
+    done: set[str] = field(default_factory=set)
+    """Review ids whose latest line in OUT counts as done (a later line for the same id wins)."""
+    keep: int = 0
+    """Bytes to keep: everything but a torn last line."""
+    size: int = 0
+    needs_newline: bool = False
+    """The last line is a whole review without its newline: add one before appending."""
+
+    def repair(self) -> None:
+        """Cut a torn last line, or end a whole last line, so appended reviews start on a line."""
+        if self.keep != self.size:
+            with self.path.open("rb+") as handle:
+                handle.truncate(self.keep)
+        elif self.needs_newline:
+            with self.path.open("ab") as handle:
+                handle.write(b"\n")
+
+
+def refuse_input_as_output(out: Path, inputs: Iterable[Path]) -> None:
+    """OUT must not be an input: the same path, or the same file through a symlink or a hard link."""
+    for source in inputs:
+        if _same_file(out, source):
+            raise InputError(
+                f"the same file as the input {source}: writing reviews there would destroy it; "
+                "give -o/--out another file",
+                file=str(out),
+            )
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """Same inode after following symlinks; a path that does not exist is no file at all."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def _refuse(out: Path, number: int, why: str) -> InputError:
+    return InputError(
+        f"not a reviews file: this line is {why}; nothing was written — give -o/--out a new "
+        "file or an earlier reviews JSONL",
+        file=str(out),
+        line=number,
+    )
+
+
+def _review(raw: bytes) -> dict[str, Any] | str:
+    """The review record on one line, or why the line is not one."""
+    try:
+        data = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return "not valid JSON"
+    if not isinstance(data, dict):
+        return f"a JSON {type(data).__name__}, not a review record"
+    if "review_id" not in data or "criteria" not in data:
+        return "not a review record (it has no 'review_id' and 'criteria')"
+    return data
+
+
+def _torn(raw: bytes) -> bool:
+    """The start of a review line cut off by a killed run (or nothing but whitespace)."""
+    return not raw.strip() or raw.startswith(REVIEW_LINE_START) or REVIEW_LINE_START.startswith(raw)
+
+
+def read_reviews_file(out: Path, done: Done = _anything) -> ReviewsFile:
+    """Check OUT can take reviews and read what is in it; refuse with the file and line otherwise.
+
+    A complete line (ending in a newline) must be a review record; blank lines are skipped. A last
+    line without a newline is kept when it is a review, cut when it is torn, and refused otherwise.
+    """
+    found = ReviewsFile(out)
+    if not out.exists():
+        return found
+    if not out.is_file():
+        raise InputError("not a regular file: give -o/--out a file for the reviews", file=str(out))
+    with out.open("rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            complete = raw.endswith(b"\n")
+            if complete and not raw.strip():
+                found.keep += len(raw)
+                continue
+            data = _review(raw)
+            if isinstance(data, str):
+                if complete or not _torn(raw):
+                    raise _refuse(out, number, data)
+                break  # the torn last line: cut by `repair`
+            review_id = str(data["review_id"])
+            if done(data):
+                found.done.add(review_id)
+            else:
+                found.done.discard(review_id)
+            found.keep += len(raw)
+            found.needs_newline = not complete
+    found.size = out.stat().st_size
+    return found
