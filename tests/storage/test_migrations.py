@@ -187,7 +187,7 @@ def test_0006_marks_reviews_whose_judge_failed_as_pending(db_url: str) -> None:
         ),
         "new-judged": (_llm_review("new-judged", "supportqa+llm", "llm", judged=["tone"]), False),
     }
-    db = Database.open(db_url, migrate=False)
+    db = Database.open(db_url, migrate="never", create=True)
     try:
         db.migrate("0005")
         rows = []
