@@ -34,9 +34,11 @@ LEGACY_LLM_REVIEWER = "supportqa+llm"
 
 
 def upgrade() -> None:
+    # A plain-string default ('0' reads as false on both): an SQL-expression default would make
+    # SQLite's batch mode rebuild `reviews`, which with foreign keys on empties `review_criteria`.
     with op.batch_alter_table("reviews") as batch:
         batch.add_column(
-            sa.Column("judge_pending", sa.Boolean(), nullable=False, server_default=sa.false())
+            sa.Column("judge_pending", sa.Boolean(), nullable=False, server_default="0")
         )
     _backfill()
 
