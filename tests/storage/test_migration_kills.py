@@ -13,7 +13,6 @@ import os
 import shutil
 import subprocess
 import sys
-import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,9 +22,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import column, create_engine, event, func, insert, inspect, select, table
-from sqlalchemy.engine import make_url
-from sqlalchemy.pool import NullPool
+from sqlalchemy import column, event, func, insert, inspect, select, table
 
 import supportqa
 from supportqa.cli import main
@@ -37,7 +34,7 @@ from supportqa.storage.migrator import head_revision
 from supportqa.storage.rows import conversation_row, review_row
 from supportqa.storage.tables import conversations, metadata, reviews
 from supportqa.synthetic import generate_conversations
-from tests.conftest import postgres_url_or_skip
+from tests.conftest import postgres_schema
 from tests.storage.builders import MONDAY_W07, conversation, criterion, review
 
 KILLED = -9
@@ -59,29 +56,12 @@ def small_jsonl(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @contextmanager
-def postgres_schema() -> Iterator[str]:
-    """A URL whose search_path is a schema of its own, dropped afterwards."""
-    base = postgres_url_or_skip()
-    schema = f"kill_{uuid.uuid4().hex[:16]}"
-    admin = create_engine(base, poolclass=NullPool)
-    with admin.begin() as connection:
-        connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as connection:
-            connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-        admin.dispose()
-
-
-@contextmanager
 def fresh_database(backend: str, folder: Path) -> Iterator[str]:
     if backend == "sqlite":
         folder.mkdir(parents=True, exist_ok=True)
         yield str(folder / "qa.db")
         return
-    with postgres_schema() as url:
+    with postgres_schema("kill") as url:
         yield url
 
 
