@@ -10,49 +10,32 @@ answer arriving later is a new record but the same version: nothing is re-scored
 from __future__ import annotations
 
 import hashlib
-from typing import Any
 
 import orjson
 
-from supportqa.domain.conversation import Conversation, Person
+from supportqa.domain.conversation import Conversation
 
 SCORED_METADATA_KEYS = ("customer_left",)
 """Metadata keys a scorer reads (`rules.customer_left`); the rest of `metadata` is not judged."""
 
 
-def _person(person: Person | None) -> list[Any] | None:
-    if person is None:
-        return None
-    return [person.id, person.name, getattr(person, "team", None)]
-
-
-def _at(value: Any) -> str | None:
-    return None if value is None else value.isoformat()
-
-
-def version_fields(conversation: Conversation) -> dict[str, Any]:
-    """The fields the version hash covers, as plain JSON-able values."""
-    return {
-        "messages": [
-            [m.role.value, _person(m.author), m.text, _at(m.at), m.public]
-            for m in conversation.messages
-        ],
-        "status": conversation.status,
-        "reopened": conversation.reopened,
-        "channel": conversation.channel,
-        "subject": conversation.subject,
-        "agent": _person(conversation.agent),
-        "customer": _person(conversation.customer),
-        "started_at": _at(conversation.started_at),
-        "metadata": {
-            key: conversation.metadata[key]
-            for key in SCORED_METADATA_KEYS
-            if key in conversation.metadata
-        },
-    }
+SCORED_FIELDS = frozenset(
+    {"messages", "status", "reopened", "channel", "subject", "agent", "customer", "created_at"}
+)
+"""Conversation fields the version covers (every field of every message: role, author, text, time,
+public); `created_at` with the messages' times gives the start time periods are keyed on."""
 
 
 def conversation_version(conversation: Conversation) -> str:
-    """sha256 (hex) of `version_fields`: equal for two records exactly when scorers see the same."""
-    text = orjson.dumps(version_fields(conversation), option=orjson.OPT_SORT_KEYS)
-    return hashlib.sha256(text).hexdigest()
+    """sha256 (hex) of what scorers read: equal for two records exactly when scorers see the same.
+
+    Serialised by pydantic's own serializer with `include` (fields in declaration order, so the text
+    is stable): a fraction of the cost of building and dumping a dict, which matters on import.
+    """
+    digest = hashlib.sha256(conversation.model_dump_json(include=SCORED_FIELDS).encode())
+    scored_metadata = {
+        k: conversation.metadata[k] for k in SCORED_METADATA_KEYS if k in conversation.metadata
+    }
+    if scored_metadata:
+        digest.update(b"\x1f" + orjson.dumps(scored_metadata, option=orjson.OPT_SORT_KEYS))
+    return digest.hexdigest()

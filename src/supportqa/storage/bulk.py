@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from itertools import islice
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, and_, bindparam, select, update
+from sqlalchemy import Connection, and_, bindparam, func, select, update
 
 from supportqa.storage.tables import conversations, reviews
 
@@ -111,13 +111,22 @@ def conversation_pks(
 
 
 def link_reviews(connection: Connection, keys: list[tuple[str, str]]) -> None:
-    """Point reviews stored before their conversation at it, now that it is stored."""
+    """Point reviews stored before their conversation at it, now that it is stored: its row, and
+    (when they did not say) the version of it they judged — the one that has just arrived."""
     waiting = select(reviews.c.source, reviews.c.conversation_id).where(
         reviews.c.conversation_pk.is_(None)
     )
     if connection.execute(waiting.limit(1)).first() is None:
         return
-    pks = conversation_pks(connection, keys)
+    params = []
+    for source, ids in by_source(keys).items():
+        query = select(
+            conversations.c.id, conversations.c.external_id, conversations.c.version_hash
+        ).where(conversations.c.source == source, conversations.c.external_id.in_(ids))
+        params += [
+            {"k_source": source, "k_id": row.external_id, "k_pk": row.id, "k_v": row.version_hash}
+            for row in connection.execute(query)
+        ]
     statement = (
         update(reviews)
         .where(
@@ -127,9 +136,11 @@ def link_reviews(connection: Connection, keys: list[tuple[str, str]]) -> None:
                 reviews.c.conversation_pk.is_(None),
             )
         )
-        .values(conversation_pk=bindparam("k_pk"))
+        .values(
+            conversation_pk=bindparam("k_pk"),
+            conversation_version=func.coalesce(reviews.c.conversation_version, bindparam("k_v")),
+        )
     )
-    params = [{"k_source": s, "k_id": i, "k_pk": pk} for (s, i), pk in pks.items()]
     if params:
         connection.execute(statement, params)
 

@@ -89,7 +89,6 @@ class Repository:
             if new:
                 connection.execute(insert(conversations), strip(new, "_key"))
                 link_reviews(connection, [r["_key"] for r in new])
-                versions.link_versions(connection, [r["_key"] for r in new])
             if changed:
                 versions.archive_replaced(connection, changed, changed[0]["updated_at"])
                 statement = update(conversations).where(conversations.c.id == bindparam("_pk"))

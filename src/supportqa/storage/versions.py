@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, delete, exists, insert, literal, select
+from sqlalchemy import Connection, bindparam, delete, exists, insert, literal, select
 
 from supportqa.domain.review import Review, ReviewKind
 from supportqa.storage.bulk import by_source
@@ -171,24 +171,3 @@ def stamp_versions(connection: Connection, items: list[Review]) -> list[Review]:
                 review = review.model_copy(update={"conversation_version": version})
         result.append(review)
     return result
-
-
-def link_versions(connection: Connection, keys: Sequence[tuple[str, str]]) -> None:
-    """Reviews stored before their conversation judged the version that has now arrived."""
-    statement = (
-        reviews.update()
-        .where(
-            and_(
-                reviews.c.source == bindparam("l_source"),
-                reviews.c.conversation_id == bindparam("l_id"),
-                reviews.c.conversation_version.is_(None),
-            )
-        )
-        .values(conversation_version=bindparam("l_version"))
-    )
-    params = [
-        {"l_source": s, "l_id": i, "l_version": v}
-        for (s, i), v in current_versions(connection, keys).items()
-    ]
-    if params:
-        connection.execute(statement, params)
