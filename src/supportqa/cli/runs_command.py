@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated
 
 import typer
@@ -17,12 +17,34 @@ from supportqa.cli.common import (
     print_json,
     settings,
 )
+from supportqa.storage.work import RunInfo
 
 STATUS_STYLE = {"finished": "green", "running": "cyan", "interrupted": "yellow", "failed": "red"}
 
 
 def _when(value: datetime | None) -> str:
-    return "–" if value is None else value.strftime("%Y-%m-%d %H:%M:%S")
+    return "–" if value is None else value.strftime("%m-%d %H:%M")
+
+
+def _span(seconds: float) -> str:
+    seconds = max(0, int(seconds))
+    if seconds < 120:
+        return f"{seconds}s"
+    if seconds < 7200:
+        return f"{seconds // 60}m"
+    return f"{seconds // 3600}h"
+
+
+def _took(run: RunInfo) -> str:
+    if run.finished_at is None:
+        return "–"
+    return _span((run.finished_at - run.started_at).total_seconds())
+
+
+def _beat(run: RunInfo, now: datetime) -> str:
+    if run.heartbeat_at is None or run.finished_at is not None:
+        return "–"
+    return _span((now - run.heartbeat_at).total_seconds()) + " ago"
 
 
 def runs(
@@ -31,17 +53,22 @@ def runs(
     json: JsonOption = False,
 ) -> None:
     """Scoring runs, newest first: status (running, finished, failed, interrupted = killed: its
-    heartbeat is older than the claim lease), counts, and how much work each still claims."""
+    process is gone or its heartbeat is older than the claim lease), when it started, how long it
+    took, its last heartbeat while running, counts, and how much work it still claims (`--json`
+    adds the owner, host:pid)."""
     with open_repository(db) as repo:
         found = repo.list_runs(lease_s=settings().claim_lease_s, limit=limit)
     if json:
         print_json({"runs": found})
         return
-    table = Table(title="scoring runs")
-    for name in ("id", "scorecard", "status", "started", "finished", "last heartbeat", "owner"):
-        table.add_column(name)
-    for name in ("scored", "criteria failed", "claimed"):
-        table.add_column(name, justify="right")
+    now = datetime.now(UTC)
+    table = Table(title="scoring runs (UTC)")
+    table.add_column("id")
+    table.add_column("scorecard")
+    for name in ("status", "started", "took", "beat"):
+        table.add_column(name, no_wrap=True, min_width=len(name))
+    for name in ("scored", "failed", "claimed"):
+        table.add_column(name, justify="right", min_width=len(name))
     for run in found:
         style = STATUS_STYLE.get(run.status, "")
         table.add_row(
@@ -49,9 +76,8 @@ def runs(
             escape(run.scorecard),
             f"[{style}]{run.status}[/]" if style else run.status,
             _when(run.started_at),
-            _when(run.finished_at),
-            _when(run.heartbeat_at),
-            escape(run.owner or "–"),
+            _took(run),
+            _beat(run, now),
             str(run.scored),
             str(run.failed),
             str(run.claimed),

@@ -19,9 +19,16 @@ SCORED_METADATA_KEYS = ("customer_left",)
 """Metadata keys a scorer reads (`rules.customer_left`); the rest of `metadata` is not judged."""
 
 
-SCORED_FIELDS = frozenset(
-    {"messages", "status", "reopened", "channel", "subject", "agent", "customer", "created_at"}
-)
+SCORED_FIELDS: set[str] = {
+    "messages",
+    "status",
+    "reopened",
+    "channel",
+    "subject",
+    "agent",
+    "customer",
+    "created_at",
+}
 """Conversation fields the version covers (every field of every message: role, author, text, time,
 public); `created_at` with the messages' times gives the start time periods are keyed on."""
 
