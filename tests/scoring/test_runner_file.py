@@ -7,6 +7,7 @@ from pathlib import Path
 import orjson
 
 from supportqa.domain.scorecard import default_scorecard
+from supportqa.scoring.profiles import rules_only
 from supportqa.scoring.runner import score_file
 from supportqa.synthetic import generate_conversations
 
@@ -71,3 +72,30 @@ def test_worker_processes_write_the_same_reviews_in_order(tmp_path: Path) -> Non
         return [{k: v for k, v in row.items() if k != "reviewed_at"} for row in rows]
 
     assert without_time(one) == without_time(two)
+
+
+def test_resuming_over_an_edited_input_rescores_the_changed_conversations(tmp_path: Path) -> None:
+    """OUT's reviews say which version they judged: a conversation edited in the input since is
+    scored again (its new line wins), the others are skipped."""
+    card = rules_only(default_scorecard())
+    source, out = tmp_path / "c.jsonl", tmp_path / "r.jsonl"
+    rows = [dict(c) for c in generate_conversations(6, 4)]
+    source.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in rows))
+    assert score_file(source, out, card).scored == 6
+    rows[2]["messages"] = [
+        *rows[2]["messages"],
+        {"role": "agent", "text": "Card 4111 1111 1111 1111 is refunded."},
+    ]
+    rows[4]["csat"] = 1  # not something scorers read: not a new version
+    source.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in rows))
+
+    report = score_file(source, out, card)
+
+    assert (report.scored, report.rescored_changed, report.skipped) == (1, 1, 5)
+    latest = {}
+    for line in out.read_bytes().splitlines():
+        review = orjson.loads(line)
+        latest[review["conversation_id"]] = review
+    edited = latest[str(rows[2]["id"])]
+    assert next(c for c in edited["criteria"] if c["key"] == "pii_exposure")["rating"] == 0
+    assert score_file(source, out, card).scored == 0

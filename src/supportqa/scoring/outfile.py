@@ -37,6 +37,8 @@ class ReviewsFile:
     path: Path
     done: set[str] = field(default_factory=set)
     """Review ids whose latest line in OUT counts as done (a later line for the same id wins)."""
+    versions: dict[str, str | None] = field(default_factory=dict)
+    """The conversation version each done review judged: a conversation changed since is redone."""
     keep: int = 0
     """Bytes to keep: everything but a torn last line."""
     size: int = 0
@@ -124,6 +126,7 @@ def read_reviews_file(out: Path, done: Done = _anything) -> ReviewsFile:
             review_id = str(data["review_id"])
             if done(data):
                 found.done.add(review_id)
+                found.versions[review_id] = data.get("conversation_version")
             else:
                 found.done.discard(review_id)
             found.keep += len(raw)

@@ -12,7 +12,7 @@ import contextlib
 import os
 import threading
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -22,6 +22,7 @@ import orjson
 from supportqa.domain.conversation import Conversation
 from supportqa.domain.review import Review, ScorecardRef, awaits_judge
 from supportqa.domain.scorecard import Scorecard
+from supportqa.domain.versions import conversation_version
 from supportqa.errors import InputError, StorageError
 from supportqa.gc_tuning import bulk_work
 from supportqa.importers.records import parse_record
@@ -53,7 +54,8 @@ class RunReport:
     criteria_failed: int = 0
     dropped_quotes: int = 0
     rescored_changed: int = 0
-    """Conversations re-scored because they changed since their review (database runs)."""
+    """Conversations re-scored because they changed since their review (in the database, or in OUT
+    when resuming a file run)."""
     rescored_stale: int = 0
     """Reviews redone because their scorers changed (`--rescore-stale`)."""
     stale: int = 0
@@ -90,6 +92,7 @@ def _done_in_out(reviewer: str | None) -> Done:
 class _ChunkResult:
     lines: bytes
     ids: list[str]
+    versions: list[str | None]
     reviews: int
     incomplete: int
     criteria_failed: int
@@ -140,6 +143,7 @@ def _score_chunk(engine: BatchScorer, file: str, chunk: list[tuple[int, bytes]])
     return _ChunkResult(
         lines=b"".join(review_line(r) for r in reviews),
         ids=[r.review_id for r in reviews],
+        versions=[r.conversation_version for r in reviews],
         reviews=len(reviews),
         incomplete=sum(r.incomplete for r in reviews),
         criteria_failed=sum(r.counts.failed for r in reviews),
@@ -149,12 +153,18 @@ def _score_chunk(engine: BatchScorer, file: str, chunk: list[tuple[int, bytes]])
 
 
 def _not_done(
-    chunk: list[tuple[int, bytes]], scorecard: Scorecard, done: set[str]
-) -> tuple[list[tuple[int, bytes]], int]:
-    """Drop lines whose review is already written; unparsable lines stay, to be reported."""
+    chunk: list[tuple[int, bytes]],
+    scorecard: Scorecard,
+    done: set[str],
+    versions: Mapping[str, str | None],
+) -> tuple[list[tuple[int, bytes]], int, int]:
+    """Drop lines whose review is already written for the conversation as it is now; a line whose
+    conversation changed since its review (another version) is kept and counted. Unparsable lines
+    stay, to be reported. Returns (kept, skipped, changed)."""
     if not done:
-        return chunk, 0
+        return chunk, 0, 0
     kept = []
+    changed = 0
     for number, raw in chunk:
         try:
             data = orjson.loads(raw)
@@ -163,9 +173,22 @@ def _not_done(
             )
         except (orjson.JSONDecodeError, KeyError, TypeError, AttributeError):
             review_id = None
-        if review_id not in done:
-            kept.append((number, raw))
-    return kept, len(chunk) - len(kept)
+        if review_id in done:
+            judged = versions.get(review_id)
+            if judged is None or _version_of(data) in (None, judged):
+                continue
+            changed += 1
+        kept.append((number, raw))
+    return kept, len(chunk) - len(kept), changed
+
+
+def _version_of(data: Any) -> str | None:
+    """The version of a conversation line, None when it does not parse (scoring reports why)."""
+    try:
+        parsed = parse_record(data)
+    except (InputError, ValueError):
+        return None
+    return conversation_version(parsed) if isinstance(parsed, Conversation) else None
 
 
 def _score_chunk_in_worker(job: tuple[str, list[tuple[int, bytes]]]) -> _ChunkResult:
@@ -176,6 +199,7 @@ def _scored_chunks(
     source: Path,
     scorecard: Scorecard,
     done: set[str],
+    versions: Mapping[str, str | None],
     report: RunReport,
     batch_size: int,
     workers: int,
@@ -187,8 +211,9 @@ def _scored_chunks(
 
     def jobs() -> Iterator[tuple[str, list[tuple[int, bytes]]]]:
         for chunk in _raw_chunks(source, batch_size):
-            todo, skipped = _not_done(chunk, scorecard, done)
+            todo, skipped, changed = _not_done(chunk, scorecard, done, versions)
             report.skipped += skipped
+            report.rescored_changed += changed
             sizes.append(len(chunk))
             yield file, todo
 
@@ -227,17 +252,19 @@ def score_file(
     # refuses an OUT that is not a reviews file, even to restart it
     existing = read_reviews_file(out, _done_in_out(reviewer))
     done = existing.done if resume else set()
+    versions = existing.versions if resume else {}
     if resume:
         existing.repair()
     out.parent.mkdir(parents=True, exist_ok=True)
     with bulk_work(), out.open("ab" if resume else "wb") as handle:
         for result, size in _scored_chunks(
-            source, scorecard, done, report, batch_size, workers, scorer
+            source, scorecard, done, versions, report, batch_size, workers, scorer
         ):
             handle.write(result.lines)
             handle.flush()
             os.fsync(handle.fileno())
             done.update(result.ids)
+            versions.update(zip(result.ids, result.versions, strict=True))
             report.scored += result.reviews
             report.incomplete += result.incomplete
             report.criteria_failed += result.criteria_failed
