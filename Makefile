@@ -8,8 +8,9 @@ DEMO_DIR ?= supportqa-demo
 
 $(BIN)/supportqa: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[dev,models,onnx,learn]"
+	@echo "Installing supportqa and its dependencies into $(VENV) (the first time takes a few minutes)"
+	@$(PYTHON) scripts/progress.py "pip" -- $(BIN)/pip install --progress-bar off --upgrade pip
+	@$(PYTHON) scripts/progress.py "pip" -- $(BIN)/pip install --progress-bar off -e ".[dev,models,onnx,learn]"
 	@touch $@
 
 setup: $(BIN)/supportqa  ## create .venv and install supportqa with its dev tools
@@ -21,12 +22,12 @@ test: setup  ## run the test suite
 	$(BIN)/pytest
 
 lint: setup  ## ruff lint and format check
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/ruff format --check src tests benchmarks scripts
 
 format: setup
-	$(BIN)/ruff format src tests benchmarks
-	$(BIN)/ruff check --fix src tests benchmarks
+	$(BIN)/ruff format src tests benchmarks scripts
+	$(BIN)/ruff check --fix src tests benchmarks scripts
 
 typecheck: setup  ## mypy --strict over the package
 	$(BIN)/mypy
