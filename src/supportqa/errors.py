@@ -45,6 +45,11 @@ class ScorerError(SupportQAError):
     """A scorer could not rate a criterion; recorded as a `failed` criterion, never a silent zero."""
 
 
+class ScorerRetryable(ScorerError):
+    """A scorer failed for a reason that may pass (a server outage, rate limits, a deadline): the
+    criteria are recorded as owed, and the next run asks again."""
+
+
 class ScorerAbort(ScorerError):
     """A scorer cannot go on for any conversation (a rejected API key, an unknown model): the run stops
     here instead of recording the same failure for every conversation."""

@@ -40,6 +40,17 @@ class Settings(BaseSettings):
     """`openai` (chat completions, the protocol every local server speaks) or `anthropic` (Messages)."""
 
     llm_timeout_s: float = 120.0
+    """Per request (an attempt never runs past its conversation's deadline either)."""
+
+    llm_conversation_deadline_s: float = 120.0
+    """The time one conversation may take, retries and waits included. A back-off or `Retry-After`
+    that would end past it is not waited for: the conversation fails as retryable at once (its
+    criteria stay owed, `judge_pending`, and the next `score --llm` asks again)."""
+
+    llm_run_deadline_s: float | None = None
+    """The time a whole `--llm` run may spend asking (none by default). Past it nothing more is sent:
+    the remaining conversations fail as retryable, as above (cached answers are still used)."""
+
     llm_max_retries: int = 4
     """Retries after a timeout, 429 or 5xx, with exponential back-off that honours Retry-After."""
 

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
-from supportqa.cli.common import console, print_json, settings
+from supportqa.cli.common import console, err_console, print_errors, print_json, settings
 from supportqa.domain.conversation import Conversation
 from supportqa.domain.scorecard import Scorecard
 from supportqa.scorers.judge.cache import AnswerCache
+from supportqa.scorers.judge.client import Wait
 from supportqa.scorers.judge.judge import JudgeStats, LlmJudge
 from supportqa.scorers.judge.policy import build_judge, cache_path, judged_criteria, model_name
 from supportqa.scorers.judge.rubric import Rubric
@@ -33,6 +35,11 @@ ConcurrencyOption = Annotated[
 ]
 
 
+def announce_wait(wait: Wait) -> None:
+    """A line on stderr while the client waits (stdout stays clean for --json)."""
+    err_console.print(f"[yellow]{wait.describe()}[/]", highlight=False)
+
+
 def open_judge(
     card: Scorecard,
     db_url: str,
@@ -47,7 +54,11 @@ def open_judge(
         cache_path(config, workspace_dir(database_url(db_url))) if use_cache else None
     )
     return build_judge(
-        config, model_name(card, config, model), cache=cache, concurrency=concurrency
+        config,
+        model_name(card, config, model),
+        cache=cache,
+        concurrency=concurrency,
+        on_wait=announce_wait,
     )
 
 
@@ -77,11 +88,12 @@ def print_judge_summary(summary: dict[str, Any]) -> None:
     checks = summary["checks"]
     rows = [
         ("conversations judged", summary["conversations"]),
-        ("requests sent", summary["requests"]),
+        ("requests sent (every attempt)", summary["requests"]),
         ("answers from the cache", summary["cache_hits"]),
         ("retries (timeouts, 429, 5xx)", summary["retries"]),
         ("malformed answers asked again", summary["malformed_retries"]),
         ("conversations failed", summary["failed_conversations"]),
+        ("of which retryable (out of retries or time)", summary["failed_retryable"]),
         *(
             [
                 ("conversations judged fully", summary["judged_fully"]),
@@ -97,9 +109,22 @@ def print_judge_summary(summary: dict[str, Any]) -> None:
             "prompt / completion tokens",
             f"{summary['prompt_tokens']:,} / {summary['completion_tokens']:,}",
         ),
+        *(
+            [("answers without usage (tokens unknown)", summary["requests_without_usage"])]
+            if summary["requests_without_usage"]
+            else []
+        ),
+        *(
+            [("seconds spent waiting (back-off, Retry-After)", f"{summary['waited_seconds']:.1f}")]
+            if summary["waited_seconds"]
+            else []
+        ),
         (
             "cost",
-            f"{summary['cost']:.4f}"
+            (
+                f"{summary['cost']:.4f}"
+                + (" (at least: some tokens unknown)" if summary["requests_without_usage"] else "")
+            )
             if summary["priced"]
             else "not priced (set SUPPORTQA_LLM_PRICE_INPUT_PER_MTOK)",
         ),
@@ -115,9 +140,14 @@ def print_judge_summary(summary: dict[str, Any]) -> None:
 
 
 def show_requests(
-    judge: LlmJudge, card: Scorecard, conversations: list[Conversation], json: bool
+    judge: LlmJudge,
+    card: Scorecard,
+    conversations: list[Conversation],
+    json: bool,
+    errors: Sequence[dict[str, Any]] = (),
 ) -> None:
-    """The dry run: each request exactly as the client would POST it (the API key masked)."""
+    """The dry run: each request exactly as the client would POST it (the API key masked), and the
+    input's bad lines (file, line, reason) as the real run would report them."""
     rubric = Rubric.of(judged_criteria(card))
     requests = []
     for conversation in conversations:
@@ -132,10 +162,18 @@ def show_requests(
             }
         )
     if json:
-        print_json({"dry_run": True, "requests": requests})
+        print_json(
+            {
+                "dry_run": True,
+                "requests": requests,
+                "failed_records": len(errors),
+                "errors": list(errors),
+            }
+        )
         return
     for request in requests:
         state = "cached: would not be sent" if request["cached"] else "would be sent"
         console.rule(f"{request['conversation']} → POST {request['url']} ({state})")
         console.print_json(data=request["body"])
     console.print(f"{len(requests)} request(s) shown; nothing was sent or written.")
+    print_errors(errors)

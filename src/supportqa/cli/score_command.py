@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
-import orjson
 import typer
 from rich.markup import escape
 from rich.table import Table
@@ -35,12 +34,12 @@ from supportqa.domain.conversation import Conversation
 from supportqa.domain.review import ScorecardRef
 from supportqa.domain.scorecard import Scorecard
 from supportqa.errors import InputError
-from supportqa.importers.records import parse_record
 from supportqa.scoring.llm_run import POLICIES, LlmRun
 from supportqa.scoring.profiles import uses_sentence_model
 from supportqa.scoring.runner import (
     RunReport,
     current_scorer_versions,
+    parse_line,
     score_database,
     score_file,
 )
@@ -159,8 +158,10 @@ def score(
         run = LlmRun(card, judge, llm_when)
     try:
         if run is not None and dry_run:
-            found = _dry_run_conversations(file, db, card, run, limit)
-            show_requests(run.judge, card, found, json)
+            found, errors = _dry_run_conversations(file, db, card, run, limit)
+            show_requests(run.judge, card, found, json, errors)
+            if errors:
+                raise typer.Exit(1)
             return
         if rescore_stale and file is not None:
             raise InputError("--rescore-stale works on the database: drop FILE")
@@ -251,9 +252,11 @@ def _run(
 
 def _dry_run_conversations(
     file: Path | None, db: str | None, card: Scorecard, run: LlmRun, limit: int
-) -> list[Conversation]:
+) -> tuple[list[Conversation], list[dict[str, Any]]]:
     """The first conversations the run would send (in --llm-when low-confidence, after the local
-    pass picks them)."""
+    pass picks them), and the bad lines met on the way (file, line, reason), as a real run reports
+    them."""
+    errors: list[dict[str, Any]] = []
     if file is not None:
         if not file.is_file():
             raise InputError("no such file", file=str(file))
@@ -262,10 +265,11 @@ def _dry_run_conversations(
             for number, raw in enumerate(handle, start=1):
                 if not raw.strip():
                     continue
-                parsed = parse_record(orjson.loads(raw))
-                if not isinstance(parsed, Conversation):
-                    raise InputError("expected a conversation", file=str(file), line=number)
-                found.append(parsed)
+                parsed = parse_line(str(file), number, raw)
+                if isinstance(parsed, Conversation):
+                    found.append(parsed)
+                else:
+                    errors.append(parsed)
                 if len(found) >= limit * 20:
                     break
     else:
@@ -276,7 +280,7 @@ def _dry_run_conversations(
     if run.policy == "low-confidence":
         local = run.local_engine.score(found)
         found = [c for c, review in zip(found, local, strict=True) if run.uncertain(review)]
-    return found[:limit]
+    return found[:limit], errors
 
 
 def register(app: typer.Typer) -> None:

@@ -113,8 +113,9 @@ def _raw_chunks(source: Path, size: int) -> Iterator[list[tuple[int, bytes]]]:
         yield chunk
 
 
-def _parse(file: str, number: int, raw: bytes) -> Conversation | dict[str, Any]:
-    """A conversation, or the error record (file, line, reason) that explains why not."""
+def parse_line(file: str, number: int, raw: bytes) -> Conversation | dict[str, Any]:
+    """A conversation, or the error record (file, line, reason) that explains why not: every reader of
+    a conversations JSONL (scoring, the --llm dry run) reports a bad line and goes on."""
     try:
         data = orjson.loads(raw)
         if not isinstance(data, dict):
@@ -133,7 +134,7 @@ def _score_chunk(engine: BatchScorer, file: str, chunk: list[tuple[int, bytes]])
     conversations: list[Conversation] = []
     errors: list[dict[str, Any]] = []
     for number, raw in chunk:
-        parsed = _parse(file, number, raw)
+        parsed = parse_line(file, number, raw)
         if isinstance(parsed, Conversation):
             conversations.append(parsed)
         else:

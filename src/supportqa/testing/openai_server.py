@@ -58,6 +58,9 @@ class Reply:
     """Sleep this long before answering (on top of the server's latency): to test client timeouts."""
     drop_connection: bool = False
     include_usage: bool = True
+    usage: Any = None
+    """Sent as the `usage` object instead of the computed one (e.g. `{"prompt_tokens": "n/a"}`), to
+    test clients against servers that report usage oddly."""
 
     @classmethod
     def json(cls, obj: Any, *, finish_reason: str = "stop", delay_s: float = 0.0) -> Reply:
@@ -422,7 +425,9 @@ def _openai_body(request: ChatRequest, reply: Reply, n: int) -> dict[str, Any]:
             }
         ],
     }
-    if reply.include_usage:
+    if reply.usage is not None:
+        body["usage"] = reply.usage
+    elif reply.include_usage:
         prompt, completion = _usage(request, reply)
         body["usage"] = {
             "prompt_tokens": prompt,
@@ -442,7 +447,9 @@ def _anthropic_body(request: ChatRequest, reply: Reply, n: int) -> dict[str, Any
         "stop_reason": _STOP_REASONS.get(reply.finish_reason, reply.finish_reason),
         "stop_sequence": None,
     }
-    if reply.include_usage:
+    if reply.usage is not None:
+        body["usage"] = reply.usage
+    elif reply.include_usage:
         prompt, completion = _usage(request, reply)
         body["usage"] = {"input_tokens": prompt, "output_tokens": completion}
     return body

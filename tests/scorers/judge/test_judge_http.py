@@ -92,6 +92,22 @@ def test_personal_data_is_redacted_before_sending_and_quotes_map_back(
     assert judge.stats.redacted["email"] == 1
 
 
+def test_cvv_and_expiry_never_reach_the_server_but_order_numbers_do(
+    server: OpenAIServer, card: Scorecard
+) -> None:
+    conv = conversation(
+        ("customer", "Order 123 again. Card 4242 4242 4242 4242, expires 09/27, CVV 814."),
+        ("agent", "Thanks, your order 123 ships in 3 days."),
+        id="c-card",
+    )
+    judge = make_judge(server)
+    judge.judge(conv, rubric_of(card))
+    sent = json.dumps(server.requests[0].body)
+    assert "09/27" not in sent and "814" not in sent and "4242" not in sent
+    assert "[CARD_EXPIRY_1]" in sent and "[CVV_1]" in sent and "Order 123" in sent
+    assert judge.stats.redacted["cvv"] == 1 and judge.stats.redacted["card_expiry"] == 1
+
+
 def test_malformed_json_is_asked_again_once_with_the_error(
     server: OpenAIServer, card: Scorecard
 ) -> None:

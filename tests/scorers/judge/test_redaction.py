@@ -15,6 +15,7 @@ from supportqa.scorers.judge.redaction import (
     Redactor,
     known_names,
     redact_conversation,
+    redact_text,
 )
 from supportqa.testing import conversation
 
@@ -42,6 +43,10 @@ from supportqa.testing import conversation
         ("address", "Hauptstraße 5 is the office.", "Hauptstraße 5"),
         ("name", "Thanks Maria Lopez!", "Maria Lopez"),
         ("name", "thanks maria!", "maria"),
+        ("cvv", "The CVV is 123.", "123"),
+        ("cvv", "security code: 4821", "4821"),
+        ("card_expiry", "My card expires 09/27.", "09/27"),
+        ("card_expiry", "exp 11/2028", "11/2028"),
     ],
 )
 def test_every_kind_is_redacted_and_restored(kind: str, text: str, value: str) -> None:
@@ -282,9 +287,42 @@ def test_all_kinds_lists_the_documented_kinds() -> None:
         "email",
         "phone",
         "card",
+        "cvv",
+        "card_expiry",
         "iban",
         "national_id",
         "password",
         "address",
         "name",
     }
+
+
+def test_a_whole_card_is_redacted_number_expiry_and_cvv() -> None:
+    text = "Card 4242 4242 4242 4242, exp 09/27, CVV 123 - and it expires 09/27 indeed"
+    redacted, hits = redact_text(text)
+    assert redacted == (
+        "Card [CARD_1], exp [CARD_EXPIRY_1], CVV [CVV_1] - and it expires [CARD_EXPIRY_1] indeed"
+    )
+    assert hits == {"card": 1, "card_expiry": 2, "cvv": 1}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "order 123 arrives in 3 days",
+        "Your refund of 123 was sent on 09/27 to your card.",
+        "The card was charged on 10/12, ticket 456.",
+    ],
+)
+def test_ordinary_numbers_and_days_are_not_redacted_as_card_details(text: str) -> None:
+    assert redact_text(text) == (text, {})
+
+
+def test_redact_text_counts_each_kind_and_honours_the_kinds_asked_for() -> None:
+    text = "Mail maria@x.com or maria@x.com, cvv 321"
+    assert redact_text(text) == ("Mail [EMAIL_1] or [EMAIL_1], cvv [CVV_1]", {"email": 2, "cvv": 1})
+    assert redact_text(text, kinds=["cvv"]) == (
+        "Mail maria@x.com or maria@x.com, cvv [CVV_1]",
+        {"cvv": 1},
+    )
+    assert redact_text("Thanks Maria", names=["Maria"]) == ("Thanks [NAME_1]", {"name": 1})

@@ -6,11 +6,17 @@ the error; after that every criterion of the conversation is a recorded failure,
 (criteria with a local scorer then fall back to it). A cached answer that left a criterion unrated is
 not replayed: the conversation is asked again. Conversations of a batch are judged `concurrency`
 at a time.
+
+Each conversation has a deadline (`conversation_deadline_s`, and the run's, `run_deadline_s`, when
+set): the client neither runs nor waits past it, and a conversation out of time fails as retryable
+(its criteria are owed, asked again by the next run). The request accounting lives in the client,
+counted where each request is sent; the judge adds what only it knows (cache, checks, failures).
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -20,10 +26,10 @@ from typing import Any
 from supportqa.domain.conversation import Conversation
 from supportqa.domain.score import Score, ScorerRef, Status
 from supportqa.domain.scorecard import Criterion
-from supportqa.errors import ScorerAbort, ScorerError
+from supportqa.errors import ScorerAbort, ScorerError, ScorerRetryable
 from supportqa.scorers.judge.answer import MalformedAnswer, Messages, Tally, Verdict, parse_answer
 from supportqa.scorers.judge.cache import AnswerCache, CachedAnswer, cache_key
-from supportqa.scorers.judge.client import ChatClient, Completion
+from supportqa.scorers.judge.client import ChatClient, Completion, RequestStats
 from supportqa.scorers.judge.prompt import (
     PROMPT_VERSION,
     Transcript,
@@ -42,29 +48,49 @@ JUDGE_VERSION = "1"
 
 @dataclass
 class JudgeStats:
-    """A run's accounting: what was sent, what it cost, and what the checks caught."""
+    """A run's accounting: what was sent (`http`, the client's own counters), what it cost, and what
+    the checks caught."""
 
+    http: RequestStats = field(default_factory=RequestStats)
     conversations: int = 0
-    requests: int = 0
     cache_hits: int = 0
-    retries: int = 0
     malformed_retries: int = 0
     failed_conversations: int = 0
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    usage_missing: int = 0
-    request_seconds: float = 0.0
+    failed_retryable: int = 0
+    """Of the failed: out of retries or time (an outage, rate limits, a deadline)."""
     checks: Tally = field(default_factory=Tally)
     redacted: Counter[str] = field(default_factory=Counter)
     failures: list[str] = field(default_factory=list)
 
+    @property
+    def requests(self) -> int:
+        return self.http.requests
+
+    @property
+    def retries(self) -> int:
+        return self.http.retries
+
+    @property
+    def prompt_tokens(self) -> int:
+        return self.http.prompt_tokens
+
+    @property
+    def completion_tokens(self) -> int:
+        return self.http.completion_tokens
+
+    @property
+    def requests_without_usage(self) -> int:
+        return self.http.requests_without_usage
+
     def cost(self, input_per_mtok: float, output_per_mtok: float) -> float:
+        """The cost of the tokens the server reported (requests without usage add nothing)."""
         return (
             self.prompt_tokens * input_per_mtok + self.completion_tokens * output_per_mtok
         ) / 1e6
 
     def as_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        data = {k: v for k, v in asdict(self).items() if k != "http"}
+        data.update(self.http.as_dict())
         data["redacted"] = dict(self.redacted)
         data["failures"] = self.failures[:20]
         return data
@@ -92,14 +118,19 @@ class LlmJudge:
         response_format: str = "json_schema",
         redact: bool = True,
         concurrency: int = 8,
+        conversation_deadline_s: float | None = 120.0,
+        run_deadline_s: float | None = None,
     ) -> None:
         self.client = client
+        self.conversation_deadline_s = conversation_deadline_s
+        self.run_deadline_s = run_deadline_s
+        self._run_deadline = None if run_deadline_s is None else time.monotonic() + run_deadline_s
         self.model = model
         self.cache = cache if cache is not None else AnswerCache(None)
         self.response_format = response_format
         self.redact = redact
         self.concurrency = max(1, concurrency)
-        self.stats = JudgeStats()
+        self.stats = JudgeStats(http=client.stats)
         self._lock = threading.Lock()
         self._abort: ScorerAbort | None = None
         self.ref = ScorerRef(name=JUDGE_SCORER, version=JUDGE_VERSION, args={"model": model})
@@ -162,13 +193,18 @@ class LlmJudge:
             return cached.scores
         if self._abort is not None:  # another thread hit a stop: send nothing more
             raise self._abort
+        label = f"conversation {conversation.source}/{conversation.id}"
         try:
-            verdict = self._ask(prepared, rubric)
+            verdict = self._ask(prepared, rubric, label, self._deadline())
         except ScorerAbort as stop:
             self._abort = stop
             raise
+        except ScorerRetryable as exc:
+            return self._failed(conversation, rubric, str(exc), retryable=True)
         except ScorerError as exc:
             return self._failed(conversation, rubric, str(exc))
+        except Exception as exc:  # a bug on an odd answer: a counted failure, never a silent one
+            return self._failed(conversation, rubric, f"{type(exc).__name__}: {exc}")
         with self._lock:
             self.stats.checks.add(verdict.tally)
         return verdict.scores
@@ -187,19 +223,25 @@ class LlmJudge:
             return None
         return verdict
 
-    def _send(self, body: dict[str, Any]) -> Completion:
-        completion = self.client.complete(body)
-        with self._lock:
-            self.stats.requests += 1
-            self.stats.retries += completion.retries
-            self.stats.prompt_tokens += completion.usage.prompt_tokens
-            self.stats.completion_tokens += completion.usage.completion_tokens
-            self.stats.usage_missing += not completion.usage.reported
-            self.stats.request_seconds += completion.seconds
-        return completion
+    def _deadline(self) -> float | None:
+        """When this conversation's time is up: its own deadline or the run's, whichever is first."""
+        ends = [] if self._run_deadline is None else [self._run_deadline]
+        if self.conversation_deadline_s is not None:
+            ends.append(time.monotonic() + self.conversation_deadline_s)
+        if self._run_deadline is not None and time.monotonic() >= self._run_deadline:
+            raise ScorerRetryable(
+                f"the run's deadline ({self.run_deadline_s:g} s) has passed: not sent; "
+                "asked again by the next --llm run"
+            )
+        return min(ends) if ends else None
 
-    def _ask(self, prepared: Prepared, rubric: Rubric) -> Verdict:
-        first = self._send(prepared.body)
+    def _ask(
+        self, prepared: Prepared, rubric: Rubric, label: str, deadline: float | None
+    ) -> Verdict:
+        def send(body: dict[str, Any]) -> Completion:
+            return self.client.complete(body, label=label, deadline=deadline)
+
+        first = send(prepared.body)
         try:
             verdict = parse_answer(first.content, rubric, prepared.messages, strict=True)
             answer = first
@@ -207,7 +249,7 @@ class LlmJudge:
             with self._lock:
                 self.stats.malformed_retries += 1
             again = self._with_retry_turn(prepared.body, first.content, str(problem))
-            answer = self._send(again)
+            answer = send(again)
             try:
                 verdict = parse_answer(answer.content, rubric, prepared.messages, strict=False)
             except MalformedAnswer as second:
@@ -230,9 +272,12 @@ class LlmJudge:
         ]
         return {**body, "messages": [*body["messages"], *turns]}
 
-    def _failed(self, conversation: Conversation, rubric: Rubric, reason: str) -> dict[str, Score]:
+    def _failed(
+        self, conversation: Conversation, rubric: Rubric, reason: str, *, retryable: bool = False
+    ) -> dict[str, Score]:
         with self._lock:
             self.stats.failed_conversations += 1
+            self.stats.failed_retryable += retryable
             self.stats.failures.append(f"{conversation.source}/{conversation.id}: {reason}")
         return {key: Score.failure(f"LLM judge: {reason}") for key in rubric.keys}
 

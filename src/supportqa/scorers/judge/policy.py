@@ -7,12 +7,13 @@ rules. A judged criterion keeps its local scorers as fallbacks, used when the ju
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from supportqa.domain.scorecard import Criterion, Scorecard, ScorerSpec
 from supportqa.errors import ConfigError
 from supportqa.scorers.judge.cache import CACHE_FILE, AnswerCache
-from supportqa.scorers.judge.client import ChatClient
+from supportqa.scorers.judge.client import ChatClient, Wait
 from supportqa.scorers.judge.judge import JUDGE_SCORER, LlmJudge
 from supportqa.scorers.registry import BoundScorer, registered
 from supportqa.settings import Settings
@@ -71,7 +72,10 @@ def build_judge(
     *,
     cache: AnswerCache | None = None,
     concurrency: int | None = None,
+    on_wait: Callable[[Wait], None] | None = None,
 ) -> LlmJudge:
+    """The judge the settings describe; `on_wait` hears of every wait of a second or more (the CLI
+    prints it), so a long back-off never looks like a hang."""
     if settings.llm_response_format not in RESPONSE_FORMATS:
         raise ConfigError(
             f"SUPPORTQA_LLM_RESPONSE_FORMAT={settings.llm_response_format!r}: use one of "
@@ -86,6 +90,7 @@ def build_judge(
         max_retries=settings.llm_max_retries,
         backoff_s=settings.llm_backoff_s,
         concurrency=workers,
+        on_wait=on_wait,
     )
     return LlmJudge(
         client,
@@ -94,6 +99,8 @@ def build_judge(
         response_format=settings.llm_response_format,
         redact=settings.llm_redact,
         concurrency=workers,
+        conversation_deadline_s=settings.llm_conversation_deadline_s,
+        run_deadline_s=settings.llm_run_deadline_s,
     )
 
 

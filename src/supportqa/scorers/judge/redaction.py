@@ -1,9 +1,11 @@
 """Personal data out, placeholders in, and the way back: what the LLM judge sends and quotes.
 
 Transcripts leave the building only redacted. Before a conversation goes to a language model, each
-e-mail, phone number, card, IBAN, national id, password, street address and known person name is
-replaced by a placeholder such as `[EMAIL_1]`; the model quotes the redacted text as evidence, and
-`Redactor.restore` maps a quote back to the original words so stored evidence is verbatim.
+e-mail, phone number, card, card security code (CVV) and expiry date, IBAN, national id, password,
+street address and known person name is replaced by a placeholder such as `[EMAIL_1]`; the model
+quotes the redacted text as evidence, and `Redactor.restore` maps a quote back to the original words
+so stored evidence is verbatim. `redact_text` is the one function for any other reader that shows
+text outside (it returns the redacted text and how many values of each kind it replaced).
 
 Use one Redactor per conversation: the same value (case-insensitive for e-mails, names and addresses,
 digits only for phones and cards) gets the same placeholder in every message. Where two values
@@ -17,7 +19,9 @@ number-and-street forms (English suffixes, French/Spanish/Italian prefixes, Germ
 code in brackets or the North American 3-3-4 shape (also Spanish-style 3-3-3); local numbers such as
 555-0132 are not found. Numbers next to a currency, and numbers without + or ( after a reference word
 (order, ticket, case, ...), are left alone. Names that are also common words ("Will", "Grace") are
-redacted only when capitalised. Text that already holds something shaped like a placeholder
+redacted only when capitalised. CVV codes and expiry dates are found only in card context (a CVV or
+expiry cue, a card word or number next to them: see `signals.card_details`), so "order 123" and
+"delivered on 10/12" stay. Text that already holds something shaped like a placeholder
 ("[NAME_1]") is restored as if it were one.
 """
 
@@ -28,6 +32,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 from supportqa.domain.conversation import Conversation
 from supportqa.errors import ConfigError
+from supportqa.signals.card_details import find_card_details
 from supportqa.signals.pii import PII_KINDS, find_pii
 from supportqa.signals.text import word_set
 
@@ -35,6 +40,8 @@ ALL_KINDS: tuple[str, ...] = (
     "email",
     "phone",
     "card",
+    "cvv",
+    "card_expiry",
     "iban",
     "national_id",
     "password",
@@ -45,7 +52,18 @@ ALL_KINDS: tuple[str, ...] = (
 _PRIORITY = {
     kind: rank
     for rank, kind in enumerate(
-        ("card", "iban", "national_id", "password", "email", "address", "phone", "name")
+        (
+            "card",
+            "cvv",
+            "card_expiry",
+            "iban",
+            "national_id",
+            "password",
+            "email",
+            "address",
+            "phone",
+            "name",
+        )
     )
 }
 
@@ -260,6 +278,8 @@ _NORMALISE: dict[str, Callable[[str], str]] = {
     "email": str.casefold,
     "phone": _digits,
     "card": _digits,
+    "cvv": _digits,
+    "card_expiry": _digits,
     "iban": _compact,
     "national_id": _compact,
     "password": str,
@@ -305,6 +325,7 @@ class Redactor:
         self._placeholders: dict[tuple[str, str], str] = {}
         self._forms: dict[str, list[str]] = {}
         self._counts: dict[str, int] = {}
+        self._hits: dict[str, int] = {}
 
     @property
     def mapping(self) -> dict[str, str]:
@@ -315,6 +336,11 @@ class Redactor:
     def counts(self) -> dict[str, int]:
         """Kind → distinct values redacted so far (kinds never seen are absent)."""
         return dict(self._counts)
+
+    @property
+    def hits(self) -> dict[str, int]:
+        """Kind → values replaced so far, each occurrence counted (kinds never seen are absent)."""
+        return dict(self._hits)
 
     def find(self, text: str) -> list[Hit]:
         """The (kind, start, end) spans `redact` replaces, in text order."""
@@ -327,6 +353,8 @@ class Redactor:
                     if kind == "password"
                     else (kind, start, end)
                 )
+        if "cvv" in wanted or "card_expiry" in wanted:
+            hits += [hit for hit in find_card_details(text) if hit[0] in wanted]
         if "email" in wanted:
             hits += [("email", s, e) for s, e in find_emails(text)]
         if "phone" in wanted:
@@ -348,6 +376,7 @@ class Redactor:
         last = 0
         for kind, start, end in self.find(text):
             parts += [text[last:start], self._placeholder(kind, text[start:end])]
+            self._hits[kind] = self._hits.get(kind, 0) + 1
             last = end
         parts.append(text[last:])
         return "".join(parts)
@@ -406,6 +435,16 @@ def known_names(conversation: Conversation) -> list[str]:
             continue
         names.setdefault(name.casefold(), name)
     return list(names.values())
+
+
+def redact_text(
+    text: str, names: Iterable[str] = (), kinds: Iterable[str] = ALL_KINDS
+) -> tuple[str, dict[str, int]]:
+    """`text` redacted, and how many values of each kind were replaced (kinds never seen absent):
+    the one entry point for any reader that shows text outside (the LLM judge, reports)."""
+    redactor = Redactor(names, kinds)
+    redacted = redactor.redact(text)
+    return redacted, redactor.hits
 
 
 def redact_conversation(
