@@ -28,7 +28,7 @@ from supportqa.cli import (
     train_command,
     trends_command,
 )
-from supportqa.cli.common import err_console
+from supportqa.cli.common import err_console, styled
 from supportqa.errors import SupportQAError
 
 app = typer.Typer(
@@ -65,8 +65,12 @@ def main(argv: list[str] | None = None) -> None:
     try:
         app(args=argv)
     except SupportQAError as exc:
-        err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        err_console.print(
+            styled(("error:", "bold red"), f" {exc}"), highlight=False, soft_wrap=True
+        )
         sys.exit(1)
     except KeyboardInterrupt:
-        err_console.print("[red]interrupted[/] (a scoring run resumes where it stopped)")
+        err_console.print(
+            styled(("interrupted", "red"), " (a scoring run resumes where it stopped)")
+        )
         sys.exit(130)

@@ -8,7 +8,6 @@ from typing import Annotated
 
 import orjson
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from supportqa.cli.common import (
@@ -64,7 +63,7 @@ def _workers(asked: int, lines: int, card: Scorecard) -> int:
 
 
 def _print_report(report: RunReport, where: str, *, database: bool) -> None:
-    table = Table(title=f"scored → {escape(where)}")
+    table = Table(title=f"scored → {where}")
     fields = ["scored", "skipped", "incomplete", "criteria_failed", "failed_records"]
     if database:
         fields[1:2] = ["rescored_changed", "rescored_stale", "stale"]
