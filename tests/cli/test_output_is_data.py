@@ -9,6 +9,7 @@ with markup) and must exit 0 or 1 with the markup printed as written.
 
 from __future__ import annotations
 
+import csv
 import importlib
 import shutil
 from collections.abc import Iterator
@@ -36,6 +37,7 @@ AGENT = "Sam [/] Reyes"
 TEAM = "[red]Billing"
 REVIEWER = "[bold]x[/bold]"
 CONVERSATION = "c[/]1"
+FORMULA = '=HYPERLINK("http://x","y")'  # the Shipping team, for CSV exports
 CARD_NAME = "[red]qa [/] card"
 MISSING = "missing[/]"  # a path whose name is markup: `<dir>/missing[` then `]...`
 CARD = rules_only(default_scorecard(), name=CARD_NAME)
@@ -43,13 +45,14 @@ CARD = rules_only(default_scorecard(), name=CARD_NAME)
 
 def _rewrite(conversations: list[dict[str, Any]]) -> None:
     """The first conversation's agent → `Sam [/] Reyes`, other agents → `First [/] Last`, every
-    team → `[red]<team>`, conversation ids → `c[/]<n>` (message authors follow their agent)."""
+    team → `[red]<team>` (Shipping → a spreadsheet formula), conversation ids → `c[/]<n>`
+    (message authors follow their agent)."""
     names: dict[str, str] = {conversations[0]["agent"]["id"]: AGENT}
     for n, conversation in enumerate(conversations, start=1):
         conversation["id"] = f"c[/]{n}"
         agent = conversation["agent"]
         agent["name"] = names.setdefault(agent["id"], agent["name"].replace(" ", " [/] ", 1))
-        agent["team"] = f"[red]{agent['team']}"
+        agent["team"] = FORMULA if agent["team"] == "Shipping" else f"[red]{agent['team']}"
         for message in conversation["messages"]:
             author = message.get("author") or {}
             if message["role"] == "agent" and author.get("id") and author.get("name"):
@@ -208,3 +211,19 @@ def test_an_error_naming_an_extra_prints_its_brackets(
     result = cli("eval")
     assert result.code == 1
     assert "pip install 'supportqa[models]'" in result.err
+
+
+def test_csv_export_neutralises_a_team_named_like_a_formula(cli: Runner, folder: Path) -> None:
+    out = folder / "trends.csv"
+    args = ("trends", "--by", "team", "--kind", "ai", "--db", folder / "qa.db", "--export", out)
+    result = cli(*args)
+    assert result.code == 0, result.err
+    assert FORMULA in result.out  # the table shows the name as it is
+    with out.open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    teams = {row["team"] for row in rows}
+    assert f"'{FORMULA}" in teams and FORMULA not in teams
+    cells = [value for row in rows for value in row.values()]
+    assert not [c for c in cells if c[:1] in ("=", "+", "@", "\t", "\r")]
+    deltas = [float(row["delta"]) for row in rows if row["delta"]]
+    assert min(deltas) < 0  # negative figures stay numbers, not '-3.5 text
