@@ -169,16 +169,16 @@ def main(argv: list[str] | None = None) -> None:
     try:
         app(args=argv)
     except SupportQAError as exc:
-        from rich.markup import escape
-
-        from supportqa.cli.common import err_console
+        from supportqa.cli.common import err_console, styled
 
         err_console.print(
-            f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True
+            styled(("error:", "bold red"), f" {exc}"), highlight=False, soft_wrap=True
         )
         sys.exit(1)
     except KeyboardInterrupt:
-        from supportqa.cli.common import err_console
+        from supportqa.cli.common import err_console, styled
 
-        err_console.print("[red]interrupted[/] (a scoring run resumes where it stopped)")
+        err_console.print(
+            styled(("interrupted", "red"), " (a scoring run resumes where it stopped)")
+        )
         sys.exit(130)

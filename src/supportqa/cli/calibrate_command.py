@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from supportqa.calibration import versions
 from supportqa.calibration.ai_vs_human import (
@@ -150,7 +151,7 @@ def criteria_table(report: CalibrationReport) -> Table:
             _bias(c.bias, c.bias_word),
             _with_ci(c.verdict_metric, percent=report.rule.metric == "alignment"),
             _with_ci(c.alignment, percent=True),
-            f"[{style}]{c.verdict}[/]",
+            Text(c.verdict, style=style),
         )
     return table
 
@@ -366,6 +367,6 @@ def calibrate(
     console.print(iqs_cx_table(report))
     if any(c.disagreements for c in report.criteria):
         console.print(disagreements_table(report))
-    console.print(f"[bold]{report.summary}[/]", highlight=False)
+    console.print(Text(report.summary, style="bold"), highlight=False)
     if application is not None:
         _print_apply(application, path)

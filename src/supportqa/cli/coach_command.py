@@ -9,7 +9,6 @@ from typing import Annotated
 
 import polars as pl
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from supportqa.analytics.coaching import (
@@ -31,6 +30,7 @@ from supportqa.cli.common import (
     load_analytics,
     open_repository,
     print_json,
+    styled,
 )
 from supportqa.errors import InputError
 from supportqa.storage import Repository
@@ -68,8 +68,11 @@ def summary_table(rows: list[AgentSummary]) -> Table:
 def print_card(card: AgentCoaching, path: Path) -> None:
     name = f" ({card.agent_name})" if card.agent_name else ""
     console.print(
-        f"[bold]{card.agent}{name}[/] · team {card.team} · {card.reviews} reviews · "
-        f"IQS {_num(card.iqs)} vs team {_num(card.team_iqs)}",
+        styled(
+            (f"{card.agent}{name}", "bold"),
+            f" · team {card.team} · {card.reviews} reviews · "
+            f"IQS {_num(card.iqs)} vs team {_num(card.team_iqs)}",
+        ),
         highlight=False,
     )
     table = Table(
@@ -92,19 +95,15 @@ def print_card(card: AgentCoaching, path: Path) -> None:
     console.print(table)
     for e in card.examples:
         console.print(
-            f"[bold]{e.key}[/] {escape(e.conversation_id)} ({e.score_pct:.0f}%): {escape(e.explanation)}",
+            styled((e.key, "bold"), f" {e.conversation_id} ({e.score_pct:.0f}%): {e.explanation}"),
             highlight=False,
         )
         for q in e.quotes:
             quote = " ".join(q.quote.split())
-            console.print(
-                f'    message {q.message_index}: "{quote}"', highlight=False, markup=False
-            )
+            console.print(f'    message {q.message_index}: "{quote}"', highlight=False)
     for note in card.notes:
         focus = f" [focus: {', '.join(note.focus)}]" if note.focus else ""
-        console.print(
-            f"note {note.date} by {note.author}{focus}: {note.text}", highlight=False, markup=False
-        )
+        console.print(f"note {note.date} by {note.author}{focus}: {note.text}", highlight=False)
     if card.trend is not None:
         t = card.trend
         interval = "" if t.ci_low is None else f" [{t.ci_low:+.1f}, {_num(t.ci_high, '{:+.1f}')}]"

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import orjson
 import typer
 from pydantic import BaseModel
-from rich.console import Console
+from rich.console import Console, ConsoleDimensions
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -22,6 +22,7 @@ from rich.progress import (
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
+from rich.text import Text
 
 from supportqa.analytics.frame import Frames
 from supportqa.analytics.snapshot import analytics_frames
@@ -30,8 +31,38 @@ from supportqa.settings import Settings
 from supportqa.storage import Database, Repository
 from supportqa.storage.migrator import MigrateMode
 
-console = Console()
-err_console = Console(stderr=True)
+OFF_TERMINAL_WIDTH = 10_000
+
+
+class DataConsole(Console):
+    """The CLI's console: what it prints is data, never markup, and never cut to fit a page.
+
+    Markup is off, so a name like `Sam [/] Reyes` or a hint like `supportqa[models]` prints as
+    written; our own styling goes through `Text`/`styled`, never through the markup parser. Off a
+    terminal (a file, a pipe) the width is effectively unbounded, so tables are drawn at their
+    natural width instead of being squeezed to 80 columns with every figure cut to `0.6…`."""
+
+    def __init__(self, *, stderr: bool = False) -> None:
+        super().__init__(stderr=stderr, markup=False)
+
+    def _size(self) -> ConsoleDimensions:
+        size = Console.size.fget(self)  # type: ignore[attr-defined]
+        if self.is_terminal:
+            return size  # type: ignore[no-any-return]
+        return ConsoleDimensions(max(size.width, OFF_TERMINAL_WIDTH), size.height)
+
+    size = property(_size, Console.size.fset)  # type: ignore[attr-defined]
+
+
+console = DataConsole()
+err_console = DataConsole(stderr=True)
+
+
+def styled(*parts: str | tuple[str, str]) -> Text:
+    """A line from plain parts (data, printed verbatim) and `(text, style)` parts (our styling):
+    `styled(("error:", "bold red"), f" {exc}")`. Nothing in it is parsed as markup."""
+    return Text.assemble(*parts)
+
 
 DbOption = Annotated[
     str | None,
@@ -118,7 +149,7 @@ def progress_bar(*, transient: bool = True, quiet: bool = False) -> Progress:
     """A progress bar on stderr, so `--json` output on stdout stays clean."""
     return Progress(
         SpinnerColumn(),
-        TextColumn("{task.description}"),
+        TextColumn("{task.description}", markup=False),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
@@ -142,6 +173,6 @@ def print_errors(errors: Sequence[Mapping[str, Any]], limit: int = 20) -> None:
             where = f"{error.get('file')}: record #{error['index']}"
         else:
             where = str(error.get("file"))
-        err_console.print(f"[red]{where}[/]: {error.get('reason')}", highlight=False)
+        err_console.print(styled((where, "red"), f": {error.get('reason')}"), highlight=False)
     if len(errors) > limit:
         err_console.print(f"... and {len(errors) - limit} more (use --json for all)")

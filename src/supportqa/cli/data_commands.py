@@ -20,6 +20,7 @@ from supportqa.cli.common import (
     print_json,
     progress_bar,
     resolve_scorecard,
+    styled,
 )
 from supportqa.importers.csv_format import csv_reader, load_mapping
 from supportqa.importers.service import import_files
@@ -38,7 +39,11 @@ def init(db: DbOption = None, scorecard: ScorecardOption = None, json: JsonOptio
         return
     state = "stored" if new else "already stored"
     console.print(
-        f"Database ready at [bold]{url}[/]; scorecard {card.name} v{card.version} {state}."
+        styled(
+            "Database ready at ",
+            (url, "bold"),
+            f"; scorecard {card.name} v{card.version} {state}.",
+        )
     )
 
 

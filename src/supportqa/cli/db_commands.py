@@ -7,7 +7,15 @@ from typing import Annotated
 
 import typer
 
-from supportqa.cli.common import DbOption, JsonOption, console, open_database, print_json, settings
+from supportqa.cli.common import (
+    DbOption,
+    JsonOption,
+    console,
+    open_database,
+    print_json,
+    settings,
+    styled,
+)
 from supportqa.storage.backup import backup as backup_database
 from supportqa.storage.migrator import check_schema, head_revision
 
@@ -38,11 +46,16 @@ def migrate(
         return
     if result["migrated"]:
         console.print(
-            f"Migrated [bold]{result['db']}[/] from {result['before'] or 'an empty database'} "
-            f"to {result['after']}."
+            styled(
+                "Migrated ",
+                (str(result["db"]), "bold"),
+                f" from {result['before'] or 'an empty database'} to {result['after']}.",
+            )
         )
     else:
-        console.print(f"[bold]{result['db']}[/] is up to date (revision {result['after']}).")
+        console.print(
+            styled((str(result["db"]), "bold"), f" is up to date (revision {result['after']}).")
+        )
 
 
 def backup(
@@ -61,7 +74,11 @@ def backup(
         return
     how = " ".join(result.command) if result.command else result.method
     console.print(
-        f"Backed up [bold]{result.database}[/] to {result.out} ({result.bytes:,} bytes; {how}).",
+        styled(
+            "Backed up ",
+            (str(result.database), "bold"),
+            f" to {result.out} ({result.bytes:,} bytes; {how}).",
+        ),
         highlight=False,
         soft_wrap=True,
     )

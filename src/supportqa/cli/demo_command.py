@@ -18,6 +18,7 @@ from supportqa.cli.common import (
     open_repository,
     print_json,
     progress_bar,
+    styled,
 )
 from supportqa.cli.iqs_command import criteria_table, iqs_table
 from supportqa.domain.scorecard import default_scorecard
@@ -111,9 +112,12 @@ def demo(
         )
         return
     console.print(
-        f"[bold]supportqa demo[/] in {directory}: {n_conv:,} conversations, {n_rev:,} human review "
-        f"lines; imported {imported.imported:,} new, {imported.updated:,} updated, "
-        f"{imported.unchanged:,} unchanged; scored {run.scored:,}."
+        styled(
+            ("supportqa demo", "bold"),
+            f" in {directory}: {n_conv:,} conversations, {n_rev:,} human review "
+            f"lines; imported {imported.imported:,} new, {imported.updated:,} updated, "
+            f"{imported.unchanged:,} unchanged; scored {run.scored:,}.",
+        )
     )
     console.print(iqs_table(by_team, "IQS by team (AI vs human reviewers)"))
     console.print(iqs_table(by_agent, "IQS by agent"))

@@ -23,6 +23,7 @@ from supportqa.cli.common import (
     load_analytics,
     open_repository,
     print_json,
+    styled,
 )
 from supportqa.errors import InputError
 
@@ -98,7 +99,7 @@ def drivers_command(
         return
     console.print(drivers_table(report))
     for note in report.notes:
-        console.print(f"[yellow]note:[/] {note}", highlight=False)
+        console.print(styled(("note:", "yellow"), f" {note}"), highlight=False)
     if export is not None:
         console.print(f"Wrote {export}")
 

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.progress import TaskID
 from rich.table import Table
+from rich.text import Text
 
 from supportqa.cli.common import (
     JsonOption,
@@ -30,8 +31,8 @@ def _cell(value: float | None) -> str:
     return "–" if value is None else f"{value:.3f}"
 
 
-def _mark(flag: bool | None) -> str:
-    return {True: "[green]✓[/]", False: "[red]✗[/]", None: ""}[flag]
+def _mark(flag: bool | None) -> Text:
+    return {True: Text("✓", "green"), False: Text("✗", "red"), None: Text("")}[flag]
 
 
 def eval_table(report: EvalReport) -> Table:

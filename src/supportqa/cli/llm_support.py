@@ -6,9 +6,10 @@ from collections.abc import Sequence
 from typing import Annotated, Any
 
 import typer
+from rich.rule import Rule
 from rich.table import Table
 
-from supportqa.cli.common import console, err_console, print_errors, print_json, settings
+from supportqa.cli.common import console, err_console, print_errors, print_json, settings, styled
 from supportqa.domain.conversation import Conversation
 from supportqa.domain.scorecard import Scorecard
 from supportqa.scorers.judge.cache import AnswerCache
@@ -34,10 +35,12 @@ ConcurrencyOption = Annotated[
     ),
 ]
 
+RULE_WIDTH = 100  # the console is unbounded off a terminal; a separator need not be
+
 
 def announce_wait(wait: Wait) -> None:
     """A line on stderr while the client waits (stdout stays clean for --json)."""
-    err_console.print(f"[yellow]{wait.describe()}[/]", highlight=False)
+    err_console.print(styled((wait.describe(), "yellow")), highlight=False)
 
 
 def open_judge(
@@ -136,7 +139,7 @@ def print_judge_summary(summary: dict[str, Any]) -> None:
         table.add_row("redacted before sending", redacted)
     console.print(table)
     for failure in summary.get("failures", [])[:5]:
-        console.print(f"[red]failed:[/red] {failure}")
+        console.print(styled(("failed:", "red"), f" {failure}"))
 
 
 def show_requests(
@@ -173,7 +176,8 @@ def show_requests(
         return
     for request in requests:
         state = "cached: would not be sent" if request["cached"] else "would be sent"
-        console.rule(f"{request['conversation']} → POST {request['url']} ({state})")
+        title = f"{request['conversation']} → POST {request['url']} ({state})"
+        console.print(Rule(title), width=min(console.width, RULE_WIDTH))
         console.print_json(data=request["body"])
     console.print(f"{len(requests)} request(s) shown; nothing was sent or written.")
     print_errors(errors)

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from supportqa.cli.common import DbOption, JsonOption, console, open_repository, print_json
+from supportqa.cli.common import DbOption, JsonOption, console, open_repository, print_json, styled
 from supportqa.domain.review import ReviewKind
 from supportqa.domain.score import ScorerRef, Status
 from supportqa.errors import InputError
@@ -118,12 +118,16 @@ def add(
         print_json(result)
         return
     console.print(
-        f"{record.by} overrode [bold]{record.criterion}[/] on {human.source}/{human.conversation_id}: "
-        f"AI {_rating_text(record.ai_status, record.ai_rating, record.ai_scorer)} → "
-        f"{_rating_text(record.status, record.rating)}. "
-        f"{'New' if existing is None else 'Updated'} human review {human.review_id} "
-        f"({len(human.overrides)} override{'s' if len(human.overrides) != 1 else ''}); "
-        "the AI review is unchanged.",
+        styled(
+            f"{record.by} overrode ",
+            (record.criterion, "bold"),
+            f" on {human.source}/{human.conversation_id}: "
+            f"AI {_rating_text(record.ai_status, record.ai_rating, record.ai_scorer)} → "
+            f"{_rating_text(record.status, record.rating)}. "
+            f"{'New' if existing is None else 'Updated'} human review {human.review_id} "
+            f"({len(human.overrides)} override{'s' if len(human.overrides) != 1 else ''}); "
+            "the AI review is unchanged.",
+        ),
         highlight=False,
     )
 

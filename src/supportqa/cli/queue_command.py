@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from supportqa.analytics.explain import Explanation, explain
 from supportqa.analytics.export import export_rows
@@ -19,6 +20,7 @@ from supportqa.cli.common import (
     load_analytics,
     open_repository,
     print_json,
+    styled,
 )
 from supportqa.errors import InputError
 from supportqa.storage.assignments import load_assignments, save_assignments
@@ -37,7 +39,7 @@ def _queue_table(report: QueueReport) -> Table:
     for col in ("#", "conversation", "agent", "team", "IQS", "CX", "reviewer", "why"):
         table.add_column(col, justify="right" if col in ("#", "IQS", "CX") else "left")
     for n, i in enumerate(report.items, start=1):
-        why = "\n".join(f"[bold]{r.rule}[/]: {r.detail}" for r in i.reasons)
+        why = Text("\n").join(styled((r.rule, "bold"), f": {r.detail}") for r in i.reasons)
         table.add_row(
             str(n),
             i.conversation_id,
@@ -125,7 +127,7 @@ def queue_command(
         f"{report.skipped_assigned} assigned earlier, {report.over_quota} over the quota or limit"
     )
     for note in report.notes:
-        console.print(f"[yellow]note:[/] {note}")
+        console.print(styled(("note:", "yellow"), f" {note}"))
     if assign:
         console.print(f"Saved {saved} assignments: a later run will not hand them out again.")
     if export is not None:
@@ -135,8 +137,11 @@ def queue_command(
 def _print_explanation(e: Explanation) -> None:
     who = e.agent_name or e.agent or "–"
     console.print(
-        f"[bold]{e.kind.upper()} review {e.review_id}[/] of {e.conversation_id} · agent {who} · "
-        f"reviewer {e.reviewer or '–'} · scorecard {e.scorecard}",
+        styled(
+            (f"{e.kind.upper()} review {e.review_id}", "bold"),
+            f" of {e.conversation_id} · agent {who} · "
+            f"reviewer {e.reviewer or '–'} · scorecard {e.scorecard}",
+        ),
         highlight=False,
     )
     table = Table()
@@ -156,12 +161,12 @@ def _print_explanation(e: Explanation) -> None:
         )
     console.print(table)
     iqs = "none" if e.iqs.iqs is None else f"{e.iqs.iqs:.1f}%"
-    console.print(f"[bold]IQS {iqs}[/]: {e.iqs.sentence}", highlight=False)
+    console.print(styled((f"IQS {iqs}", "bold"), f": {e.iqs.sentence}"), highlight=False)
     if e.cx is not None:
-        console.print(f"[bold]CX {e.cx.score}[/]: {e.cx.sentence}", highlight=False)
+        console.print(styled((f"CX {e.cx.score}", "bold"), f": {e.cx.sentence}"), highlight=False)
         console.print(f"  {e.cx.formula} · {e.cx.story}", highlight=False)
     for note in e.notes:
-        console.print(f"[yellow]note:[/] {note}")
+        console.print(styled(("note:", "yellow"), f" {note}"))
 
 
 def explain_command(

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from supportqa.cli.common import (
     DbOption,
@@ -73,8 +73,8 @@ def runs(
         style = STATUS_STYLE.get(run.status, "")
         table.add_row(
             str(run.id),
-            escape(run.scorecard),
-            f"[{style}]{run.status}[/]" if style else run.status,
+            run.scorecard,
+            Text(run.status, style=style),
             _when(run.started_at),
             _took(run),
             _beat(run, now),

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from supportqa.cli.common import (
@@ -63,7 +62,8 @@ def _workers(asked: int, lines: int, card: Scorecard) -> int:
 
 
 def _print_report(report: RunReport, where: str, *, database: bool) -> None:
-    table = Table(title=f"scored → {escape(where)}")
+    console.print(f"scored → {where}", highlight=False)  # a title would fold a long path
+    table = Table()
     fields = ["scored", "skipped", "incomplete", "criteria_failed", "failed_records"]
     if database:
         fields[1:2] = ["rescored_changed", "rescored_stale", "stale"]

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from supportqa.cli.common import DbOption, JsonOption, console, open_repository, print_json
+from supportqa.cli.common import DbOption, JsonOption, console, open_repository, print_json, styled
 from supportqa.domain.scorecard import Scorecard, default_scorecard, load_scorecard
 from supportqa.errors import ConfigError
 from supportqa.scorers.registry import bind
@@ -53,8 +53,11 @@ def validate(
         print_json({"valid": True, **summary})
         return
     console.print(
-        f"[green]valid[/]: {card.name} v{card.version}, {len(card.criteria)} criteria, "
-        f"total weight {summary['total_weight']:g}, groups {summary['group_weights']}"
+        styled(
+            ("valid", "green"),
+            f": {card.name} v{card.version}, {len(card.criteria)} criteria, "
+            f"total weight {summary['total_weight']:g}, groups {summary['group_weights']}",
+        )
     )
 
 

@@ -35,6 +35,7 @@ from supportqa.cli.common import (
     print_json,
     progress_bar,
     settings,
+    styled,
 )
 from supportqa.domain.conversation import Conversation
 from supportqa.domain.review import Review, ScorecardRef
@@ -260,16 +261,19 @@ def sessions(
         return
     where = f"session {report.session}" if report.session else f"{len(report.sessions)} sessions"
     console.print(
-        f"[bold]Calibration[/] on {report.scorecard}: {where}, {report.conversations} "
-        f"conversations, reviewers {', '.join(report.heatmap.reviewers) or '–'}"
-        + (f" (benchmark {report.benchmark})" if report.benchmark else "")
+        styled(
+            ("Calibration", "bold"),
+            f" on {report.scorecard}: {where}, {report.conversations} "
+            f"conversations, reviewers {', '.join(report.heatmap.reviewers) or '–'}"
+            + (f" (benchmark {report.benchmark})" if report.benchmark else ""),
+        )
     )
     if not report.session and len(report.sessions) > 1:
         console.print(sessions_table(report))
     console.print(heatmap_table(report))
     console.print(reviewers_table(report))
     for note in report.notes:
-        err_console.print(f"[yellow]note:[/] {note}")
+        err_console.print(styled(("note:", "yellow"), f" {note}"))
     if plot is not None:
         console.print(f"Heat map written to {plot}")
 
@@ -463,7 +467,7 @@ def drift(
     console.print(drift_table(report))
     console.print(scores_table(report))
     for note in report.notes:
-        err_console.print(f"[yellow]note:[/] {note}")
+        err_console.print(styled(("note:", "yellow"), f" {note}"))
 
 
 def register(app: typer.Typer) -> None:

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from supportqa.calibration.artefacts import models_dir
 from supportqa.calibration.features import Features, conversation_features
@@ -30,6 +31,7 @@ from supportqa.cli.common import (
     open_repository,
     print_json,
     progress_bar,
+    styled,
 )
 from supportqa.domain.review import ScorecardRef
 from supportqa.errors import InputError
@@ -38,10 +40,10 @@ from supportqa.evaluation.curves import write_curve_html
 FEATURE_BATCH = 256
 
 
-def _fmt(figure: Figure | None) -> str:
+def _fmt(figure: Figure | None) -> Text:
     if figure is None:
-        return "–"
-    return f"{figure.value:+.2f} [dim]{figure.low:+.2f}…{figure.high:+.2f}[/]"
+        return Text("–")
+    return styled(f"{figure.value:+.2f} ", (f"{figure.low:+.2f}…{figure.high:+.2f}", "dim"))
 
 
 def _table(results: list[TargetResult], title: str) -> Table:
@@ -76,16 +78,18 @@ def _table(results: list[TargetResult], title: str) -> Table:
     return table
 
 
-def _verdict(result: TargetResult) -> str:
+def _verdict(result: TargetResult) -> Text:
     """A few words; the full reason is in --json."""
     if result.skipped:
-        return f"[dim]skipped: {result.n} < 30 pairs[/]"
+        return Text(f"skipped: {result.n} < 30 pairs", "dim")
     if result.accepted:
         name = Path(result.model_path).name if result.model_path else ""
-        return f"[green]use it[/] {name}"
+        return styled(("use it", "green"), f" {name}")
     d = result.decision
     worse = d is not None and d.difference.high < 0
-    return "[red]keep zero-shot (worse)[/]" if worse else "[yellow]keep zero-shot (gain unsure)[/]"
+    if worse:
+        return Text("keep zero-shot (worse)", "red")
+    return Text("keep zero-shot (gain unsure)", "yellow")
 
 
 def _curve_table(results: list[TargetResult]) -> Table | None:

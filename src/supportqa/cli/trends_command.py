@@ -28,6 +28,7 @@ from supportqa.cli.common import (
     load_analytics,
     open_repository,
     print_json,
+    styled,
 )
 from supportqa.errors import InputError
 
@@ -246,7 +247,7 @@ def external_command(
         f"Conversation-level correlation of IQS and CSAT: r = {corr} (n={report.correlation_n})"
     )
     for note in report.notes:
-        console.print(f"[yellow]note:[/] {note}")
+        console.print(styled(("note:", "yellow"), f" {note}"))
     if export is not None:
         console.print(f"Wrote {export}")
 
