@@ -13,6 +13,7 @@ import orjson
 import typer
 from pydantic import BaseModel
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -133,8 +134,11 @@ def fmt_pct(value: float | None) -> str:
     return "–" if value is None else f"{value:.1f}%"
 
 
-def print_errors(errors: Sequence[Mapping[str, Any]], limit: int = 20) -> None:
-    """Bad records on stderr, one line each: `file:line: reason` or `file: record #i: reason`."""
+def print_errors(
+    errors: Sequence[Mapping[str, Any]], limit: int = 20, *, colour: str = "red", label: str = ""
+) -> None:
+    """Bad records on stderr, one line each: `file:line: reason` or `file: record #i: reason`. File
+    names and reasons come from the data, so they are printed as text, never as rich markup."""
     for error in errors[:limit]:
         if error.get("line") is not None:
             where = f"{error.get('file')}:{error['line']}"
@@ -142,6 +146,7 @@ def print_errors(errors: Sequence[Mapping[str, Any]], limit: int = 20) -> None:
             where = f"{error.get('file')}: record #{error['index']}"
         else:
             where = str(error.get("file"))
-        err_console.print(f"[red]{where}[/]: {error.get('reason')}", highlight=False)
+        reason = escape(str(error.get("reason")))
+        err_console.print(f"[{colour}]{label}{escape(where)}[/]: {reason}", highlight=False)
     if len(errors) > limit:
         err_console.print(f"... and {len(errors) - limit} more (use --json for all)")
