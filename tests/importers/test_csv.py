@@ -109,9 +109,7 @@ def test_without_times_messages_keep_file_order(tmp_path: Path) -> None:
     assert [m.text for m in conversations["1"].messages] == ["second", "first?", "third"]
 
 
-def test_role_words_are_mapped_flexibly(
-    messages: dict[str, Conversation], tmp_path: Path
-) -> None:
+def test_role_words_are_mapped_flexibly(messages: dict[str, Conversation], tmp_path: Path) -> None:
     roles = {m.text[:12]: m.role for c in messages.values() for m in c.messages}
     assert roles["I can't log "] is Role.CUSTOMER  # end-user
     assert roles["Sorry Ken, t"] is Role.AGENT  # staff
