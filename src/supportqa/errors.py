@@ -17,11 +17,13 @@ class InputError(SupportQAError):
         file: str | None = None,
         line: int | None = None,
         index: int | None = None,
+        id: str | None = None,
     ) -> None:
         self.reason = reason
         self.file = file
         self.line = line
         self.index = index
+        self.id = id
         where = ""
         if file is not None:
             if line is not None:
@@ -33,8 +35,15 @@ class InputError(SupportQAError):
         super().__init__(f"{where}{reason}")
 
     def location(self) -> dict[str, str | int | None]:
-        """Where the bad record is: file, line (JSONL/CSV) or index (0-based, in a JSON document)."""
-        return {"file": self.file, "line": self.line, "index": self.index, "reason": self.reason}
+        """Where the bad record is: file, line (JSONL/CSV) or index (0-based, in a JSON document),
+        and its id when the error is about a whole record (e.g. an incomplete CSV conversation)."""
+        return {
+            "file": self.file,
+            "line": self.line,
+            "index": self.index,
+            "id": self.id,
+            "reason": self.reason,
+        }
 
 
 class ConfigError(SupportQAError):

@@ -24,6 +24,15 @@ class Settings(BaseSettings):
     """The `pg_dump` program `supportqa backup` runs for a PostgreSQL database (a name on PATH or a
     path; use the server's major version or newer)."""
 
+    csv_max_field_lines: int = 200
+    """A quoted CSV field still open after this many physical lines is taken for a stray quote: the row
+    is reported (`file:line: unterminated quoted field starting here`) and reading goes on from the
+    line after the one it started on, instead of one field swallowing the rest of the file."""
+
+    csv_max_field_bytes: int = 1 << 20
+    """The same bound in bytes (1 MiB); also the largest CSV field accepted on one line (a bigger one
+    rejects its row, not the file)."""
+
     batch_size: int = 500
     """Conversations scored and written per transaction (a killed run loses at most one batch)."""
 

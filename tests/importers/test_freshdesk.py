@@ -14,7 +14,7 @@ from supportqa.domain.scorecard import default_scorecard
 from supportqa.errors import InputError
 from supportqa.importers import freshdesk, zendesk
 from supportqa.importers.common import People
-from supportqa.importers.formats import _is_contract, _sample, detect_format
+from supportqa.importers.formats import _is_contract, _samples, detect_format
 from supportqa.importers.jsonl import RawRecord
 from supportqa.importers.service import import_files
 from supportqa.storage import Repository
@@ -290,13 +290,11 @@ def test_auto_format_detection(path: Path, expected: str) -> None:
 
 def test_sniffers_are_mutually_exclusive() -> None:
     for path in (DOCUMENT, SINGLE):
-        sample = _sample(path)
-        assert sample is not None
-        assert (freshdesk.sniff(sample), zendesk.sniff(sample), _is_contract(sample)) == (
-            True,
-            False,
-            False,
-        )
+        samples = _samples(path)
+        assert samples
+        for sample in samples:
+            sniffed = (freshdesk.sniff(sample), zendesk.sniff(sample), _is_contract(sample))
+            assert sniffed == (True, False, False)
     contract = {"id": "x", "description_text": "hi", "messages": []}
     assert not freshdesk.sniff(contract) and _is_contract(contract)
 

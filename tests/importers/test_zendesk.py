@@ -14,7 +14,7 @@ from supportqa.domain.scorecard import default_scorecard
 from supportqa.errors import InputError
 from supportqa.importers import freshdesk, zendesk
 from supportqa.importers.common import People, Someone
-from supportqa.importers.formats import _is_contract, _sample, detect_format
+from supportqa.importers.formats import _is_contract, _samples, detect_format
 from supportqa.importers.jsonl import RawRecord
 from supportqa.importers.service import import_files
 from supportqa.storage import Repository
@@ -320,10 +320,11 @@ def test_sniffers_are_mutually_exclusive_on_every_sample() -> None:
     paths = [DOCUMENT, JSONL, SINGLE, *sorted((DATA / "freshdesk").glob("*.json"))]
     paths.append(DATA / "conversations_mixed.jsonl")
     for path in paths:
-        sample = _sample(path)
-        assert sample is not None
-        hits = [zendesk.sniff(sample), freshdesk.sniff(sample), _is_contract(sample)]
-        assert hits.count(True) == 1, path
+        samples = _samples(path)
+        assert samples, path
+        for sample in samples:
+            hits = [zendesk.sniff(sample), freshdesk.sniff(sample), _is_contract(sample)]
+            assert hits.count(True) == 1, path
     intercom_like = {
         "type": "conversation",
         "source": {"type": "conversation"},

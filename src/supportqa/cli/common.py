@@ -164,8 +164,11 @@ def fmt_pct(value: float | None) -> str:
     return "–" if value is None else f"{value:.1f}%"
 
 
-def print_errors(errors: Sequence[Mapping[str, Any]], limit: int = 20) -> None:
-    """Bad records on stderr, one line each: `file:line: reason` or `file: record #i: reason`."""
+def print_errors(
+    errors: Sequence[Mapping[str, Any]], limit: int = 20, *, colour: str = "red", label: str = ""
+) -> None:
+    """Bad records on stderr, one line each: `file:line: reason` or `file: record #i: reason`. File
+    names and reasons come from the data, so they are printed as text, never as rich markup."""
     for error in errors[:limit]:
         if error.get("line") is not None:
             where = f"{error.get('file')}:{error['line']}"
@@ -173,6 +176,8 @@ def print_errors(errors: Sequence[Mapping[str, Any]], limit: int = 20) -> None:
             where = f"{error.get('file')}: record #{error['index']}"
         else:
             where = str(error.get("file"))
-        err_console.print(styled((where, "red"), f": {error.get('reason')}"), highlight=False)
+        err_console.print(
+            styled((f"{label}{where}", colour), f": {error.get('reason')}"), highlight=False
+        )
     if len(errors) > limit:
         err_console.print(f"... and {len(errors) - limit} more (use --json for all)")

@@ -20,9 +20,14 @@ from supportqa.cli.common import (
     print_json,
     progress_bar,
     resolve_scorecard,
+    settings,
     styled,
 )
-from supportqa.importers.csv_format import csv_reader, load_mapping
+from supportqa.importers.csv_format import csv_reader
+from supportqa.importers.csv_mapping import CsvMapping, load_mapping
+from supportqa.importers.csv_records import CsvLimits
+from supportqa.importers.review_csv import FORMAT_NAME as REVIEW_CSV
+from supportqa.importers.review_csv import review_csv_reader
 from supportqa.importers.service import import_files
 from supportqa.synthetic import generate_conversations, simulate_reviews
 
@@ -73,9 +78,12 @@ def import_(
 
     Ratings lines (`{"conversation_id", "reviewer", "ratings": {...}}`) become human reviews on the
     scorecard. Bad records are reported with file and line; the rest are imported; exit code 1 if any failed.
+    Warnings (undecodable bytes, implausible dates, an id repeated in a file) are listed and do not fail.
     """
     card = resolve_scorecard(scorecard)
-    readers = {"csv": csv_reader(load_mapping(csv_mapping))} if csv_mapping else {}
+    limits = CsvLimits.from_settings(settings())
+    mapping = load_mapping(csv_mapping) if csv_mapping else CsvMapping()
+    readers = {"csv": csv_reader(mapping, limits), REVIEW_CSV: review_csv_reader(limits)}
     total = sum(f.stat().st_size for f in files if f.is_file())
     with open_repository(db, create=True) as repo, progress_bar(quiet=json) as bar:
         repo.save_scorecard(card)
@@ -93,7 +101,16 @@ def import_(
         print_json(report.as_dict())
     else:
         table = Table(title="import", show_header=True)
-        for column in ("imported", "updated", "unchanged", "failed", "conversations", "reviews"):
+        columns = (
+            "imported",
+            "updated",
+            "unchanged",
+            "failed",
+            "warnings",
+            "conversations",
+            "reviews",
+        )
+        for column in columns:
             table.add_column(column, justify="right")
         table.add_row(
             *(
@@ -103,6 +120,7 @@ def import_(
                     report.updated,
                     report.unchanged,
                     report.failed,
+                    len(report.warnings),
                     report.conversations,
                     report.reviews,
                 )
@@ -110,6 +128,7 @@ def import_(
         )
         console.print(table)
         print_errors(report.errors)
+        print_errors(report.warnings, colour="yellow", label="warning: ")
     if report.failed:
         raise typer.Exit(1)
 

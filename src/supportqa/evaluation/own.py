@@ -18,6 +18,7 @@ from supportqa.domain.review import RatingsLine
 from supportqa.errors import InputError
 from supportqa.evaluation.base import LabelledConversation
 from supportqa.importers.jsonl import read_jsonl
+from supportqa.importers.notices import ImportWarning
 
 DATASET = "own"
 
@@ -27,6 +28,8 @@ def _records(path: Path) -> list[tuple[int | None, dict[str, object]]]:
     for record in read_jsonl(path):
         if isinstance(record, InputError):
             raise record
+        if isinstance(record, ImportWarning):  # an undecodable byte, read as U+FFFD
+            continue
         out.append((record.line, record.data))
     return out
 

@@ -1,5 +1,6 @@
 """Helpers the help-desk importers share: tolerant field access, id → person maps, bot names, events,
-and the loop that turns raw tickets into contract records without stopping at a bad one."""
+and the loop that turns raw tickets into contract records without stopping at a bad one (warnings
+about a ticket pass through it)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 
 from supportqa.errors import InputError
 from supportqa.importers.jsonl import RawRecord
+from supportqa.importers.notices import ImportWarning
 
 Convert = Callable[[dict[str, Any], dict[str, Any]], dict[str, Any]]
 """(raw ticket, document context) → a record in the conversation contract; raises InputError."""
@@ -140,12 +142,14 @@ def event(kind: str, at: Any, author_id: Any) -> dict[str, Any]:
 
 
 def convert_all(
-    items: Iterable[RawRecord | InputError], context: dict[str, Any], convert: Convert
-) -> Iterator[RawRecord | InputError]:
+    items: Iterable[RawRecord | InputError | ImportWarning],
+    context: dict[str, Any],
+    convert: Convert,
+) -> Iterator[RawRecord | InputError | ImportWarning]:
     """Each raw ticket converted, or an InputError at its file and line/index: one bad ticket never
     stops the rest."""
     for item in items:
-        if isinstance(item, InputError):
+        if not isinstance(item, RawRecord):
             yield item
             continue
         try:

@@ -9,23 +9,23 @@ by conversation streams, and an interleaved one costs what is interleaved. See d
 
 from __future__ import annotations
 
-import codecs
-import csv
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from supportqa.domain.conversation import Role
-from supportqa.errors import ConfigError, InputError
+from supportqa.errors import InputError
 from supportqa.importers import formats
+from supportqa.importers.csv_mapping import CsvColumns as CsvColumns
+from supportqa.importers.csv_mapping import CsvMapping as CsvMapping
+from supportqa.importers.csv_mapping import load_mapping as load_mapping
+from supportqa.importers.csv_mapping import mapping_from_options as mapping_from_options
+from supportqa.importers.csv_records import BrokenRow, CsvLimits, Row, read_rows
+from supportqa.importers.decoding import undecodable
 from supportqa.importers.jsonl import RawRecord
 from supportqa.importers.timeparse import iso, parse_time
 
@@ -74,120 +74,6 @@ def _norm(name: str) -> str:
     return _SEPARATOR.sub("_", name.strip().lower()).strip("_")
 
 
-class CsvColumns(BaseModel):
-    """Header names for each field; unset fields are found by the default names."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    conversation_id: str | None = None
-    role: str | None = None
-    text: str | None = None
-    at: str | None = None
-    author_id: str | None = None
-    author_name: str | None = None
-    channel: str | None = None
-    subject: str | None = None
-    agent_id: str | None = None
-    agent_name: str | None = None
-    team: str | None = None
-    customer_id: str | None = None
-    customer_name: str | None = None
-    csat: str | None = None
-    status: str | None = None
-    source: str | None = None
-    closed_at: str | None = None
-    tags: str | None = None
-    internal: str | None = None
-    public: str | None = None
-
-
-class CsvMapping(BaseModel):
-    """How to read a CSV: which column is which, role words, time format, and file settings."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    columns: CsvColumns = Field(default_factory=CsvColumns)
-    role_map: dict[str, Role] = Field(default_factory=dict)
-    time_format: str | None = None
-    timezone: str | None = None
-    delimiter: str | None = Field(default=None, min_length=1, max_length=1)
-    encoding: str = "utf-8-sig"
-    source: str = Field(default="csv", min_length=1)
-    channel: str | None = None
-    csat_scale: int = Field(default=5, ge=2)
-    internal_values: list[str] = Field(default_factory=list)
-    channel_map: dict[str, str] = Field(default_factory=dict)
-    metadata_columns: list[str] = Field(default_factory=list)
-
-    @field_validator("timezone")
-    @classmethod
-    def _known_zone(cls, value: str | None) -> str | None:
-        if value is not None:
-            try:
-                ZoneInfo(value)
-            except (ZoneInfoNotFoundError, ValueError):
-                raise ValueError(f"unknown time zone {value!r} (use an IANA name)") from None
-        return value
-
-    @field_validator("encoding")
-    @classmethod
-    def _known_encoding(cls, value: str) -> str:
-        try:
-            codecs.lookup(value)
-        except LookupError:
-            raise ValueError(f"unknown encoding {value!r}") from None
-        return value
-
-    def zone(self) -> tzinfo | None:
-        return ZoneInfo(self.timezone) if self.timezone else None
-
-
-def load_mapping(path: str | Path) -> CsvMapping:
-    """Read a mapping YAML; a ConfigError names the file and the key at fault."""
-    file = Path(path)
-    try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(f"{file}: cannot open ({exc.strerror})") from None
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{file}: not valid YAML ({exc})") from None
-    if not isinstance(data, dict):
-        raise ConfigError(f"{file}: expected a mapping of keys (columns, role_map, ...)")
-    try:
-        return CsvMapping.model_validate(data)
-    except ValidationError as exc:
-        problems = []
-        for error in exc.errors():
-            key = ".".join(str(p) for p in error["loc"])
-            message = "unknown key" if error["type"] == "extra_forbidden" else error["msg"]
-            problems.append(f"{key}: {message}")
-        raise ConfigError(f"{file}: " + "; ".join(problems)) from None
-
-
-def mapping_from_options(
-    columns: Iterable[str] = (),
-    roles: Iterable[str] = (),
-    *,
-    base: CsvMapping | None = None,
-    **settings: Any,
-) -> CsvMapping:
-    """A mapping from CLI flags: `FIELD=Header` columns, `word=role` roles, other settings by name."""
-    data = (base or CsvMapping()).model_dump(exclude_unset=True)
-    for option, target in ((columns, "columns"), (roles, "role_map")):
-        for pair in option:
-            key, sep, value = pair.partition("=")
-            if not sep or not key.strip():
-                raise ConfigError(f"{target}: expected NAME=VALUE, got {pair!r}")
-            data.setdefault(target, {})[key.strip()] = value.strip()
-    data.update({k: v for k, v in settings.items() if v is not None})
-    try:
-        return CsvMapping.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        key = ".".join(str(p) for p in first["loc"])
-        raise ConfigError(f"CSV mapping option {key}: {first['msg']}") from None
-
-
 @dataclass
 class _Layout:
     """Where each field is in the header, and how to read its values."""
@@ -215,6 +101,8 @@ class _Pending:
     remaining: int
     messages: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
     rows: list[tuple[int, list[str]]] = field(default_factory=list)
+    rejected: list[int] = field(default_factory=list)
+    """Lines of this conversation's rows that could not be read: it is incomplete."""
 
 
 def _delimiter(file: Path, mapping: CsvMapping) -> str:
@@ -229,32 +117,13 @@ def _delimiter(file: Path, mapping: CsvMapping) -> str:
     return best if counts[best] > counts[","] else ","
 
 
-def _rows(
-    file: Path, mapping: CsvMapping, delimiter: str, on_bytes: formats.OnBytes = None
-) -> Iterator[tuple[int, list[str]]]:
-    """(line where the row starts, cells); blank rows skipped; `on_bytes` hears each line's size."""
-
-    def lines(handle: Iterable[bytes]) -> Iterator[str]:
-        for raw in handle:
-            if on_bytes is not None:
-                on_bytes(len(raw))
-            yield raw.decode(mapping.encoding, errors="replace")
-
-    csv.field_size_limit(max(csv.field_size_limit(), 1 << 24))
-    with file.open("rb") as handle:
-        reader = csv.reader(lines(handle), delimiter=delimiter)
-        start = 1
-        for row in reader:
-            if any(cell.strip() for cell in row):
-                yield start, row
-            start = reader.line_num + 1
-
-
 def _header(file: Path, mapping: CsvMapping, delimiter: str) -> tuple[int, list[str]]:
-    first = next(_rows(file, mapping, delimiter), None)
+    first = next(read_rows(file, delimiter, encoding=mapping.encoding), None)
     if first is None:
         raise InputError("the file is empty (expected a header row)", file=str(file))
-    return first
+    if isinstance(first, BrokenRow):
+        raise InputError(f"cannot read the header: {first.reason}", file=str(file), line=first.line)
+    return first.line, first.cells
 
 
 def _columns(
@@ -477,10 +346,15 @@ def _conversation(layout: _Layout, conversation_id: str, pending: _Pending) -> d
 
 
 def read_csv(
-    path: str | Path, on_bytes: formats.OnBytes = None, mapping: CsvMapping | None = None
-) -> Iterator[RawRecord | InputError]:
-    """Yield one record per conversation (in the order their last rows appear) and an InputError for
-    each row that cannot be read, with its line (the header is line 1)."""
+    path: str | Path,
+    on_bytes: formats.OnBytes = None,
+    mapping: CsvMapping | None = None,
+    limits: CsvLimits | None = None,
+) -> Iterator[formats.Item]:
+    """Yield one record per conversation (in the order their last rows appear), an InputError for
+    each row that cannot be read, with its line (the header is line 1), and a warning for each row
+    read with undecodable bytes. A conversation with a rejected row is not yielded: an InputError
+    lists it as incomplete, so it is neither stored nor scored as if it were whole."""
     file = Path(path)
     mapping = mapping or CsvMapping()
     try:
@@ -488,42 +362,81 @@ def read_csv(
     except OSError as exc:
         raise InputError(f"cannot open ({exc.strerror})", file=str(file)) from None
     counts: Counter[str] = Counter()
-    for line, row in _rows(file, mapping, layout.delimiter):
-        if line > header_line:
-            counts[layout.cell(row, "conversation_id")] += 1
+    for item in read_rows(file, layout.delimiter, encoding=mapping.encoding, limits=limits):
+        if item.line > header_line:
+            counts[_conversation_id(layout, item)] += 1
     pending: dict[str, _Pending] = {}
-    for line, row in _rows(file, mapping, layout.delimiter, on_bytes):
-        if line <= header_line:
+    rows = read_rows(
+        file, layout.delimiter, encoding=mapping.encoding, limits=limits, on_bytes=on_bytes
+    )
+    for item in rows:
+        if item.line <= header_line:
             continue
-        conversation_id = layout.cell(row, "conversation_id")
-        if not conversation_id:
-            reason = f"no conversation id (column {layout.column('conversation_id')})"
-            yield InputError(reason, file=str(file), line=line)
-            continue
+        conversation_id = _conversation_id(layout, item)
+        if isinstance(item, BrokenRow) or not conversation_id:
+            yield _row_error(layout, item)
+            if not conversation_id:
+                continue
         group = pending.setdefault(conversation_id, _Pending(counts[conversation_id]))
         group.remaining -= 1
-        try:
-            group.messages.append((line, _message(layout, row)))
-            group.rows.append((line, row))
-        except ValueError as exc:
-            yield InputError(str(exc), file=str(file), line=line)
+        if isinstance(item, Row):
+            yield from _add_row(layout, group, conversation_id, item)
+        else:
+            group.rejected.append(item.line)
         if group.remaining <= 0:
             yield from _emit(layout, conversation_id, pending.pop(conversation_id))
     for conversation_id, group in pending.items():
         yield from _emit(layout, conversation_id, group)
 
 
-def _emit(layout: _Layout, conversation_id: str, group: _Pending) -> Iterator[RawRecord]:
-    if group.messages:
+def _conversation_id(layout: _Layout, item: Row | BrokenRow) -> str:
+    """The row's conversation id; of a broken row, when its column was read before the break."""
+    return layout.cell(item.cells, "conversation_id")
+
+
+def _row_error(layout: _Layout, item: Row | BrokenRow) -> InputError:
+    if isinstance(item, BrokenRow):
+        return InputError(item.reason, file=str(layout.file), line=item.line)
+    reason = f"no conversation id (column {layout.column('conversation_id')})"
+    return InputError(reason, file=str(layout.file), line=item.line)
+
+
+def _add_row(
+    layout: _Layout, group: _Pending, conversation_id: str, row: Row
+) -> Iterator[InputError | formats.ImportWarning]:
+    file = str(layout.file)
+    try:
+        group.messages.append((row.line, _message(layout, row.cells)))
+        group.rows.append((row.line, row.cells))
+    except ValueError as exc:
+        group.rejected.append(row.line)
+        yield InputError(str(exc), file=file, line=row.line)
+    if row.bad:
+        yield undecodable(row.bad, file=file, line=row.line, id=conversation_id)
+
+
+def _emit(
+    layout: _Layout, conversation_id: str, group: _Pending
+) -> Iterator[RawRecord | InputError]:
+    if group.rejected and group.messages:
+        lines = ", ".join(str(line) for line in group.rejected)
+        reason = (
+            f"conversation {conversation_id!r} not imported: incomplete, its row(s) at line "
+            f"{lines} could not be read (fix them and import the file again)"
+        )
+        first = min(group.messages[0][0], *group.rejected)
+        yield InputError(reason, file=str(layout.file), line=first, id=conversation_id)
+    elif group.messages:
         data = _conversation(layout, conversation_id, group)
         yield RawRecord(str(layout.file), group.messages[0][0], data)
 
 
-def csv_reader(mapping: CsvMapping) -> formats.Reader:
-    """A reader for `formats` that uses `mapping` (what `--csv-mapping FILE` plugs in)."""
+def csv_reader(mapping: CsvMapping, limits: CsvLimits | None = None) -> formats.Reader:
+    """A reader for `formats` that uses `mapping` (what `--csv-mapping FILE` plugs in) and `limits`
+    (the `csv_max_field_*` settings)."""
 
-    def read(path: Path, on_bytes: formats.OnBytes = None) -> Iterator[RawRecord | InputError]:
-        return read_csv(path, on_bytes, mapping)
+    def read(path: Path, on_bytes: formats.OnBytes = None) -> Iterator[formats.Item]:
+        return read_csv(path, on_bytes, mapping, limits)
 
     return read
 
@@ -533,7 +446,7 @@ def _never(sample: dict[str, Any]) -> bool:
     return False
 
 
-_default_reader: Callable[[Path, formats.OnBytes], Iterator[RawRecord | InputError]] = csv_reader(
+_default_reader: Callable[[Path, formats.OnBytes], Iterator[formats.Item]] = csv_reader(
     CsvMapping()
 )
 FORMAT = formats.register(formats.Format("csv", _default_reader, _never, (".csv", ".tsv")))

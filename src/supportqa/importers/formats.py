@@ -1,7 +1,8 @@
 """Input formats by name, and content sniffing for `--format auto`.
 
-Each format turns a file into records in the JSONL contract's shape (`RawRecord.data`), or InputErrors
-for the records it could not read; the import service validates and stores them.
+Each format turns a file into records in the JSONL contract's shape (`RawRecord.data`), InputErrors
+for the records it could not read, and ImportWarnings for records it read with doubt (an undecodable
+byte); the import service validates and stores them.
 """
 
 from __future__ import annotations
@@ -14,11 +15,14 @@ from typing import Any
 import orjson
 
 from supportqa.errors import InputError
-from supportqa.importers.documents import is_jsonl
-from supportqa.importers.jsonl import RawRecord, read_jsonl
+from supportqa.importers.decoding import load_document
+from supportqa.importers.documents import SAMPLE_LINES, is_jsonl, leading_lines
+from supportqa.importers.jsonl import RawRecord, load_line, read_jsonl
+from supportqa.importers.notices import ImportWarning as ImportWarning
 
 OnBytes = Callable[[int], None] | None
-Reader = Callable[[Path, OnBytes], Iterator[RawRecord | InputError]]
+Item = RawRecord | InputError | ImportWarning
+Reader = Callable[[Path, OnBytes], Iterator[Item]]
 Sniffer = Callable[[dict[str, Any]], bool]
 
 
@@ -27,7 +31,8 @@ class Format:
     name: str
     reader: Reader
     sniff: Sniffer
-    """True when a sample item (the first one in the file) looks like this format's items."""
+    """True when a sample item (one of the first few valid ones in the file) looks like this format's
+    items."""
     extensions: tuple[str, ...] = ()
     claims: Callable[[Path], bool] | None = None
     """True when a file with one of `extensions` is this format's (e.g. by its header); formats with
@@ -61,38 +66,40 @@ def _load_builtin_formats() -> None:
     )
 
 
-def _sample(path: Path) -> dict[str, Any] | None:
-    """The first item of the file: a JSONL line, a document's first list item, or the document.
+def _samples(path: Path) -> list[dict[str, Any]]:
+    """The first few valid items of the file: JSONL lines that are objects (a broken or foreign first
+    line is skipped), or a document's first list items, or the document itself.
 
     A JSON document is parsed whole (its reader loads it whole anyway), so a large export is
-    recognised by its first item, not guessed from its size.
+    recognised by its items, not guessed from its size.
     """
     if is_jsonl(path):
-        with path.open("rb") as handle:
-            first = next(line for line in handle if line.strip())
-        value: Any = orjson.loads(first)
-        return value if isinstance(value, dict) else None  # a line is an item, never a container
+        loaded = (load_line(line, str(path), 0, 0)[0] for line in leading_lines(path))
+        return [item.data for item in loaded if isinstance(item, RawRecord)]
     try:
-        value = orjson.loads(path.read_bytes())
+        value, _ = load_document(path.read_bytes())
     except orjson.JSONDecodeError:
-        return None
+        return []
     if isinstance(value, list):
-        value = value[0] if value and isinstance(value[0], dict) else None
+        return [item for item in value[:SAMPLE_LINES] if isinstance(item, dict)]
     if not isinstance(value, dict):
-        return None
+        return []
     if value.get("type") == "conversation":  # an Intercom item may carry a linked `ticket`
-        return value
+        return [value]
     for key in ("tickets", "conversations", "ticket", "conversation"):
         inner = value.get(key)
-        if isinstance(inner, list) and inner and isinstance(inner[0], dict):
-            return {"__container__": key, **inner[0]}
+        if isinstance(inner, list):
+            items = [item for item in inner[:SAMPLE_LINES] if isinstance(item, dict)]
+            if items:
+                return [{"__container__": key, **item} for item in items]
         if isinstance(inner, dict):
-            return {"__container__": key, **inner}
-    return value
+            return [{"__container__": key, **inner}]
+    return [value]
 
 
 def detect_format(path: Path) -> str:
-    """By extension (and header) for CSV, else by what the first record looks like."""
+    """By extension (and header) for CSV, else by what the first few valid records look like: the
+    first record that some format recognises decides."""
     _load_builtin_formats()
     suffix = path.suffix.lower()
     by_extension = [f for f in FORMATS.values() if suffix in f.extensions and f.name != "jsonl"]
@@ -100,10 +107,10 @@ def detect_format(path: Path) -> str:
         if fmt.claims is None or fmt.claims(path):
             return fmt.name
     try:
-        sample = _sample(path)
+        samples = _samples(path)
     except OSError as exc:
         raise InputError(f"cannot open ({exc.strerror})", file=str(path)) from None
-    if sample is not None:
+    for sample in samples:
         for fmt in FORMATS.values():
             if fmt.sniff(sample):
                 return fmt.name

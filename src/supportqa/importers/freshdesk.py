@@ -26,9 +26,8 @@ from supportqa.importers.common import (
     without_nulls,
 )
 from supportqa.importers.documents import read_export
-from supportqa.importers.formats import Format, OnBytes, register
+from supportqa.importers.formats import Format, Item, OnBytes, register
 from supportqa.importers.html import html_to_text
-from supportqa.importers.jsonl import RawRecord
 
 SOURCE = "freshdesk"
 
@@ -75,7 +74,7 @@ def _is_ticket(document: dict[str, Any]) -> bool:
     return "id" in document and looks_like_freshdesk(document)
 
 
-def read(path: Path, on_bytes: OnBytes = None) -> Iterator[RawRecord | InputError]:
+def read(path: Path, on_bytes: OnBytes = None) -> Iterator[Item]:
     export = read_export(path, "tickets", on_bytes, _is_ticket)
     return convert_all(export.items, export.context, convert)
 

@@ -362,11 +362,12 @@ def to_contract(
     }
 
 
-def read_intercom(path: Path, on_bytes: formats.OnBytes = None) -> Iterator[RawRecord | InputError]:
-    """Yield each conversation in the contract's shape, or an InputError naming file and line/index."""
+def read_intercom(path: Path, on_bytes: formats.OnBytes = None) -> Iterator[formats.Item]:
+    """Yield each conversation in the contract's shape, or an InputError naming file and line/index
+    (and the warnings the export's reading gave)."""
     export = read_export(path, "conversations", on_bytes, looks_like_intercom)
     for item in export.items:
-        yield item if isinstance(item, InputError) else _convert(item, export.context)
+        yield _convert(item, export.context) if isinstance(item, RawRecord) else item
 
 
 def _convert(record: RawRecord, context: dict[str, Any]) -> RawRecord | InputError:

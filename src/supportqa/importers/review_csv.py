@@ -19,6 +19,8 @@ from typing import Any
 from supportqa.errors import InputError
 from supportqa.importers import formats
 from supportqa.importers.csv_format import DEFAULT_COLUMNS
+from supportqa.importers.csv_records import BrokenRow, CsvLimits, read_rows
+from supportqa.importers.decoding import undecodable
 from supportqa.importers.jsonl import RawRecord
 from supportqa.importers.timeparse import iso, parse_time
 
@@ -57,25 +59,6 @@ def _delimiter(file: Path, first_line: str) -> str:
 def _first_line(file: Path) -> str:
     with file.open("rb") as handle:
         return next((line for line in handle if line.strip()), b"").decode(ENCODING, "replace")
-
-
-def _rows(file: Path, delimiter: str) -> Iterator[tuple[int, list[str], int]]:
-    """(line where the row starts, cells, bytes read so far); blank rows skipped."""
-    size = 0
-
-    def lines() -> Iterator[str]:
-        nonlocal size
-        with file.open("rb") as handle:
-            for raw in handle:
-                size += len(raw)
-                yield raw.decode(ENCODING, errors="replace")
-
-    reader = csv.reader(lines(), delimiter=delimiter)
-    start = 1
-    for row in reader:
-        if any(cell.strip() for cell in row):
-            yield start, row, size
-        start = reader.line_num + 1
 
 
 def is_review_header(header: list[str]) -> bool:
@@ -160,28 +143,44 @@ def row_to_ratings_line(
 
 
 def read_review_csv(
-    path: str | Path, on_bytes: formats.OnBytes = None
-) -> Iterator[RawRecord | InputError]:
-    """One ratings-line record per row, or an InputError with the row's line (the header is line 1)."""
+    path: str | Path, on_bytes: formats.OnBytes = None, limits: CsvLimits | None = None
+) -> Iterator[formats.Item]:
+    """One ratings-line record per row, or an InputError with the row's line (the header is line 1);
+    a row read with undecodable bytes is imported and warned about."""
     file = Path(path)
     try:
         delimiter = _delimiter(file, _first_line(file))
-        rows = _rows(file, delimiter)
-        header_line, header, _ = next(rows, (0, [], 0))
+        rows = read_rows(file, delimiter, encoding=ENCODING, limits=limits, on_bytes=on_bytes)
+        first = next(rows, None)
     except OSError as exc:
         raise InputError(f"cannot open ({exc.strerror})", file=str(file)) from None
-    if not header:
+    if first is None:
         raise InputError("the file is empty (expected a header row)", file=str(file))
-    fields, criteria = _columns(header, file, header_line)
-    reported = 0
-    for line, row, size in rows:
-        if on_bytes is not None:
-            on_bytes(size - reported)
-            reported = size
+    if isinstance(first, BrokenRow):
+        raise InputError(f"cannot read the header: {first.reason}", file=str(file), line=first.line)
+    fields, criteria = _columns(first.cells, file, first.line)
+    for row in rows:
+        if isinstance(row, BrokenRow):
+            yield InputError(row.reason, file=str(file), line=row.line)
+            continue
         try:
-            yield RawRecord(str(file), line, row_to_ratings_line(row, fields, criteria))
+            data = row_to_ratings_line(row.cells, fields, criteria)
         except ValueError as exc:
-            yield InputError(str(exc), file=str(file), line=line)
+            yield InputError(str(exc), file=str(file), line=row.line)
+            continue
+        yield RawRecord(str(file), row.line, data)
+        if row.bad:
+            found = data["conversation_id"]
+            yield undecodable(row.bad, file=str(file), line=row.line, id=found)
+
+
+def review_csv_reader(limits: CsvLimits) -> formats.Reader:
+    """A reader for `formats` with `limits` (the `csv_max_field_*` settings)."""
+
+    def read(path: Path, on_bytes: formats.OnBytes = None) -> Iterator[formats.Item]:
+        return read_review_csv(path, on_bytes, limits)
+
+    return read
 
 
 def _never(sample: dict[str, Any]) -> bool:

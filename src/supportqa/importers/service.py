@@ -1,8 +1,10 @@
 """Import files into the database: conversations, reviews and ratings lines, detected per record.
 
 A bad record is reported with its file and line (or index) and the rest goes on; upserts make re-imports
-idempotent. Large JSONL files are parsed and validated in worker processes while this process writes,
-so an import uses the machine's cores; the result is the same as a one-process import.
+idempotent. Records imported with doubts (an undecodable byte, an implausible date, an id already seen
+earlier in the same file) are listed as warnings beside the errors. Large JSONL files are parsed and
+validated in worker processes while this process writes, so an import uses the machine's cores; the
+result is the same as a one-process import.
 """
 
 from __future__ import annotations
@@ -13,15 +15,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from supportqa.domain.conversation import Conversation
 from supportqa.domain.review import RatingsLine, Review
 from supportqa.domain.scorecard import Scorecard, scorecard_from_dict
 from supportqa.errors import InputError
 from supportqa.gc_tuning import bulk_work, tune_worker_process
-from supportqa.importers.formats import Reader, detect_format, reader_for
-from supportqa.importers.jsonl import RawRecord
+from supportqa.importers.decoding import strip_bom
+from supportqa.importers.formats import Item, Reader, detect_format, reader_for
+from supportqa.importers.jsonl import RawRecord, load_line
+from supportqa.importers.notices import ImportWarning, record_id
+from supportqa.importers.plausible import conversation_doubts, review_doubts
 from supportqa.importers.records import parse_record
 from supportqa.parallel import ordered_map
 from supportqa.scoring.ratings import review_from_ratings
@@ -32,13 +35,15 @@ BATCH_SIZE = 1000
 PARALLEL_MIN_BYTES = 8 << 20  # below this, starting processes costs more than it saves
 OnBytes = Callable[[int], None] | None
 
-# What parsing one record yields: a conversation's row, a review, or the error that explains why not.
-Parsed = tuple[str, Any]
+# What parsing one record yields: (kind, value, line, index) — kind "conversation" (its row), "review",
+# "error" (an InputError) or "warning" (an ImportWarning); line or index says where it was.
+Parsed = tuple[str, Any, int | None, int | None]
 
 
 @dataclass
 class ImportReport:
-    """What an import did; `errors` lists every bad record with file, line or index, and reason."""
+    """What an import did; `errors` lists every bad record with file, line or index, and reason;
+    `warnings` every record imported with doubts (same keys, plus its id and a byte offset)."""
 
     imported: int = 0
     updated: int = 0
@@ -47,6 +52,7 @@ class ImportReport:
     conversations: int = 0
     reviews: int = 0
     errors: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[dict[str, Any]] = field(default_factory=list)
 
     def add(self, counts: UpsertCounts) -> None:
         self.imported += counts.imported
@@ -57,18 +63,40 @@ class ImportReport:
         self.failed += 1
         self.errors.append(error.location())
 
+    def warn(self, warning: ImportWarning) -> None:
+        self.warnings.append(warning.location())
+
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
-def parse_one(data: dict[str, Any], scorecard: Scorecard, stamp: datetime) -> Parsed:
-    """Validate one record: a conversation becomes its database row, ratings become a review."""
+def parse_one(
+    data: dict[str, Any], scorecard: Scorecard, stamp: datetime
+) -> tuple[str, Any, list[str]]:
+    """Validate one record: a conversation becomes its database row, ratings become a review; with
+    what is implausible about its dates (imported all the same, and warned about)."""
     parsed = parse_record(data)
     if isinstance(parsed, Conversation):
-        return ("conversation", conversation_row(parsed, stamp))
-    if isinstance(parsed, RatingsLine):
-        return ("review", review_from_ratings(parsed, scorecard))
-    return ("review", parsed)
+        return "conversation", conversation_row(parsed, stamp), conversation_doubts(parsed, stamp)
+    review = review_from_ratings(parsed, scorecard) if isinstance(parsed, RatingsLine) else parsed
+    return "review", review, review_doubts(review, stamp)
+
+
+def _parsed(record: RawRecord, scorecard: Scorecard, stamp: datetime) -> Iterator[Parsed]:
+    """A record parsed (or its error), then a warning per implausible date in it."""
+    where = record.file, record.line, record.index
+    try:
+        kind, value, doubts = parse_one(record.data, scorecard, stamp)
+    except InputError as exc:
+        error = InputError(exc.reason, file=record.file, line=record.line, index=record.index)
+        yield "error", error, record.line, record.index
+        return
+    yield kind, value, record.line, record.index
+    for doubt in doubts:
+        found = record_id(record.data)
+        reason = f"record {found!r}: {doubt}" if found else doubt
+        warning = ImportWarning(reason, where[0], record.line, record.index, found)
+        yield "warning", warning, record.line, record.index
 
 
 class _Batches:
@@ -104,21 +132,15 @@ class _Batches:
             self.reviews.clear()
 
 
-def _records_in_process(
-    records: Iterable[RawRecord | InputError], scorecard: Scorecard
-) -> Iterator[Parsed]:
+def _records_in_process(records: Iterable[Item], scorecard: Scorecard) -> Iterator[Parsed]:
     stamp = datetime.now(UTC)
     for record in records:
-        if isinstance(record, InputError):
-            yield ("error", record)
-            continue
-        try:
-            yield parse_one(record.data, scorecard, stamp)
-        except InputError as exc:
-            yield (
-                "error",
-                InputError(exc.reason, file=record.file, line=record.line, index=record.index),
-            )
+        if isinstance(record, RawRecord):
+            yield from _parsed(record, scorecard, stamp)
+        elif isinstance(record, InputError):
+            yield "error", record, record.line, record.index
+        else:
+            yield "warning", record, record.line, record.index
 
 
 # ---- JSONL in worker processes -----------------------------------------------------------------
@@ -132,38 +154,43 @@ def _init_import_worker(scorecard_data: dict[str, Any]) -> None:
     _WORKER_SCORECARD = scorecard_from_dict(scorecard_data)
 
 
-def _parse_chunk(job: tuple[str, list[tuple[int, bytes]]]) -> list[Parsed]:
+def _parse_chunk(job: tuple[str, list[tuple[int, int, bytes]]]) -> list[Parsed]:
     file, lines = job
     assert _WORKER_SCORECARD is not None
     stamp = datetime.now(UTC)
     out: list[Parsed] = []
-    for number, raw in lines:
-        try:
-            data = orjson.loads(raw)
-            if not isinstance(data, dict):
-                raise InputError(f"expected a JSON object, got {type(data).__name__}")
-            out.append(parse_one(data, _WORKER_SCORECARD, stamp))
-        except orjson.JSONDecodeError as exc:
-            out.append(("error", InputError(f"not valid JSON ({exc})", file=file, line=number)))
-        except InputError as exc:
-            out.append(("error", InputError(exc.reason, file=file, line=number)))
+    for number, offset, raw in lines:
+        record, warning = load_line(raw, file, number, offset)
+        if isinstance(record, InputError):
+            out.append(("error", record, number, None))
+            continue
+        out.extend(_parsed(record, _WORKER_SCORECARD, stamp))
+        if warning is not None:
+            out.append(("warning", warning, number, None))
     return out
 
 
 def _line_chunks(
     path: Path, on_bytes: OnBytes, size: int = 500
-) -> Iterator[tuple[str, list[tuple[int, bytes]]]]:
+) -> Iterator[tuple[str, list[tuple[int, int, bytes]]]]:
+    """(file, [(line number, byte offset, line)]) in chunks; a BOM on the first line is dropped."""
     try:
         handle = path.open("rb")
     except OSError as exc:
         raise InputError(f"cannot open ({exc.strerror})", file=str(path)) from None
     with handle:
-        chunk: list[tuple[int, bytes]] = []
+        chunk: list[tuple[int, int, bytes]] = []
+        offset = 0
         for number, raw in enumerate(handle, start=1):
             if on_bytes is not None:
                 on_bytes(len(raw))
+            start = offset
+            offset += len(raw)
+            if number == 1:
+                raw, skipped = strip_bom(raw)
+                start += skipped
             if raw.strip():
-                chunk.append((number, raw))
+                chunk.append((number, start, raw))
             if len(chunk) >= size:
                 yield str(path), chunk
                 chunk = []
@@ -226,11 +253,7 @@ def import_files(
             file = Path(path)
             try:
                 records = _parsed_records(file, fmt, scorecard, workers, on_bytes, readers or {})
-                for kind, value in records:
-                    if kind == "error":
-                        report.fail(value)
-                    else:
-                        batches.add(kind, value)
+                _store(records, batches, str(file))
             except InputError as exc:
                 report.fail(
                     InputError(
@@ -239,3 +262,36 @@ def import_files(
                 )
         batches.flush()
     return report
+
+
+def _store(records: Iterable[Parsed], batches: _Batches, file: str) -> None:
+    """Errors and warnings into the report, records into the batches; an id seen earlier in the same
+    file is warned about with both places (the last one is kept, as an upsert would)."""
+    report = batches.report
+    seen: dict[int, int | None] = {}  # hash of the key -> line or index; a hash is 8 bytes a record
+    for kind, value, line, index in records:
+        if kind == "error":
+            report.fail(value)
+            continue
+        if kind == "warning":
+            report.warn(value)
+            continue
+        key = (value["source"], value["external_id"]) if kind == "conversation" else value.review_id
+        digest = hash((kind, key))
+        where = line if line is not None else index
+        if digest in seen:
+            report.warn(_duplicate(kind, key, file, line, index, seen[digest]))
+        seen[digest] = where
+        batches.add(kind, value)
+
+
+def _duplicate(
+    kind: str, key: Any, file: str, line: int | None, index: int | None, earlier: int | None
+) -> ImportWarning:
+    shown = key[1] if isinstance(key, tuple) else key
+    place = "line" if line is not None else "record #"
+    reason = (
+        f"{kind} id {shown!r} appears again (first at {place}{'' if place == 'record #' else ' '}"
+        f"{earlier}): the last one is kept"
+    )
+    return ImportWarning(reason, file, line, index, str(shown))

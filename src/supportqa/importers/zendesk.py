@@ -28,9 +28,8 @@ from supportqa.importers.common import (
     without_nulls,
 )
 from supportqa.importers.documents import read_export
-from supportqa.importers.formats import Format, OnBytes, register
+from supportqa.importers.formats import Format, Item, OnBytes, register
 from supportqa.importers.html import html_to_text
-from supportqa.importers.jsonl import RawRecord
 
 SOURCE = "zendesk"
 
@@ -73,7 +72,7 @@ def sniff(item: dict[str, Any]) -> bool:
     return anchored and ("satisfaction_rating" in item or "assignee_id" in item)
 
 
-def read(path: Path, on_bytes: OnBytes = None) -> Iterator[RawRecord | InputError]:
+def read(path: Path, on_bytes: OnBytes = None) -> Iterator[Item]:
     export = read_export(path, "tickets", on_bytes, sniff)
     return convert_all(export.items, export.context, convert)
 

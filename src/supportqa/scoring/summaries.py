@@ -15,6 +15,7 @@ from supportqa.domain.review import RatingsLine, Review, ScorecardRef
 from supportqa.domain.scorecard import Scorecard
 from supportqa.errors import InputError
 from supportqa.importers.jsonl import read_jsonl
+from supportqa.importers.notices import ImportWarning
 from supportqa.importers.records import parse_record
 from supportqa.scoring.iqs import aggregate_criteria, aggregate_iqs
 from supportqa.scoring.ratings import review_from_ratings
@@ -52,6 +53,8 @@ def reviews_from_file(
     for record in read_jsonl(path):
         if isinstance(record, InputError):
             errors.append({"file": record.file, "line": record.line, "reason": record.reason})
+            continue
+        if isinstance(record, ImportWarning):  # an undecodable byte, read as U+FFFD
             continue
         try:
             parsed = parse_record(record.data)
