@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 from pathlib import Path
 
 import orjson
@@ -99,3 +100,14 @@ def test_resuming_over_an_edited_input_rescores_the_changed_conversations(tmp_pa
     edited = latest[str(rows[2]["id"])]
     assert next(c for c in edited["criteria"] if c["key"] == "pii_exposure")["rating"] == 0
     assert score_file(source, out, card).scored == 0
+
+
+def test_a_bom_and_an_undecodable_byte_cost_nothing_but_a_replacement_character(
+    tmp_path: Path,
+) -> None:
+    source, out = tmp_path / "c.jsonl", tmp_path / "r.jsonl"
+    lines = [orjson.dumps(c) for c in generate_conversations(3, 8)]
+    lines[1] = lines[1].replace(b'"messages"', b'"note":"caf\xe9","messages"', 1)
+    source.write_bytes(codecs.BOM_UTF8 + b"\n".join(lines) + b"\n")
+    report = score_file(source, out, rules_only(default_scorecard()))
+    assert (report.scored, report.failed_records) == (3, 0)

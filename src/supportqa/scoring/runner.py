@@ -8,6 +8,7 @@ Database runs score only what has no AI review for this scorecard version yet, c
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import os
 import threading
@@ -101,9 +102,12 @@ class _ChunkResult:
 
 
 def _raw_chunks(source: Path, size: int) -> Iterator[list[tuple[int, bytes]]]:
+    """Non-blank lines with their numbers, a chunk at a time; a UTF-8 byte order mark is dropped."""
     chunk: list[tuple[int, bytes]] = []
     with source.open("rb") as handle:
         for number, raw in enumerate(handle, start=1):
+            if number == 1 and raw.startswith(codecs.BOM_UTF8):
+                raw = raw[len(codecs.BOM_UTF8) :]
             if raw.strip():
                 chunk.append((number, raw))
             if len(chunk) >= size:
@@ -117,7 +121,11 @@ def parse_line(file: str, number: int, raw: bytes) -> Conversation | dict[str, A
     """A conversation, or the error record (file, line, reason) that explains why not: every reader of
     a conversations JSONL (scoring, the --llm dry run) reports a bad line and goes on."""
     try:
-        data = orjson.loads(raw)
+        try:
+            data = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            # one undecodable byte costs a U+FFFD, not the conversation (as on import)
+            data = orjson.loads(raw.decode("utf-8", "replace"))
         if not isinstance(data, dict):
             raise InputError(f"expected a JSON object, got {type(data).__name__}")
         parsed = parse_record(data)
