@@ -40,7 +40,15 @@ SCORECARD_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["name", "version", "criteria"],
     "properties": {
-        "name": {"type": "string"},
+        "name": {
+            "type": "string",
+            "pattern": "^[a-z0-9][a-z0-9_-]{0,63}$",
+            "description": "Part of file names (scorecard-<name>-v<version>.yaml, trained models).",
+        },
+        "former_name": {
+            "type": "string",
+            "description": "The name before migration 0007 made it a slug (written by supportqa).",
+        },
         "version": {"type": ["string", "number"]},
         "description": {"type": "string"},
         "criteria": {
