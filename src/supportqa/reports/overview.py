@@ -24,6 +24,7 @@ from supportqa.analytics.stability import (
     stability,
 )
 from supportqa.reports.cards import coaching_cards
+from supportqa.reports.privacy import redacted_cards, redacted_queue
 from supportqa.storage import Repository
 from supportqa.storage.assignments import Assignment
 
@@ -211,15 +212,21 @@ def overview(
     assignments: list[Assignment] | None = None,
     *,
     repo: Repository | None = None,
+    show_personal_data: bool = False,
 ) -> Overview:
     """Every figure of the report; `repo` adds the coaching cards' example conversations, read from
-    the stored review payloads."""
+    the stored review payloads. Customers' personal data in the text quoted from conversations is
+    redacted unless `show_personal_data` (`reports.privacy`)."""
     scores = frames.reviews.filter(pl.col("kind") == "ai").select(pl.col("cx_score").drop_nulls())
     distribution = {score: 0 for score in range(1, 6)}
     for score, count in scores.group_by("cx_score").len().iter_rows():
         distribution[int(score)] = int(count)
     summaries = coaching_summary(frames, notes=notes or [])
     ai_reviews = frames.of_kind("ai").reviews.height > 0
+    cards = coaching_cards(frames, summaries, notes or [], repo=repo)
+    queue = _queue(frames, assignments or [])
+    if not show_personal_data:
+        cards, queue = redacted_cards(cards, repo), redacted_queue(queue)
     return Overview(
         headline=headline(frames),
         weekly=weekly(frames),
@@ -230,7 +237,7 @@ def overview(
         drivers=_drivers(frames),
         stability=stability(frames),
         coaching=summaries,
-        cards=coaching_cards(frames, summaries, notes or [], repo=repo),
+        cards=cards,
         external=external_metrics(frames) if ai_reviews else None,
-        queue=_queue(frames, assignments or []),
+        queue=queue,
     )
