@@ -118,6 +118,18 @@ SCORECARD_SCHEMA: dict[str, Any] = {
                 "confidence_below": {"type": "number", "minimum": 0, "maximum": 1},
             },
         },
+        "targets": {
+            "type": "object",
+            "description": "IQS targets the report colours against: the scorecard's, and per team.",
+            "additionalProperties": False,
+            "properties": {
+                "iqs": {"type": "number", "minimum": 0, "maximum": 100, "default": 88},
+                "teams": {
+                    "type": "object",
+                    "additionalProperties": {"type": "number", "minimum": 0, "maximum": 100},
+                },
+            },
+        },
     },
     "additionalProperties": False,
 }

@@ -19,7 +19,7 @@ from supportqa.cli.common import (
 )
 from supportqa.errors import InputError
 from supportqa.reports.html import write_report
-from supportqa.reports.overview import overview
+from supportqa.reports.overview import overview, scorecard_for
 from supportqa.storage.assignments import load_assignments
 from supportqa.storage.database import masked
 
@@ -44,10 +44,11 @@ def report(
     json: JsonOption = False,
 ) -> None:
     """Write one self-contained HTML report (plotly.js embedded; opens offline, works when mailed):
-    overview against the 88% benchmark, IQS and CX vs CSAT by week, teams and agents, criteria,
-    what drives CSAT, CX vs CSAT stability, IQS beside CSAT/NPS/CES per team, who needs which
-    coaching (with cards and example conversations) and what to review next. Customers' personal
-    data in quoted text is redacted unless --show-personal-data."""
+    overview against the scorecard's IQS target (`targets`, default 88%), IQS and CX vs CSAT by
+    week, teams and agents, criteria, what drives CSAT, CX vs CSAT stability, IQS beside
+    CSAT/NPS/CES per team, who needs which coaching (with cards and example conversations) and
+    what to review next. Customers' personal data in quoted text is redacted unless
+    --show-personal-data."""
     if out.suffix.lower() not in (".html", ".htm"):
         raise InputError(f"--out {out}: the report is HTML; name it something.html")
     with open_repository(db) as repo:
@@ -60,7 +61,14 @@ def report(
                 "no reviews in the database: run `supportqa score` (and import reviews) first"
             )
         show = settings().show_personal_data if show_personal_data is None else show_personal_data
-        view = overview(frames, notes, assignments, repo=repo, show_personal_data=show)
+        view = overview(
+            frames,
+            notes,
+            assignments,
+            repo=repo,
+            show_personal_data=show,
+            scorecard=scorecard_for(frames, repo, scorecard_name),
+        )
     path = write_report(view, out, title=title, source=source)
     if json:
         print_json({"out": str(path), "bytes": path.stat().st_size, "headline": view.headline})

@@ -184,6 +184,29 @@ class LlmConfig(BaseModel):
     below this."""
 
 
+class Targets(BaseModel):
+    """The IQS a team aims for: one figure for the scorecard, optionally another per team. The report
+    colours each agent's IQS against their team's target and shows the targets it used."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    iqs: float = Field(default=88.0, ge=0, le=100)
+    """88%: the usual industry benchmark, unless the team says otherwise."""
+    teams: dict[str, float] = Field(default_factory=dict)
+
+    @field_validator("teams")
+    @classmethod
+    def _percentages(cls, value: dict[str, float]) -> dict[str, float]:
+        outside = {team: v for team, v in value.items() if not 0 <= v <= 100}
+        if outside:
+            raise ValueError(f"team targets must be 0..100, got {outside}")
+        return value
+
+    def for_team(self, team: str | None) -> float:
+        """The team's own target, else the scorecard's."""
+        return self.teams.get(team, self.iqs) if team else self.iqs
+
+
 class Scorecard(BaseModel):
     """A named, versioned set of criteria; reviews keep the (name, version) they were made with."""
 
@@ -197,6 +220,7 @@ class Scorecard(BaseModel):
     """Embedding detectors by name; merged over the packaged ones (see `supportqa.signals.markers`)."""
     cx: CxConfig = Field(default_factory=CxConfig)
     llm: LlmConfig = Field(default_factory=LlmConfig)
+    targets: Targets = Field(default_factory=Targets)
     former_name: str | None = None
     """The name before migration 0007 made it a slug (see `scorecard_slug`); None otherwise."""
 
@@ -283,6 +307,11 @@ class Scorecard(BaseModel):
                 if self.llm != LlmConfig()
                 else {}
             ),
+            **(
+                {"targets": self.targets.model_dump(mode="json", exclude_defaults=True)}
+                if self.targets != Targets()
+                else {}
+            ),
             **({"former_name": self.former_name} if self.former_name else {}),
         }
 
@@ -351,6 +380,7 @@ def scorecard_from_dict(data: Any, origin: str = "<scorecard>") -> Scorecard:
         "detectors",
         "cx",
         "llm",
+        "targets",
         "former_name",
     }
     if unknown:
@@ -366,6 +396,10 @@ def scorecard_from_dict(data: Any, origin: str = "<scorecard>") -> Scorecard:
     except ValidationError as exc:
         raise ConfigError(f"{origin}: llm: {_problems(exc)}") from None
     try:
+        targets = Targets.model_validate(data.get("targets") or {})
+    except ValidationError as exc:
+        raise ConfigError(f"{origin}: targets: {_problems(exc)}") from None
+    try:
         return Scorecard(
             name=str(data["name"]),
             version=str(data["version"]),
@@ -374,6 +408,7 @@ def scorecard_from_dict(data: Any, origin: str = "<scorecard>") -> Scorecard:
             detectors=detectors,
             cx=cx,
             llm=llm,
+            targets=targets,
             former_name=str(data["former_name"]) if data.get("former_name") else None,
         )
     except ValidationError as exc:

@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from supportqa.analytics.drivers import DriverReport
-from supportqa.reports.overview import BENCHMARK_IQS, Overview
+from supportqa.reports.overview import Overview
 
 COLORS = {"ai": "#2563eb", "human": "#f97316", "csat": "#16a34a", "cx": "#7c3aed"}
 LAYOUT = {
@@ -54,11 +54,12 @@ def iqs_by_week(view: Overview) -> go.Figure:
                 hovertemplate="%{x}: %{y:.1f}% (%{customdata} reviews)<extra></extra>",
             )
         )
+    target = view.targets.iqs
     figure.add_hline(
-        y=BENCHMARK_IQS,
+        y=target,
         line_dash="dash",
         line_color="grey",
-        annotation_text=label(f"benchmark {BENCHMARK_IQS:.0f}%"),
+        annotation_text=label(f"target {target:g}%"),
     )
     figure.update_layout(
         title=label("IQS by week"), yaxis={"title": "IQS %", "range": [0, 100]}, **LAYOUT
@@ -105,6 +106,17 @@ def iqs_by_team(view: Overview) -> go.Figure:
                 marker_color=COLORS[kind],
             )
         )
+    teams = sorted(set(view.teams["team"].to_list()), key=lambda t: (t is None, t or ""))
+    figure.add_trace(
+        go.Scatter(
+            x=labels(teams),
+            y=[view.targets.for_team(t) for t in teams],
+            name=label("target"),
+            mode="markers",
+            marker={"symbol": "line-ew-open", "size": 28, "color": "#111827"},
+            hovertemplate="%{x}: target %{y:g}%<extra></extra>",
+        )
+    )
     figure.update_layout(
         title=label("IQS by team"), barmode="group", yaxis={"range": [0, 100]}, **LAYOUT
     )
@@ -112,12 +124,21 @@ def iqs_by_team(view: Overview) -> go.Figure:
 
 
 def criteria_scores(view: Overview) -> go.Figure:
+    """The IQS criteria by their names, in scorecard order from the top; weight-0 criteria (CX
+    inputs about the customer) are left out: they are not the agent's work."""
+    shown = view.iqs_criteria()
+    names = dict(shown)
+    order = labels(name for _, name in shown)
     figure = go.Figure()
     for kind in ("ai", "human"):
-        rows = _kind(view.criteria, kind).filter(pl.col("score").is_not_null())
+        rows = (
+            _kind(view.criteria, kind)
+            .filter(pl.col("score").is_not_null(), pl.col("key").is_in(list(names)))
+            .sort(pl.col("key").replace_strict(list(names), range(len(names))))
+        )
         figure.add_trace(
             go.Bar(
-                y=labels(rows["key"]),
+                y=labels(names[k] for k in rows["key"]),
                 x=rows["score"].to_list(),
                 orientation="h",
                 name=label(kind.upper()),
@@ -125,9 +146,10 @@ def criteria_scores(view: Overview) -> go.Figure:
             )
         )
     figure.update_layout(
-        title=label("Criteria: average score %"),
+        title=label("IQS criteria: average score %"),
         barmode="group",
         xaxis={"range": [0, 100]},
+        yaxis={"categoryorder": "array", "categoryarray": order, "autorange": "reversed"},
         **{**LAYOUT, "height": 480},
     )
     return figure
