@@ -40,7 +40,15 @@ SCORECARD_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["name", "version", "criteria"],
     "properties": {
-        "name": {"type": "string"},
+        "name": {
+            "type": "string",
+            "pattern": "^[a-z0-9][a-z0-9_-]{0,63}$",
+            "description": "Part of file names (scorecard-<name>-v<version>.yaml, trained models).",
+        },
+        "former_name": {
+            "type": "string",
+            "description": "The name before migration 0007 made it a slug (written by supportqa).",
+        },
         "version": {"type": ["string", "number"]},
         "description": {"type": "string"},
         "criteria": {
@@ -108,6 +116,18 @@ SCORECARD_SCHEMA: dict[str, Any] = {
                 "model": {"type": ["string", "null"]},
                 "criteria": {"type": ["array", "null"], "items": {"type": "string"}},
                 "confidence_below": {"type": "number", "minimum": 0, "maximum": 1},
+            },
+        },
+        "targets": {
+            "type": "object",
+            "description": "IQS targets the report colours against: the scorecard's, and per team.",
+            "additionalProperties": False,
+            "properties": {
+                "iqs": {"type": "number", "minimum": 0, "maximum": 100, "default": 88},
+                "teams": {
+                    "type": "object",
+                    "additionalProperties": {"type": "number", "minimum": 0, "maximum": 100},
+                },
             },
         },
     },

@@ -81,6 +81,11 @@ class Settings(BaseSettings):
     llm_response_format: str = "json_schema"
     """`json_schema` (structured outputs), `json_object` (older servers) or `none` (prompt only)."""
 
+    show_personal_data: bool = False
+    """Show customers' e-mails, phones, card numbers, IBANs, addresses and names verbatim in the HTML
+    report's quotes and in import error lines (`--show-personal-data`); by default they are replaced
+    by placeholders such as `[EMAIL_1]`, with the LLM judge's detectors."""
+
     analytics_snapshot: bool = True
     """Keep the analytics frames as Parquet beside a SQLite database (`supportqa-analytics/`), renewed
     whenever the database changes: the report reads 1M reviews in 0.3 s instead of ~30 s."""

@@ -175,5 +175,20 @@ def test_rescoring_with_the_new_version_leaves_the_criterion_unrated() -> None:
 
 def test_default_yaml_path_sits_beside_a_sqlite_file_else_here(tmp_path: Path) -> None:
     beside = default_out_path(str(tmp_path / "qa.db"), "default", "3")
-    assert beside == tmp_path / "scorecard-default-v3.yaml"
-    assert default_out_path(None, "default", "3") == Path("scorecard-default-v3.yaml")
+    assert beside == tmp_path.resolve() / "scorecard-default-v3.yaml"
+    here = Path.cwd().resolve() / "scorecard-default-v3.yaml"
+    assert default_out_path(None, "default", "3") == here
+
+
+@pytest.mark.parametrize(
+    ("name", "version"), [("x/../../../ESCAPED", "3"), ("default", "x/../../../4")]
+)
+def test_default_yaml_path_refuses_a_name_or_version_that_leaves_the_folder(
+    tmp_path: Path, name: str, version: str
+) -> None:
+    """Validation keeps such names out of new scorecards; the path is checked anyway, for one that
+    got in some other way (an old database, a hand-edited row)."""
+    database = tmp_path / "a" / "b" / "qa.db"
+    with pytest.raises(InputError, match="would write outside"):
+        default_out_path(str(database), name, version)
+    assert not list(tmp_path.rglob("*ESCAPED*"))

@@ -7,7 +7,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from supportqa.domain.scorecard import default_scorecard, load_scorecard
+from supportqa.domain.scorecard import (
+    NAME_PATTERN,
+    default_scorecard,
+    load_scorecard,
+    scorecard_from_dict,
+    scorecard_slug,
+)
 from supportqa.errors import ConfigError
 
 
@@ -116,3 +122,35 @@ criteria:
     assert [s.name for s in card.criterion("c").scorers] == ["responsiveness", "greeting"]
     assert card.criterion("d").human_only
     assert card.version == "2"
+
+
+@pytest.mark.parametrize(
+    "name", ["x/../../../ESCAPED", "../up", "Default", "two words", "-lead", "", "a" * 65]
+)
+def test_scorecard_name_outside_the_slug_rule_is_refused_with_the_rule(name: str) -> None:
+    data = default_scorecard().to_dict() | {"name": name}
+    with pytest.raises(ConfigError) as caught:
+        scorecard_from_dict(data, "card.yaml")
+    message = str(caught.value)
+    assert message.startswith("card.yaml: scorecard name") and "[a-z0-9][a-z0-9_-]{0,63}" in message
+
+
+@pytest.mark.parametrize("name", ["default", "support-qa_2", "0", "a" * 64])
+def test_scorecard_names_that_are_slugs_are_accepted(name: str) -> None:
+    data = default_scorecard().to_dict() | {"name": name}
+    assert scorecard_from_dict(data).name == name
+
+
+def test_slug_of_a_name_matches_the_rule_and_avoids_taken_names() -> None:
+    assert scorecard_slug("x/../../../ESCAPED") == "x----------escaped"
+    assert scorecard_slug("Support QA", taken={"support-qa"}) == "support-qa-2"
+    assert scorecard_slug("../") == "scorecard"
+    assert NAME_PATTERN.fullmatch(scorecard_slug("É" * 100))
+
+
+def test_former_name_round_trips_and_leaves_the_content_hash_alone() -> None:
+    card = default_scorecard()
+    renamed = scorecard_from_dict(card.to_dict() | {"former_name": "Default QA"})
+    assert renamed.former_name == "Default QA"
+    assert renamed.to_dict()["former_name"] == "Default QA"
+    assert renamed.content_hash() == card.content_hash()

@@ -76,3 +76,28 @@ def test_parallel_parsing_imports_exactly_what_one_process_does(
     assert (again.imported, again.updated, again.unchanged) == (0, 0, 1200)
     single = import_files(repo, [path], scorecard=default_scorecard(), workers=1)
     assert single.unchanged == 1200  # the same rows, byte for byte: same content hashes
+
+
+CARD_IN_A_CELL = (
+    "ticket_id,timestamp,sender,message\n"
+    "T-1,2026-03-02T09:14:00Z,customer,Hello\n"
+    "T-1,4111 1111 1111 1111,customer,my card\n"
+    "T-2,jane.doe@example.com,customer,my mail\n"
+)
+
+
+@pytest.mark.parametrize("show", [False, True])
+def test_import_error_lines_redact_a_card_or_email_echoed_from_a_cell(
+    repo: Repository, tmp_path: Path, show: bool
+) -> None:
+    """The reason quotes the bad cell; by default the card and the e-mail in it are placeholders."""
+    path = tmp_path / "m.csv"
+    path.write_text(CARD_IN_A_CELL, encoding="utf-8")
+    report = import_files(repo, [path], scorecard=default_scorecard(), show_personal_data=show)
+    reasons = " | ".join(e["reason"] for e in report.errors)
+    assert report.failed == 2 and "cannot read time" in reasons
+    for secret in ("4111 1111 1111 1111", "jane.doe@example.com"):
+        assert (secret in reasons) is show
+    if not show:
+        assert "[CARD_1]" in reasons and "[EMAIL_1]" in reasons
+    assert "redact" not in report.as_dict()

@@ -131,7 +131,7 @@ def test_report_sections_use_the_analytics_results(repo: Repository) -> None:
 
 def test_coaching_cards_are_the_coach_cards_of_the_clearest_gaps(repo: Repository) -> None:
     frames = load_frames(repo)
-    view = overview(frames, repo=repo)
+    view = overview(frames, repo=repo, show_personal_data=True)  # as `coach` shows them
     assert 0 < len(view.cards) <= 8
     gaps = {s.agent: s.gap for s in view.coaching if s.clear}
     assert [c.agent for c in view.cards] == sorted(gaps, key=lambda a: (gaps[a], a))[:8]

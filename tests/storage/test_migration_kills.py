@@ -45,6 +45,9 @@ UPGRADES = [
 ]
 """(the revision a database is at, the migration whose every DDL statement is killed): every
 migration there is, so a new one is in the matrix without anyone remembering to add it."""
+DATA_ONLY = frozenset({"0007"})
+"""Migrations of plain UPDATEs, no DDL (0007 rewrites scorecard names): nothing here to kill them
+after; their one transaction is what keeps them whole."""
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
 
@@ -223,7 +226,7 @@ def test_a_migration_killed_after_any_of_its_ddl_statements_recovers(
     """A database at the revision before `migration` (with a conversation and a review), upgraded
     by `supportqa init` (any command migrates) and killed after each DDL statement of `migration`."""
     count = ddl_statements(backend, tmp_path / "count", at, migration)
-    assert count >= 1
+    assert count == 0 if migration in DATA_ONLY else count >= 1
     for k in range(1, count + 1):
         code = kill_case(capsys, backend, tmp_path, small_jsonl, ["init"], at, k)
         assert code == KILLED, f"migrate from {at} was not killed at DDL #{k} of {count}"

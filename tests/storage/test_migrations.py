@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import orjson
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import column, insert, inspect, select, table
 
-from supportqa.domain.review import CxScore, Review
+from supportqa.domain.review import CxScore, Review, ScorecardRef
+from supportqa.domain.scorecard import default_scorecard
 from supportqa.domain.versions import conversation_version
-from supportqa.storage import Database
+from supportqa.storage import Database, Repository
 from supportqa.storage.database import alembic_config
 from supportqa.storage.rows import conversation_row, review_row
 from supportqa.storage.tables import metadata
@@ -206,5 +209,65 @@ def test_0006_marks_reviews_whose_judge_failed_as_pending(db_url: str) -> None:
         with db.engine.connect() as connection:
             stored = {r.review_id: bool(r.judge_pending) for r in connection.execute(query)}
         assert stored == {key: pending for key, (_, pending) in cases.items()}
+    finally:
+        db.dispose()
+
+
+def test_0007_turns_stored_scorecard_names_into_slugs_everywhere_and_keeps_the_old_name(
+    db_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Every table holding the name moves together; a slug taken by a conforming name is numbered;
+    conforming names are left alone; the old name stays in the payload and is logged."""
+    payload = default_scorecard().to_dict()
+    names = {"x/../../../ESCAPED": "x----------escaped", "Support QA": "support-qa-2"}
+    db = Database.open(db_url, migrate="never", create=True)
+    try:
+        db.migrate("0006")
+        cards = metadata.tables["scorecards"]
+        reviews = [
+            review_row(review(f"r-{i}", scorecard=ScorecardRef(name=name, version="2")), MONDAY_W07)
+            for i, name in enumerate([*names, "support-qa"])
+        ]
+        old_reviews = table("reviews", *[column(name) for name in reviews[0]])
+        runs = metadata.tables["scoring_runs"]
+        with db.engine.begin() as connection:
+            for name in [*names, "support-qa"]:
+                connection.execute(
+                    insert(cards).values(
+                        name=name,
+                        version="2",
+                        content_hash="old",
+                        payload=payload | {"name": name},
+                        created_at=MONDAY_W07,
+                    )
+                )
+                connection.execute(
+                    insert(runs).values(
+                        scorecard_name=name,
+                        scorecard_version="2",
+                        started_at=MONDAY_W07,
+                        status="done",
+                        n_scored=0,
+                        n_failed=0,
+                    )
+                )
+            connection.execute(insert(old_reviews), reviews)
+        with caplog.at_level(logging.WARNING, logger="supportqa.migrations"):
+            db.migrate()
+        expected = {**names, "support-qa": "support-qa"}
+        repo = Repository(db)
+        assert sorted(r.name for r in repo.list_scorecards()) == sorted(expected.values())
+        for old, new in expected.items():
+            card = repo.get_scorecard(new, "2")
+            assert card is not None and card.former_name == (None if old == new else old)
+        by_review = {r.review_id: r.scorecard.name for r in repo.iter_reviews()}
+        assert by_review == {f"r-{i}": new for i, new in enumerate(expected.values())}
+        with db.engine.connect() as connection:
+            stored = connection.execute(select(runs.c.scorecard_name))
+            assert sorted(stored.scalars()) == sorted(expected.values())
+            columns = connection.execute(select(column("scorecard_name")).select_from(old_reviews))
+            assert sorted(columns.scalars()) == sorted(expected.values())
+        logged = [r.getMessage() for r in caplog.records if r.name == "supportqa.migrations"]
+        assert len(logged) == 2 and "'Support QA'" in logged[0] and "'support-qa-2'" in logged[0]
     finally:
         db.dispose()

@@ -15,13 +15,12 @@ from datetime import date
 import polars as pl
 
 from supportqa.analytics.coaching_notes import CoachingNote
-from supportqa.analytics.frame import Frames
+from supportqa.analytics.frame import NO_TEAM, Frames
 from supportqa.errors import InputError
 from supportqa.storage import Repository
 
 Z95 = 1.959964
 MIN_N = 5
-NO_TEAM = "(no team)"
 
 
 @dataclass(frozen=True)

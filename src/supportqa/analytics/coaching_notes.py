@@ -12,6 +12,7 @@ import orjson
 from pydantic import BaseModel, Field, ValidationError
 
 from supportqa.errors import InputError
+from supportqa.paths import confined
 from supportqa.storage import Repository
 from supportqa.storage.database import workspace_dir
 
@@ -32,7 +33,7 @@ class CoachingNote(BaseModel):
 def notes_path(repo: Repository) -> Path:
     """`supportqa-coaching.jsonl` beside a SQLite file; in the working directory for a server
     database (or an in-memory one)."""
-    return workspace_dir(repo.db.engine.url) / NOTES_FILE
+    return confined(workspace_dir(repo.db.engine.url), NOTES_FILE)
 
 
 def load_notes(path: Path) -> list[CoachingNote]:

@@ -151,12 +151,19 @@ def _read(connection: Connection, query: Select[Any], names: list[str]) -> pl.Da
     return pl.DataFrame([_typed(name, raw[name]) for name in names])
 
 
+NO_TEAM = "(no team)"
+"""The one label of reviews without a team, where a grouping needs a value rather than null."""
+
+
 def with_derived_columns(frame: pl.DataFrame) -> pl.DataFrame:
     """`day`, CSAT on the CX scale (1–5), so the two can be compared, and CES on 1–7 (CES 2.0), so
-    answers on different scales average together."""
+    answers on different scales average together. A blank team is no team (null), so "" and a
+    missing team never group apart."""
     scale = pl.col("csat_scale").cast(pl.Float64)
     ces_scale = pl.col("ces_scale").cast(pl.Float64)
+    team = pl.col("team")
     return frame.with_columns(
+        pl.when(team.str.strip_chars() == "").then(None).otherwise(team).alias("team"),
         pl.col("period_at").dt.date().alias("day"),
         (1 + 4 * (pl.col("csat_raw") - 1) / (scale - 1)).clip(1.0, 5.0).alias("csat"),
         (1 + 6 * (pl.col("ces_raw") - 1) / (ces_scale - 1)).clip(1.0, 7.0).alias("ces"),

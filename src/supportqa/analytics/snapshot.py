@@ -18,11 +18,12 @@ from pathlib import Path
 import polars as pl
 
 from supportqa.analytics.frame import Frames, load_frames
+from supportqa.paths import confined
 from supportqa.storage import Repository
 from supportqa.storage.database import sqlite_file
 
 SNAPSHOT_DIR = "supportqa-analytics"
-SNAPSHOT_VERSION = "1"
+SNAPSHOT_VERSION = "2"
 """Bump when the frames' columns or types change: old snapshots are then rebuilt."""
 
 
@@ -42,7 +43,7 @@ def _stamp(database: Path) -> dict[str, object]:
 
 
 def snapshot_dir(database: Path) -> Path:
-    return database.resolve().parent / SNAPSHOT_DIR / database.name
+    return confined(database.resolve().parent, SNAPSHOT_DIR, database.name)
 
 
 def _read(folder: Path, stamp: dict[str, object]) -> Frames | None:

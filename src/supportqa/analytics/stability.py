@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 
 import polars as pl
 
-from supportqa.analytics.frame import Frames
+from supportqa.analytics.frame import NO_TEAM, Frames
 
 EXTERNAL_METRICS = ("csat", "nps", "ces")
 
@@ -166,9 +166,12 @@ def nps_expr(column: str = "nps") -> pl.Expr:
 
 
 def _opinions(frames: Frames, kind: str, keys: list[str]) -> list[TeamOpinion]:
-    scored = frames.reviews.filter(pl.col("kind") == kind, pl.col("iqs").is_not_null())
+    """Reviews without a team grouped as NO_TEAM on both sides of the join: a null key never joins,
+    so the team's IQS and its customer opinion would land on two rows."""
+    reviews = frames.reviews.with_columns(pl.col("team").fill_null(NO_TEAM))
+    scored = reviews.filter(pl.col("kind") == kind, pl.col("iqs").is_not_null())
     iqs = scored.group_by(keys).agg(pl.col("iqs").mean(), pl.len().alias("reviews"))
-    conv = conversation_outcomes(frames.reviews)
+    conv = conversation_outcomes(reviews)
     conv = conv.with_columns(
         pl.lit(None, pl.Float64).alias(m) for m in ("nps", "ces") if m not in conv.columns
     )

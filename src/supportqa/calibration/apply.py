@@ -20,6 +20,7 @@ from pydantic import BaseModel
 from supportqa.calibration.ai_vs_human import CalibrationReport
 from supportqa.domain.scorecard import Scorecard, scorecard_from_dict
 from supportqa.errors import InputError
+from supportqa.paths import confined
 
 __all__ = [
     "Application",
@@ -173,9 +174,9 @@ _BlockDumper.add_representer(str, _str)
 
 def default_out_path(database: str | Path | None, name: str, version: str) -> Path:
     """`scorecard-<name>-v<version>.yaml` beside a SQLite database file, else in the working
-    directory (PostgreSQL, in-memory SQLite)."""
-    filename = f"scorecard-{name}-v{version}.yaml"
-    return Path(database).expanduser().parent / filename if database else Path(filename)
+    directory (PostgreSQL, in-memory SQLite); never outside that folder (`confined`)."""
+    folder = Path(database).expanduser().parent if database else Path.cwd()
+    return confined(folder, f"scorecard-{name}-v{version}.yaml")
 
 
 def write_scorecard_yaml(card: Scorecard, path: Path) -> None:

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from supportqa.calibration.learn import LinearModel
 from supportqa.domain.review import ScorecardRef
 from supportqa.errors import ConfigError
+from supportqa.paths import confined
 from supportqa.storage.database import workspace_dir
 
 MODELS_FOLDER = "supportqa-models"
@@ -96,10 +97,11 @@ class ModelArtefact(BaseModel):
 
 def models_dir(database_url: str) -> Path:
     """`supportqa-models/` beside a SQLite file, else in the working directory."""
-    return workspace_dir(database_url) / MODELS_FOLDER
+    return confined(workspace_dir(database_url), MODELS_FOLDER)
 
 
 def next_version(directory: Path, scorecard: str, target: str) -> int:
+    confined(directory, f"{scorecard}-{target}-v1.json")  # before globbing with data in the pattern
     existing = [
         int(p.stem.rsplit("-v", 1)[1])
         for p in directory.glob(f"{scorecard}-{target}-v*.json")
@@ -114,8 +116,8 @@ def sha256_of(path: Path) -> str:
 
 def save_artefact(directory: Path, artefact: ModelArtefact) -> tuple[Path, str]:
     """Write the artefact (never over an existing file); returns its path and sha256."""
+    path = confined(directory, artefact.file_name)
     directory.mkdir(parents=True, exist_ok=True)
-    path = directory / artefact.file_name
     if path.exists():
         raise ConfigError(f"{path} exists already; model versions are never overwritten")
     path.write_text(artefact.model_dump_json(indent=1) + "\n", encoding="utf-8")

@@ -72,6 +72,14 @@ def import_(
         int,
         typer.Option("--workers", min=0, help="Parsing processes for big JSONL (0 = one per core)"),
     ] = 0,
+    show_personal_data: Annotated[
+        bool | None,
+        typer.Option(
+            "--show-personal-data/--redact-personal-data",
+            help="Error lines quote bad cells verbatim (default: customers' e-mails, phones, "
+            "cards, IBANs, addresses redacted; SUPPORTQA_SHOW_PERSONAL_DATA)",
+        ),
+    ] = None,
     json: JsonOption = False,
 ) -> None:
     """Import conversations or reviews (detected per record); re-importing updates, never duplicates.
@@ -96,6 +104,9 @@ def import_(
             workers=workers or (os.cpu_count() or 1),
             readers=readers,
             on_bytes=lambda n: bar.advance(task, n),
+            show_personal_data=(
+                settings().show_personal_data if show_personal_data is None else show_personal_data
+            ),
         )
     if json:
         print_json(report.as_dict())

@@ -24,7 +24,7 @@ from supportqa.cli.iqs_command import criteria_table, iqs_table
 from supportqa.domain.scorecard import default_scorecard
 from supportqa.importers.service import import_files
 from supportqa.reports.html import write_report
-from supportqa.reports.overview import overview
+from supportqa.reports.overview import overview, scorecard_for
 from supportqa.scoring.cx_summary import CxSummary, summarise_cx
 from supportqa.scoring.runner import score_database
 from supportqa.scoring.summaries import iqs_from_database
@@ -90,8 +90,9 @@ def demo(
         by_agent = iqs_from_database(repo, None, kind=None, by=["agent"])
         overall = iqs_from_database(repo, None, kind=None, by=[])
         cx = summarise_cx(repo.iter_reviews(kind="ai"))
+        frames = load_analytics(repo)
         report = write_report(
-            overview(load_analytics(repo), repo=repo),
+            overview(frames, repo=repo, scorecard=scorecard_for(frames, repo, card.name)),
             directory / "report.html",
             title="supportqa demo: support quality report",
             source=str(directory / "supportqa.db"),

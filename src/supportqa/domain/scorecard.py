@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+from collections.abc import Collection
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -17,6 +19,26 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from supportqa.domain.detectors import CxConfig, DetectorSpec
 from supportqa.errors import ConfigError
+
+NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+"""A scorecard's name: it becomes part of file names (`scorecard-<name>-v<version>.yaml`, trained
+models), so only lowercase letters, digits, '-' and '_', starting with a letter or digit."""
+NAME_RULE = (
+    "lowercase letters, digits, '-' and '_', starting with a letter or digit, at most 64 "
+    f"characters ({NAME_PATTERN.pattern})"
+)
+
+
+def scorecard_slug(name: str, taken: Collection[str] = ()) -> str:
+    """`name` made to match NAME_PATTERN (lowercase, every other character `-`), numbered `-2`,
+    `-3`, ... when the result is in `taken`: how names stored before the rule are migrated."""
+    base = re.sub(r"[^a-z0-9_-]", "-", name.strip().lower()).strip("-_")[:60] or "scorecard"
+    slug, n = base, 1
+    while slug in taken:
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
 
 NAMED_SCALES: dict[str, tuple[float, float]] = {
     "binary": (0, 1),
@@ -162,6 +184,29 @@ class LlmConfig(BaseModel):
     below this."""
 
 
+class Targets(BaseModel):
+    """The IQS a team aims for: one figure for the scorecard, optionally another per team. The report
+    colours each agent's IQS against their team's target and shows the targets it used."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    iqs: float = Field(default=88.0, ge=0, le=100)
+    """88%: the usual industry benchmark, unless the team says otherwise."""
+    teams: dict[str, float] = Field(default_factory=dict)
+
+    @field_validator("teams")
+    @classmethod
+    def _percentages(cls, value: dict[str, float]) -> dict[str, float]:
+        outside = {team: v for team, v in value.items() if not 0 <= v <= 100}
+        if outside:
+            raise ValueError(f"team targets must be 0..100, got {outside}")
+        return value
+
+    def for_team(self, team: str | None) -> float:
+        """The team's own target, else the scorecard's."""
+        return self.teams.get(team, self.iqs) if team else self.iqs
+
+
 class Scorecard(BaseModel):
     """A named, versioned set of criteria; reviews keep the (name, version) they were made with."""
 
@@ -175,6 +220,19 @@ class Scorecard(BaseModel):
     """Embedding detectors by name; merged over the packaged ones (see `supportqa.signals.markers`)."""
     cx: CxConfig = Field(default_factory=CxConfig)
     llm: LlmConfig = Field(default_factory=LlmConfig)
+    targets: Targets = Field(default_factory=Targets)
+    former_name: str | None = None
+    """The name before migration 0007 made it a slug (see `scorecard_slug`); None otherwise."""
+
+    @field_validator("name")
+    @classmethod
+    def _name_is_a_slug(cls, value: str) -> str:
+        if not NAME_PATTERN.fullmatch(value):
+            raise ValueError(
+                f"scorecard name {value!r} is not allowed: use {NAME_RULE}, "
+                f"e.g. {scorecard_slug(value)!r}"
+            )
+        return value
 
     @model_validator(mode="after")
     def _unique_keys(self) -> Scorecard:
@@ -249,11 +307,19 @@ class Scorecard(BaseModel):
                 if self.llm != LlmConfig()
                 else {}
             ),
+            **(
+                {"targets": self.targets.model_dump(mode="json", exclude_defaults=True)}
+                if self.targets != Targets()
+                else {}
+            ),
+            **({"former_name": self.former_name} if self.former_name else {}),
         }
 
     def content_hash(self) -> str:
         """Identifies the content, so re-saving an unchanged version is a no-op and a change is caught."""
-        text = json.dumps(self.to_dict(), sort_keys=True, default=str)
+        data = self.to_dict()
+        data.pop("former_name", None)  # a note on history, not content
+        text = json.dumps(data, sort_keys=True, default=str)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -306,7 +372,17 @@ def scorecard_from_dict(data: Any, origin: str = "<scorecard>") -> Scorecard:
     raw_criteria = data["criteria"]
     if not isinstance(raw_criteria, list) or not raw_criteria:
         raise ConfigError(f"{origin}: 'criteria' must be a non-empty list")
-    unknown = set(data) - {"name", "version", "description", "criteria", "detectors", "cx", "llm"}
+    unknown = set(data) - {
+        "name",
+        "version",
+        "description",
+        "criteria",
+        "detectors",
+        "cx",
+        "llm",
+        "targets",
+        "former_name",
+    }
     if unknown:
         raise ConfigError(f"{origin}: unknown field(s) {', '.join(sorted(unknown))}")
     criteria = tuple(_criterion_from_raw(raw, i, origin) for i, raw in enumerate(raw_criteria))
@@ -320,6 +396,10 @@ def scorecard_from_dict(data: Any, origin: str = "<scorecard>") -> Scorecard:
     except ValidationError as exc:
         raise ConfigError(f"{origin}: llm: {_problems(exc)}") from None
     try:
+        targets = Targets.model_validate(data.get("targets") or {})
+    except ValidationError as exc:
+        raise ConfigError(f"{origin}: targets: {_problems(exc)}") from None
+    try:
         return Scorecard(
             name=str(data["name"]),
             version=str(data["version"]),
@@ -328,9 +408,12 @@ def scorecard_from_dict(data: Any, origin: str = "<scorecard>") -> Scorecard:
             detectors=detectors,
             cx=cx,
             llm=llm,
+            targets=targets,
+            former_name=str(data["former_name"]) if data.get("former_name") else None,
         )
     except ValidationError as exc:
-        raise ConfigError(f"{origin}: {exc.errors()[0]['msg']}") from None
+        message = str(exc.errors()[0]["msg"]).removeprefix("Value error, ")
+        raise ConfigError(f"{origin}: {message}") from None
 
 
 def _problems(exc: ValidationError) -> str:

@@ -27,6 +27,7 @@ from supportqa.importers.notices import ImportWarning, record_id
 from supportqa.importers.plausible import conversation_doubts, review_doubts
 from supportqa.importers.records import parse_record
 from supportqa.parallel import ordered_map
+from supportqa.scorers.judge.personal_data import redact_personal_data
 from supportqa.scoring.ratings import review_from_ratings
 from supportqa.storage import Repository, UpsertCounts
 from supportqa.storage.rows import conversation_row
@@ -53,6 +54,9 @@ class ImportReport:
     reviews: int = 0
     errors: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[dict[str, Any]] = field(default_factory=list)
+    redact: bool = True
+    """Redact customers' personal data that a reason echoes from a bad cell (`--show-personal-data`
+    turns it off)."""
 
     def add(self, counts: UpsertCounts) -> None:
         self.imported += counts.imported
@@ -60,14 +64,21 @@ class ImportReport:
         self.unchanged += counts.unchanged
 
     def fail(self, error: InputError) -> None:
+        """Count and keep a bad record; every import error line passes here, so this is where a
+        raw cell value in its reason (a card number in a date column) is redacted."""
         self.failed += 1
-        self.errors.append(error.location())
+        location = error.location()
+        if self.redact and location["reason"]:
+            location["reason"] = redact_personal_data(str(location["reason"]))
+        self.errors.append(location)
 
     def warn(self, warning: ImportWarning) -> None:
         self.warnings.append(warning.location())
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        del data["redact"]
+        return data
 
 
 def parse_one(
@@ -240,13 +251,15 @@ def import_files(
     workers: int = 1,
     on_bytes: OnBytes = None,
     readers: Mapping[str, Reader] | None = None,
+    show_personal_data: bool = False,
 ) -> ImportReport:
     """Import every record of every file; ratings lines are turned into reviews with `scorecard`.
 
     `workers` > 1 parses big JSONL files in that many processes (results are identical). `readers`
     replaces a format's reader, e.g. `{"csv": csv_reader(mapping)}` for a CSV column mapping.
+    Error reasons are redacted of customers' personal data unless `show_personal_data`.
     """
-    report = ImportReport()
+    report = ImportReport(redact=not show_personal_data)
     batches = _Batches(repo, report)
     with bulk_work():
         for path in paths:

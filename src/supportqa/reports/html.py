@@ -12,7 +12,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from plotly.offline import get_plotlyjs
 
 from supportqa.reports import charts
-from supportqa.reports.overview import Overview
+from supportqa.reports.overview import QUEUE_SHOWN, Overview
 
 CONFIG = {"displaylogo": False, "responsive": True}
 
@@ -34,15 +34,24 @@ def _div(figure: go.Figure) -> str:
 
 
 def _criteria_rows(view: Overview) -> list[dict[str, object]]:
-    """One row per criterion: the AI's mean score and N/A share beside the people's mean score."""
+    """One row per criterion in scorecard order (others after, by key): its name and IQS weight, the
+    AI's mean score and N/A share beside the people's mean score."""
     columns = ("score", "rated", "na_share", "failed")
-    empty = {f"{kind}_{c}": None for kind in ("ai", "human") for c in columns}
+    empty: dict[str, object] = {f"{kind}_{c}": None for kind in ("ai", "human") for c in columns}
+    empty |= {"name": "", "weight": None}
     rows: dict[str, dict[str, object]] = {}
     for r in view.criteria.iter_rows(named=True):
         row = rows.setdefault(r["key"], {"key": r["key"], **empty})
         for column in columns:
             row[f"{r['kind']}_{column}"] = r[column]
-    return sorted(rows.values(), key=lambda r: str(r["key"]))
+    known = list(view.scorecard.criteria) if view.scorecard else []
+    for criterion in known:
+        if criterion.key in rows:
+            rows[criterion.key] |= {"name": criterion.name, "weight": criterion.weight}
+    order = {c.key: i for i, c in enumerate(known)}
+    return sorted(
+        rows.values(), key=lambda r: (order.get(str(r["key"]), len(order)), str(r["key"]))
+    )
 
 
 def _weekly_rows(view: Overview) -> list[dict[str, object]]:
@@ -82,6 +91,9 @@ def render(view: Overview, *, title: str, source: str) -> str:
         criteria=_criteria_rows(view),
         weeks=_weekly_rows(view),
         queue=view.queue,
+        queue_shown=QUEUE_SHOWN,
+        targets=view.targets,
+        cx_only=view.cx_only_criteria(),
         figures=figures,
         plotlyjs=get_plotlyjs(),
     )

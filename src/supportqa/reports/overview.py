@@ -13,7 +13,7 @@ from supportqa.analytics.coaching import AgentCoaching, AgentSummary
 from supportqa.analytics.coaching import summary as coaching_summary
 from supportqa.analytics.coaching_notes import CoachingNote
 from supportqa.analytics.drivers import DriverReport, drivers
-from supportqa.analytics.frame import Frames
+from supportqa.analytics.frame import NO_TEAM, Frames
 from supportqa.analytics.queue import QueueReport, build_queue
 from supportqa.analytics.stability import (
     ExternalReport,
@@ -23,12 +23,14 @@ from supportqa.analytics.stability import (
     nps_expr,
     stability,
 )
+from supportqa.domain.scorecard import Scorecard, Targets
 from supportqa.reports.cards import coaching_cards
+from supportqa.reports.privacy import redacted_cards, redacted_queue
 from supportqa.storage import Repository
 from supportqa.storage.assignments import Assignment
 
-BENCHMARK_IQS = 88.0
-"""The industry benchmark for IQS the report measures against."""
+QUEUE_SHOWN = 25
+"""Queue rows the report lists; it says how many more there are and where to see them."""
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,8 @@ class Headline:
     csat_mean: float | None
     csat_coverage: float | None
     """Share of AI-reviewed conversations with a CSAT answer (CX covers them all)."""
-    benchmark: float = BENCHMARK_IQS
+    target: float = Targets().iqs
+    """The scorecard's IQS target (`targets.iqs`, default 88%)."""
     nps: float | None = None
     """NPS (−100..100) over the AI-reviewed conversations with an answer, counted once each."""
     nps_n: int = 0
@@ -60,9 +63,12 @@ class Overview:
     teams: pl.DataFrame
     """team, kind, iqs, reviews."""
     agents: pl.DataFrame
-    """agent, agent_name, team, ai_iqs, ai_reviews, human_iqs, human_reviews, cx."""
+    """agent, agent_name, team, ai_iqs, ai_reviews, human_iqs, human_reviews, cx, target (the
+    agent's team's IQS target)."""
     criteria: pl.DataFrame
     """key, kind, score, rated, na, failed, unrated, na_share (N/A ÷ all rows of the key)."""
+    scorecard: Scorecard | None = None
+    """Where the targets, criterion names and order, and which criteria count in IQS come from."""
     cx_distribution: dict[int, int] = field(default_factory=dict)
     drivers: DriverReport | None = None
     """What moves CSAT (None without enough CSAT answers)."""
@@ -75,13 +81,28 @@ class Overview:
     queue: QueueReport | None = None
     """The latest week's review queue (what a human should read next), without assigning."""
 
+    @property
+    def targets(self) -> Targets:
+        return self.scorecard.targets if self.scorecard else Targets()
+
+    def iqs_criteria(self) -> list[tuple[str, str]]:
+        """(key, name) of the criteria that count in IQS (weight > 0), in scorecard order; without
+        a scorecard, every key seen, by key."""
+        if self.scorecard is None:
+            return [(k, k) for k in sorted(self.criteria["key"].unique().to_list())]
+        return [(c.key, c.name) for c in self.scorecard.criteria if c.weight > 0]
+
+    def cx_only_criteria(self) -> list[str]:
+        """Names of the scorecard's weight-0 criteria: CX inputs about the customer, not IQS."""
+        return [c.name for c in self.scorecard.criteria if c.weight == 0] if self.scorecard else []
+
 
 def _mean(frame: pl.DataFrame, column: str) -> float | None:
     value = frame.select(pl.col(column).drop_nulls().mean()).item()
     return None if value is None else float(value)
 
 
-def headline(frames: Frames) -> Headline:
+def headline(frames: Frames, targets: Targets | None = None) -> Headline:
     reviews = frames.reviews
     ai = reviews.filter(pl.col("kind") == "ai")
     human = reviews.filter(pl.col("kind") == "human")
@@ -100,6 +121,7 @@ def headline(frames: Frames) -> Headline:
         cx_flagged_share=(flagged.sum().item() / with_cx) if with_cx else None,
         csat_mean=_mean(ai, "csat"),
         csat_coverage=(csat / ai.height) if ai.height else None,
+        target=(targets or Targets()).iqs,
         nps=nps,
         nps_n=nps_n,
         ces_mean=ces_mean,
@@ -140,14 +162,16 @@ def weekly(frames: Frames) -> pl.DataFrame:
 
 
 def by_team(frames: Frames) -> pl.DataFrame:
+    """IQS per team; reviews without one as NO_TEAM, the label the opinion table uses too."""
     return (
-        frames.reviews.group_by("team", "kind")
+        frames.reviews.with_columns(pl.col("team").fill_null(NO_TEAM))
+        .group_by("team", "kind")
         .agg(pl.col("iqs").mean().alias("iqs"), pl.len().alias("reviews"))
         .sort("team", "kind", nulls_last=True)
     )
 
 
-def by_agent(frames: Frames) -> pl.DataFrame:
+def by_agent(frames: Frames, targets: Targets | None = None) -> pl.DataFrame:
     reviews = frames.reviews.filter(pl.col("agent").is_not_null())
 
     def side(kind: str) -> pl.DataFrame:
@@ -164,9 +188,16 @@ def by_agent(frames: Frames) -> pl.DataFrame:
     names = reviews.group_by("agent").agg(
         pl.col("agent_name").drop_nulls().first(), pl.col("team").drop_nulls().first()
     )
+    goal = targets or Targets()
     return (
         names.join(side("ai"), on="agent", how="left")
         .join(side("human"), on="agent", how="left")
+        .with_columns(
+            pl.col("team")
+            .map_elements(goal.for_team, return_dtype=pl.Float64)
+            .fill_null(goal.iqs)
+            .alias("target")
+        )
         .sort("ai_iqs", nulls_last=True)
     )
 
@@ -192,6 +223,17 @@ def criteria(frames: Frames) -> pl.DataFrame:
     )
 
 
+def scorecard_for(frames: Frames, repo: Repository, name: str | None = None) -> Scorecard | None:
+    """The latest stored version of `name`, else of the scorecard most AI reviews were made with."""
+    if name is None:
+        ai = frames.of_kind("ai").reviews
+        if ai.height == 0:
+            return None
+        counts = ai.group_by("scorecard_name").len().sort(["len", "scorecard_name"])
+        name = str(counts["scorecard_name"][-1])
+    return repo.get_scorecard(name)
+
+
 def _drivers(frames: Frames) -> DriverReport | None:
     """Drivers of CSAT, when there are AI reviews with CSAT to fit."""
     if frames.of_kind("ai").reviews.filter(pl.col("csat").is_not_null()).height < 3:
@@ -211,26 +253,35 @@ def overview(
     assignments: list[Assignment] | None = None,
     *,
     repo: Repository | None = None,
+    show_personal_data: bool = False,
+    scorecard: Scorecard | None = None,
 ) -> Overview:
     """Every figure of the report; `repo` adds the coaching cards' example conversations, read from
-    the stored review payloads."""
+    the stored review payloads. Customers' personal data in the text quoted from conversations is
+    redacted unless `show_personal_data` (`reports.privacy`). `scorecard` gives the IQS targets and
+    the criteria's names, order and weights (`scorecard_for` picks the one the report covers)."""
     scores = frames.reviews.filter(pl.col("kind") == "ai").select(pl.col("cx_score").drop_nulls())
     distribution = {score: 0 for score in range(1, 6)}
     for score, count in scores.group_by("cx_score").len().iter_rows():
         distribution[int(score)] = int(count)
     summaries = coaching_summary(frames, notes=notes or [])
     ai_reviews = frames.of_kind("ai").reviews.height > 0
+    cards = coaching_cards(frames, summaries, notes or [], repo=repo)
+    queue = _queue(frames, assignments or [])
+    if not show_personal_data:
+        cards, queue = redacted_cards(cards, repo), redacted_queue(queue)
     return Overview(
-        headline=headline(frames),
+        headline=headline(frames, scorecard.targets if scorecard else None),
         weekly=weekly(frames),
         teams=by_team(frames),
-        agents=by_agent(frames),
+        agents=by_agent(frames, scorecard.targets if scorecard else None),
         criteria=criteria(frames),
+        scorecard=scorecard,
         cx_distribution=distribution,
         drivers=_drivers(frames),
         stability=stability(frames),
         coaching=summaries,
-        cards=coaching_cards(frames, summaries, notes or [], repo=repo),
+        cards=cards,
         external=external_metrics(frames) if ai_reviews else None,
-        queue=_queue(frames, assignments or []),
+        queue=queue,
     )
