@@ -37,7 +37,7 @@ TEAM = "[red]Billing"
 REVIEWER = "[bold]x[/bold]"
 CONVERSATION = "c[/]1"
 FORMULA = '=HYPERLINK("http://x","y")'  # the Shipping team, for CSV exports
-CARD_NAME = "[red]qa [/] card"
+CARD_NAME = "qa-card"  # scorecard names are slugs (no markup can reach them); groups carry it
 MISSING = "missing[/]"  # a path whose name is markup: `<dir>/missing[` then `]...`
 CARD = rules_only(default_scorecard(), name=CARD_NAME)
 
