@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from supportqa.cli import main
 
@@ -43,3 +44,23 @@ def cli(
         return Result(code, captured.out, captured.err)
 
     return run
+
+
+def point_judge_at(monkeypatch: pytest.MonkeyPatch, base_url: str, **settings: object) -> None:
+    """Settings for `score --llm` against a local scripted server: its URL, a model name, fast
+    back-off, and any `llm_*` setting given (`max_retries=1` → SUPPORTQA_LLM_MAX_RETRIES=1)."""
+    monkeypatch.setenv("SUPPORTQA_LLM_BASE_URL", base_url)
+    monkeypatch.setenv("SUPPORTQA_LLM_MODEL", "scripted-model")
+    monkeypatch.setenv("SUPPORTQA_LLM_BACKOFF_S", "0.01")
+    for name, value in settings.items():
+        monkeypatch.setenv(f"SUPPORTQA_LLM_{name.upper()}", str(value))
+
+
+def judged_workspace(cli: Runner, folder: Path, n: int, card: dict[str, Any]) -> Path:
+    """`folder` with n generated conversations imported into ./supportqa.db and the scorecard
+    `card` as judged.yaml: what the `score --llm` tests start from."""
+    data = folder / "conversations.jsonl"
+    assert cli("generate", "--n", str(n), "--seed", "3", "-o", data, "--json").code == 0
+    assert cli("import", data, "--json").code == 0
+    (folder / "judged.yaml").write_text(yaml.safe_dump(card))
+    return folder

@@ -8,11 +8,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import yaml
 
 from supportqa.storage import Database, Repository
 from supportqa.testing import OpenAIServer, Reply, SimulatedJudge
-from tests.cli.conftest import Runner
+from tests.cli.conftest import Runner, judged_workspace, point_judge_at
 from tests.scorers.judge.conftest import JUDGE_CARD
 
 N = 12
@@ -21,20 +20,13 @@ N = 12
 @pytest.fixture
 def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[OpenAIServer]:
     with OpenAIServer(responder=SimulatedJudge()) as running:
-        monkeypatch.setenv("SUPPORTQA_LLM_BASE_URL", running.base_url)
-        monkeypatch.setenv("SUPPORTQA_LLM_MODEL", "scripted-model")
-        monkeypatch.setenv("SUPPORTQA_LLM_BACKOFF_S", "0.01")
+        point_judge_at(monkeypatch, running.base_url)
         yield running
 
 
 @pytest.fixture
 def workspace(cli: Runner, tmp_path: Path) -> Path:
-    data = tmp_path / "conversations.jsonl"
-    assert cli("generate", "--n", str(N), "--seed", "3", "-o", data, "--json").code == 0
-    assert cli("import", data, "--json").code == 0
-    card = tmp_path / "judged.yaml"
-    card.write_text(yaml.safe_dump(JUDGE_CARD))
-    return tmp_path
+    return judged_workspace(cli, tmp_path, N, JUDGE_CARD)
 
 
 def _reviews(tmp_path: Path) -> list[dict[str, object]]:

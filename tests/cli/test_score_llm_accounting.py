@@ -16,13 +16,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from supportqa.domain.review import Review
 from supportqa.storage import Database, Repository
 from supportqa.testing import OpenAIServer, Reply, SimulatedJudge
 from supportqa.testing.openai_server import ChatRequest
-from tests.cli.conftest import Runner
+from tests.cli.conftest import Runner, judged_workspace, point_judge_at
 from tests.scorers.judge.conftest import JUDGE_CARD
 
 N = 8
@@ -70,20 +69,13 @@ def responder() -> Responder:
 @pytest.fixture
 def server(monkeypatch: pytest.MonkeyPatch, responder: Responder) -> Iterator[OpenAIServer]:
     with OpenAIServer(responder=responder) as running:
-        monkeypatch.setenv("SUPPORTQA_LLM_BASE_URL", running.base_url)
-        monkeypatch.setenv("SUPPORTQA_LLM_MODEL", "scripted-model")
-        monkeypatch.setenv("SUPPORTQA_LLM_BACKOFF_S", "0.01")
-        monkeypatch.setenv("SUPPORTQA_LLM_MAX_RETRIES", "3")
+        point_judge_at(monkeypatch, running.base_url, max_retries="3")
         yield running
 
 
 @pytest.fixture
 def workspace(cli: Runner, tmp_path: Path) -> Path:
-    data = tmp_path / "conversations.jsonl"
-    assert cli("generate", "--n", str(N), "--seed", "3", "-o", data, "--json").code == 0
-    assert cli("import", data, "--json").code == 0
-    (tmp_path / "judged.yaml").write_text(yaml.safe_dump(JUDGE_CARD))
-    return tmp_path
+    return judged_workspace(cli, tmp_path, N, JUDGE_CARD)
 
 
 def _reviews(db: Path) -> list[Review]:

@@ -15,13 +15,12 @@ from typing import Any
 
 import orjson
 import pytest
-import yaml
 
 from supportqa.domain.review import Review, ScorecardRef
 from supportqa.storage import Database, Repository
 from supportqa.testing import OpenAIServer, Reply, SimulatedJudge
 from supportqa.testing.openai_server import ChatRequest
-from tests.cli.conftest import Runner
+from tests.cli.conftest import Runner, judged_workspace, point_judge_at
 from tests.scorers.judge.conftest import JUDGE_CARD
 
 N = 12
@@ -57,21 +56,13 @@ def outage() -> Outage:
 @pytest.fixture
 def server(monkeypatch: pytest.MonkeyPatch, outage: Outage) -> Iterator[OpenAIServer]:
     with OpenAIServer(responder=outage) as running:
-        monkeypatch.setenv("SUPPORTQA_LLM_BASE_URL", running.base_url)
-        monkeypatch.setenv("SUPPORTQA_LLM_MODEL", "scripted-model")
-        monkeypatch.setenv("SUPPORTQA_LLM_BACKOFF_S", "0.01")
-        monkeypatch.setenv("SUPPORTQA_LLM_MAX_RETRIES", "1")
-        monkeypatch.setenv("SUPPORTQA_LLM_TIMEOUT_S", "0.3")
+        point_judge_at(monkeypatch, running.base_url, max_retries="1", timeout_s="0.3")
         yield running
 
 
 @pytest.fixture
 def workspace(cli: Runner, tmp_path: Path) -> Path:
-    data = tmp_path / "conversations.jsonl"
-    assert cli("generate", "--n", str(N), "--seed", "3", "-o", data, "--json").code == 0
-    assert cli("import", data, "--json").code == 0
-    (tmp_path / "judged.yaml").write_text(yaml.safe_dump(JUDGE_CARD))
-    return tmp_path
+    return judged_workspace(cli, tmp_path, N, JUDGE_CARD)
 
 
 def _stored(db: Path) -> list[Review]:

@@ -11,24 +11,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from supportqa.domain.conversation import Conversation, Role
-from supportqa.scorers.judge.redaction import ALL_KINDS, GENERIC_NAMES, Redactor, redact_text
+from supportqa.scorers.judge.redaction import ALL_KINDS, Redactor, person_names, redact_text
 
 
 def customer_names(conversation: Conversation) -> list[str]:
     """The customer's name and the names of customer-written messages' authors, without generic
     labels ("Customer") or e-mail addresses posing as names."""
-    people = [
-        conversation.customer,
-        *(m.author for m in conversation.messages if m.role is Role.CUSTOMER),
-    ]
-    names: dict[str, str] = {}
-    for person in people:
-        name = " ".join((person.name or "").split()) if person is not None else ""
-        words = name.casefold().split()
-        if not words or "@" in name or all(w in GENERIC_NAMES or w.isdigit() for w in words):
-            continue
-        names.setdefault(name.casefold(), name)
-    return list(names.values())
+    return person_names(
+        [
+            conversation.customer,
+            *(m.author for m in conversation.messages if m.role is Role.CUSTOMER),
+        ]
+    )
 
 
 def personal_data_redactor(names: Iterable[str] = ()) -> Redactor:

@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 
-from supportqa.domain.conversation import Conversation
+from supportqa.domain.conversation import Conversation, Person
 from supportqa.errors import ConfigError
 from supportqa.signals.card_details import find_card_details
 from supportqa.signals.pii import PII_KINDS, find_pii
@@ -424,9 +424,15 @@ def _alternatives(forms: Sequence[str]) -> str:
 
 
 def known_names(conversation: Conversation) -> list[str]:
-    """Every person name the conversation's metadata knows: customer, agent and message authors,
-    without generic labels ("Customer", "Support Bot") or e-mail addresses posing as names."""
-    people = [conversation.customer, conversation.agent, *(m.author for m in conversation.messages)]
+    """Every person name the conversation's metadata knows: customer, agent and message authors."""
+    return person_names(
+        [conversation.customer, conversation.agent, *(m.author for m in conversation.messages)]
+    )
+
+
+def person_names(people: Iterable[Person | None]) -> list[str]:
+    """The distinct names of `people`, without generic labels ("Customer", "Support Bot") or
+    e-mail addresses posing as names."""
     names: dict[str, str] = {}
     for person in people:
         name = " ".join((person.name or "").split()) if person is not None else ""
