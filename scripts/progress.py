@@ -16,6 +16,14 @@ import threading
 import time
 
 INTERVAL_S = 10.0
+NOISE = (
+    "WARNING",
+    "Attempting uninstall",
+    "Found existing installation",
+    "Uninstalling",
+    "Successfully",
+)
+"""pip lines that say nothing about what it is doing now (the install step follows them silently)."""
 
 
 def main(argv: list[str]) -> int:
@@ -23,6 +31,7 @@ def main(argv: list[str]) -> int:
         print("usage: progress.py LABEL -- COMMAND [ARGS...]", file=sys.stderr)
         return 2
     label, command = argv[0], argv[2:]
+    output: list[str] = []
     lines: list[str] = []
     start = time.monotonic()
     process = subprocess.Popen(
@@ -40,13 +49,15 @@ def main(argv: list[str]) -> int:
     assert process.stdout is not None
     for line in process.stdout:
         if line.strip():
-            lines.append(line)
+            output.append(line)
+            if not line.strip().startswith(NOISE):
+                lines.append(line)
     code = process.wait()
     done.set()
     reporter.join()
     elapsed = time.monotonic() - start
     if code != 0:
-        sys.stdout.write("".join(lines))
+        sys.stdout.write("".join(output))
         print(f"  {label}: failed after {elapsed:.0f} s (exit {code})", flush=True)
         return code
     print(f"  {label}: done in {elapsed:.0f} s", flush=True)
