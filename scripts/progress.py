@@ -1,6 +1,6 @@
 """Run a long set-up command and say what it is doing at least every 10 seconds.
 
-    python scripts/progress.py LABEL -- COMMAND [ARGS...]
+    python scripts/progress.py [--every SECONDS] LABEL -- COMMAND [ARGS...]
 
 `pip install` of the dependencies takes minutes on a fresh machine and is silent with `--quiet`, or
 hundreds of lines without it. This prints one line per interval: the time so far and the latest thing
@@ -27,8 +27,11 @@ NOISE = (
 
 
 def main(argv: list[str]) -> int:
+    every = INTERVAL_S
+    if argv[:1] == ["--every"] and len(argv) > 1:
+        every, argv = float(argv[1]), argv[2:]
     if "--" not in argv or argv.index("--") != 1:
-        print("usage: progress.py LABEL -- COMMAND [ARGS...]", file=sys.stderr)
+        print("usage: progress.py [--every SECONDS] LABEL -- COMMAND [ARGS...]", file=sys.stderr)
         return 2
     label, command = argv[0], argv[2:]
     output: list[str] = []
@@ -40,7 +43,7 @@ def main(argv: list[str]) -> int:
     done = threading.Event()
 
     def report() -> None:
-        while not done.wait(INTERVAL_S):
+        while not done.wait(every):
             latest = lines[-1].strip()[:90] if lines else "starting"
             print(f"  {label}: {time.monotonic() - start:4.0f} s  {latest}", flush=True)
 
