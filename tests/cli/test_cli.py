@@ -292,3 +292,13 @@ def test_import_warnings_are_shown_as_text_and_in_json(cli: Runner, tmp_path: Pa
     report = cli("import", path, "--json").json()
     [warning] = report["warnings"]
     assert (warning["line"], warning["id"]) == (1, "[bold]x[/bold]")
+
+
+def test_demo_into_a_path_that_is_a_file_is_one_line_not_a_traceback(
+    cli: Runner, tmp_path: Path
+) -> None:
+    blocker = tmp_path / "taken"
+    blocker.write_text("not a folder")
+    result = cli("demo", "--dir", blocker)
+    assert result.code == 1
+    assert "cannot use" in result.err and "Traceback" not in result.err

@@ -22,6 +22,7 @@ from supportqa.cli.common import (
 )
 from supportqa.cli.iqs_command import criteria_table, iqs_table
 from supportqa.domain.scorecard import default_scorecard
+from supportqa.errors import InputError
 from supportqa.importers.service import import_files
 from supportqa.reports.html import write_report
 from supportqa.reports.overview import overview, scorecard_for
@@ -72,7 +73,13 @@ def demo(
     them, and prints IQS by team, agent and criterion. Safe to re-run: imports update, scoring resumes.
     """
     started = time.perf_counter()
-    directory.mkdir(parents=True, exist_ok=True)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # a file in the way, no permission: one line, not a traceback
+        raise InputError(
+            f"cannot use {directory} for the demo ({exc.strerror or exc}): pass --dir with a "
+            "folder (it is created if missing)"
+        ) from None
     conversations_file = directory / "conversations.jsonl"
     reviews_file = directory / "human_reviews.jsonl"
     n_conv = _write_jsonl(conversations_file, generate_conversations(n, seed))
