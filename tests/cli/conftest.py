@@ -12,6 +12,8 @@ import pytest
 import yaml
 
 from supportqa.cli import main
+from supportqa.domain.review import Review
+from supportqa.storage import Database, Repository
 
 
 @dataclass
@@ -64,3 +66,12 @@ def judged_workspace(cli: Runner, folder: Path, n: int, card: dict[str, Any]) ->
     assert cli("import", data, "--json").code == 0
     (folder / "judged.yaml").write_text(yaml.safe_dump(card))
     return folder
+
+
+def stored_ai_reviews(db: Path) -> list[Review]:
+    """The AI reviews in the SQLite file `db`, oldest first."""
+    database = Database.open(f"sqlite:///{db}")
+    try:
+        return list(Repository(database).iter_reviews(kind="ai"))
+    finally:
+        database.dispose()

@@ -17,11 +17,9 @@ from typing import Any
 
 import pytest
 
-from supportqa.domain.review import Review
-from supportqa.storage import Database, Repository
 from supportqa.testing import OpenAIServer, Reply, SimulatedJudge
 from supportqa.testing.openai_server import ChatRequest
-from tests.cli.conftest import Runner, judged_workspace, point_judge_at
+from tests.cli.conftest import Runner, judged_workspace, point_judge_at, stored_ai_reviews
 from tests.scorers.judge.conftest import JUDGE_CARD
 
 N = 8
@@ -78,14 +76,6 @@ def workspace(cli: Runner, tmp_path: Path) -> Path:
     return judged_workspace(cli, tmp_path, N, JUDGE_CARD)
 
 
-def _reviews(db: Path) -> list[Review]:
-    database = Database.open(f"sqlite:///{db}")
-    try:
-        return list(Repository(database).iter_reviews(kind="ai"))
-    finally:
-        database.dispose()
-
-
 def _score(cli: Runner, workspace: Path, *args: str) -> dict[str, Any]:
     result = cli("score", "--llm", "--scorecard", workspace / "judged.yaml", *args, "--json")
     assert result.code == 0, result.err
@@ -101,7 +91,7 @@ def test_a_non_numeric_usage_keeps_every_answer_and_counts_every_request(
     assert llm["requests"] == server.request_count == N
     assert llm["requests_without_usage"] == N and llm["prompt_tokens"] == 0
     assert (llm["failed_conversations"], llm["judged_fully"], llm["left_pending"]) == (0, N, 0)
-    reviews = _reviews(workspace / "supportqa.db")
+    reviews = stored_ai_reviews(workspace / "supportqa.db")
     assert len(reviews) == N
     for review in reviews:
         assert review.judged == ["refund_policy", "tone", "ownership"] and not review.judge_pending

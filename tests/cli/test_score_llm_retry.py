@@ -16,11 +16,11 @@ from typing import Any
 import orjson
 import pytest
 
-from supportqa.domain.review import Review, ScorecardRef
+from supportqa.domain.review import ScorecardRef
 from supportqa.storage import Database, Repository
 from supportqa.testing import OpenAIServer, Reply, SimulatedJudge
 from supportqa.testing.openai_server import ChatRequest
-from tests.cli.conftest import Runner, judged_workspace, point_judge_at
+from tests.cli.conftest import Runner, judged_workspace, point_judge_at, stored_ai_reviews
 from tests.scorers.judge.conftest import JUDGE_CARD
 
 N = 12
@@ -65,14 +65,6 @@ def workspace(cli: Runner, tmp_path: Path) -> Path:
     return judged_workspace(cli, tmp_path, N, JUDGE_CARD)
 
 
-def _stored(db: Path) -> list[Review]:
-    database = Database.open(f"sqlite:///{db}")
-    try:
-        return list(Repository(database).iter_reviews(kind="ai"))
-    finally:
-        database.dispose()
-
-
 def _pending_count(db: Path, card: ScorecardRef, reviewer: str) -> int:
     database = Database.open(f"sqlite:///{db}")
     try:
@@ -113,7 +105,7 @@ def test_default_scorecard_criteria_that_fell_back_are_judged_by_the_next_run(
         0,
     )
     assert third["scored"] == 0 and third["llm"]["conversations"] == 0
-    reviews = _stored(workspace / "supportqa.db")
+    reviews = stored_ai_reviews(workspace / "supportqa.db")
     assert len(reviews) == N
     assert all(r.judged and not r.judge_pending for r in reviews)
     for review in reviews:
@@ -126,7 +118,7 @@ def test_pending_reviews_hold_the_fallback_and_name_the_criteria(
     cli: Runner, workspace: Path, server: OpenAIServer
 ) -> None:
     assert cli("score", "--llm", "--json").code == 0
-    pending = [r for r in _stored(workspace / "supportqa.db") if r.judge_pending]
+    pending = [r for r in stored_ai_reviews(workspace / "supportqa.db") if r.judge_pending]
     assert len(pending) == FAILING
     for review in pending:
         assert review.judged == [] and review.reviewer == "supportqa+llm"
@@ -144,7 +136,7 @@ def test_llm_only_criteria_that_failed_are_judged_by_the_next_run(
     card = workspace / "judged.yaml"
     first, _, _ = _outage_then_recovery(cli, server, outage, "--scorecard", card)
     assert first["criteria_failed"] == FAILING * 3  # no local fallback: recorded failures
-    reviews = _stored(workspace / "supportqa.db")
+    reviews = stored_ai_reviews(workspace / "supportqa.db")
     assert all(r.judged == ["refund_policy", "tone", "ownership"] for r in reviews)
     assert not any(r.judge_pending or r.counts.failed for r in reviews)
 
@@ -157,7 +149,7 @@ def test_low_confidence_kept_local_is_not_pending_only_the_failed_are(
     assert llm["sent_conversations"] == llm["judged_fully"] + llm["left_pending"]
     assert llm["left_pending"] == FAILING and llm["kept_local"] > 0
     assert second["scored"] == FAILING and second["llm"]["kept_local"] == 0
-    reviews = _stored(workspace / "supportqa.db")
+    reviews = stored_ai_reviews(workspace / "supportqa.db")
     assert not any(r.judge_pending for r in reviews)
     assert sum(not r.judged for r in reviews) == llm["kept_local"]
 
@@ -181,7 +173,10 @@ def test_file_mode_appends_the_rejudged_reviews_and_the_later_line_wins(
     assert len(latest) == N and not any(r["judge_pending"] for r in latest.values())
     other = tmp_path / "imported.db"
     assert cli("import", out, "--db", other, "--json").code == 0
-    assert not any(r.judge_pending for r in _stored(other)) and len(_stored(other)) == N
+    assert (
+        not any(r.judge_pending for r in stored_ai_reviews(other))
+        and len(stored_ai_reviews(other)) == N
+    )
 
 
 def test_file_mode_llm_rejudges_reviews_a_local_run_wrote(
