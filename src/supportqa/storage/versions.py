@@ -142,7 +142,12 @@ def stamp_versions(connection: Connection, items: list[Review]) -> list[Review]:
     - A review that does not say which version it judged keeps the version its stored self judged
       (a corrected re-import is still about the text the person read), else takes the
       conversation's current version.
+
+    AI reviews from the engine already say their version and are never renamed: a chunk of only
+    those (every scoring batch) costs no query here.
     """
+    if all(r.kind is not ReviewKind.HUMAN and r.conversation_version for r in items):
+        return items
     first = _stored(connection, [r.review_id for r in items])
     renamed = [
         review.model_copy(update={"review_id": new_id})
