@@ -21,9 +21,10 @@ demo: setup  ## generate, import, score and report on 2,000 conversations in ./s
 test: setup  ## run the test suite
 	$(BIN)/pytest
 
-lint: setup  ## ruff lint and format check
+lint: setup  ## ruff lint and format check; import-linter enforces the layers (pyproject [tool.importlinter])
 	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/ruff format --check src tests benchmarks scripts
+	$(BIN)/lint-imports
 
 format: setup
 	$(BIN)/ruff format src tests benchmarks scripts
