@@ -27,6 +27,8 @@ from rich.text import Text
 from supportqa.analytics.frame import Frames
 from supportqa.analytics.snapshot import analytics_frames
 from supportqa.domain.scorecard import Scorecard, default_scorecard, load_scorecard
+from supportqa.services import workspace
+from supportqa.services.workspace import Workspace
 from supportqa.settings import Settings
 from supportqa.storage import Database, Repository
 from supportqa.storage.migrator import MigrateMode
@@ -105,26 +107,18 @@ def resolve_scorecard(path: Path | None) -> Scorecard:
 def open_database(
     db: str | None, *, create: bool = False, migrate: MigrateMode = "auto"
 ) -> Iterator[Database]:
-    """The `--db` database, migrated to head under the migration lock (CLI commands are short-lived).
-    Only `init`, `import` and `demo` create a missing SQLite file: a mistyped `--db` elsewhere is
-    an error naming `supportqa init`, and nothing is created."""
-    config = settings()
-    database = Database.open(
-        db or config.db,
-        create=create,
-        migrate=migrate,
-        busy_timeout_ms=config.sqlite_busy_timeout_ms,
-    )
-    try:
+    """The `--db` database (see `supportqa.services.workspace.open_database`)."""
+    with workspace.open_database(
+        db, settings=settings(), create=create, migrate=migrate
+    ) as database:
         yield database
-    finally:
-        database.dispose()
 
 
 @contextmanager
-def open_repository(db: str | None, *, create: bool = False) -> Iterator[Repository]:
-    with open_database(db, create=create) as database:
-        yield Repository(database)
+def open_repository(db: str | None, *, create: bool = False) -> Iterator[Workspace]:
+    """The `--db` workspace, for the length of one command."""
+    with workspace.open_workspace(db, settings=settings(), create=create) as repo:
+        yield repo
 
 
 def _plain(value: Any) -> Any:
