@@ -50,7 +50,7 @@ def _procrastinate() -> Any:
     return procrastinate
 
 
-def run_job(workspace: Workspace, settings: Settings, job_id: int, owner: str) -> None:
+def run_job(workspace: Workspace, settings: Settings, job_id: int, owner: str, echo: Echo) -> None:
     """The task body: start our job, run it, and tell procrastinate how it ended by raising."""
     job = job_service.start(workspace, job_id, owner)
     if job is None:
@@ -58,17 +58,42 @@ def run_job(workspace: Workspace, settings: Settings, job_id: int, owner: str) -
     if job.attempts > job.max_attempts:
         error = f"gave up after {job.max_attempts} attempts: the last one stopped mid-job"
         job_service.fail(workspace, job, error, retryable=False, settings=settings)
+        echo(f"job {job.id} {job.kind}: failed: {error}")
         raise GaveUp(f"job {job_id}: {error}")
+    echo(f"job {job.id} {job.kind}: started (attempt {job.attempts}/{job.max_attempts})")
     outcome = execute.run(workspace, job, settings)
     if outcome.succeeded:
+        echo(f"job {job.id} {job.kind}: succeeded")
         return
+    echo(
+        f"job {job.id} {job.kind}: {'will be retried' if outcome.retry else 'failed'}: "
+        f"{outcome.error}"
+    )
     if outcome.retry:
         again = job_service.get(workspace, job_id)
         raise RetryLater(job_id, outcome.error or "", again.run_after)
     raise GaveUp(f"job {job_id}: {outcome.error}")
 
 
-def build_app(workspace: Workspace, settings: Settings, owner: str) -> Any:
+class _OneLine(logging.Formatter):
+    """procrastinate's log records as one line each: our own lines already say how a job ended,
+    and the error is on the job (`supportqa jobs`), so no traceback is printed."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return f"{record.levelname.lower()}: {record.getMessage()}".splitlines()[0]
+
+
+def _quiet_procrastinate() -> None:
+    logger = logging.getLogger("procrastinate")
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(_OneLine())
+        handler.setLevel(logging.WARNING)
+        logger.addHandler(handler)
+        logger.propagate = False
+
+
+def build_app(workspace: Workspace, settings: Settings, owner: str, echo: Echo) -> Any:
     """procrastinate's App on our database, with the one task registered."""
     procrastinate = _procrastinate()
 
@@ -86,7 +111,7 @@ def build_app(workspace: Workspace, settings: Settings, owner: str) -> Any:
 
     @app.task(name=TASK, queue=QUEUE, retry=Retry())  # type: ignore[untyped-decorator]
     def job(job_id: int) -> None:
-        run_job(workspace, settings, job_id, owner)
+        run_job(workspace, settings, job_id, owner, echo)
 
     return app
 
@@ -119,12 +144,14 @@ def run_worker(
     concurrency: int = 1,
     burst: bool = False,
     echo: Echo | None = None,
+    signals: bool = True,
 ) -> None:
-    """Run procrastinate's worker on our queue until stopped (SIGINT/SIGTERM), or with `burst`
-    until the queue is empty."""
+    """Run procrastinate's worker on our queue until stopped (SIGINT/SIGTERM, when `signals`), or
+    with `burst` until the queue is empty."""
     say: Echo = echo or (lambda _line: None)
     owner = run_owner()
-    app = build_app(workspace, settings, owner)
+    app = build_app(workspace, settings, owner, say)
+    _quiet_procrastinate()
 
     async def main() -> None:
         async with app.open_async():
@@ -140,7 +167,7 @@ def run_worker(
                     fetch_job_polling_interval=settings.job_poll_s,
                     update_heartbeat_interval=settings.job_heartbeat_s,
                     stalled_worker_timeout=settings.job_lease_s,
-                    install_signal_handlers=True,
+                    install_signal_handlers=signals,
                 )
             finally:
                 recovering.cancel()
