@@ -6,14 +6,16 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import text, update
 
-from supportqa.errors import InputError
+from supportqa.errors import ConfigError, InputError
 from supportqa.jobs import kinds
 from supportqa.services import jobs as job_service
 from supportqa.settings import Settings
-from supportqa.storage import Repository, job_queue
+from supportqa.storage import Database, Repository, job_queue
 from supportqa.storage.tables import jobs
+from tests.cli.conftest import Runner
+from tests.conftest import postgres_schema
 
 
 def _procrastinate_status(repo: Repository, external_id: int | None) -> str | None:
@@ -115,3 +117,33 @@ def test_the_job_loop_lease_is_taken_over_only_after_it_lapses(repo: Repository)
     assert holder is not None and holder[0] == "host:2"
     job_service.release_loop_lease(repo, "host:2")
     assert job_service.take_loop_lease(repo, "host:1", lease_s=60) is None
+
+
+@pytest.mark.postgres
+def test_init_installs_procrastinate_in_the_databases_own_schema(cli: Runner) -> None:
+    with postgres_schema("pq") as url:
+        assert cli("init", "--db", url).code == 0
+        assert cli("migrate", "--db", url).code == 0  # again: nothing to do, no error
+        database = Database.open(url, migrate="never")
+        try:
+            with database.engine.connect() as connection:
+                schema = connection.execute(text("SELECT current_schema()")).scalar()
+                found = connection.execute(
+                    text(
+                        "SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = "
+                        "c.relnamespace WHERE c.relname = 'procrastinate_jobs' AND n.nspname IN "
+                        "(current_schema(), 'public')"
+                    )
+                ).all()
+        finally:
+            database.dispose()
+    assert schema is not None and schema.startswith("pq_")
+    assert found == [(schema,)]  # in the test's schema, not `public`
+
+
+def test_a_procrastinate_of_another_version_is_refused_naming_the_pin(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(job_queue, "version", lambda _name: "3.11.0")
+    with pytest.raises(ConfigError, match=r"pip install 'procrastinate==3\.10\.0'"):
+        job_queue.procrastinate_schema()

@@ -14,15 +14,16 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import UTC, datetime
+from importlib import import_module
 from typing import Any
 
-from supportqa.errors import MissingExtraError, SupportQAError
+from supportqa.errors import SupportQAError
 from supportqa.jobs import execute
 from supportqa.jobs.loop import Echo
 from supportqa.services import jobs as job_service
 from supportqa.services.workspace import Workspace
 from supportqa.settings import Settings
-from supportqa.storage.job_queue import QUEUE, TASK, conninfo
+from supportqa.storage.job_queue import QUEUE, TASK, conninfo, require_pinned
 from supportqa.storage.work import run_owner
 
 log = logging.getLogger(__name__)
@@ -41,13 +42,8 @@ class GaveUp(SupportQAError):
 
 
 def _procrastinate() -> Any:
-    try:
-        import procrastinate
-    except ModuleNotFoundError:
-        raise MissingExtraError(
-            "background jobs on PostgreSQL", "postgres", "procrastinate"
-        ) from None
-    return procrastinate
+    require_pinned()
+    return import_module("procrastinate")
 
 
 def run_job(workspace: Workspace, settings: Settings, job_id: int, owner: str, echo: Echo) -> None:

@@ -9,13 +9,14 @@ all. The worker itself (`supportqa.jobs.postgres`) uses procrastinate's Python A
 from __future__ import annotations
 
 from importlib import import_module
+from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 import orjson
 from sqlalchemy import Connection, text
 from sqlalchemy.engine import URL, make_url
 
-from supportqa.errors import MissingExtraError
+from supportqa.errors import ConfigError, MissingExtraError
 
 PINNED_VERSION = "3.10.0"
 """The procrastinate whose schema migration 0010 installs (pyproject pins the same)."""
@@ -24,14 +25,26 @@ TASK = "supportqa.job"
 """The one procrastinate task: it runs our job `job_id` (`supportqa.jobs.postgres`)."""
 
 
-def procrastinate_schema() -> str:
-    """procrastinate's schema SQL, with `%` doubled for the DB-API (no parameters are bound)."""
+def require_pinned() -> None:
+    """procrastinate must be the version whose schema the migrations install: another one would
+    install, or run against, a schema of another shape."""
     try:
-        schema = import_module("procrastinate.schema")
-    except ModuleNotFoundError:
+        installed = version("procrastinate")
+    except PackageNotFoundError:
         raise MissingExtraError(
             "background jobs on PostgreSQL", "postgres", "procrastinate"
         ) from None
+    if installed != PINNED_VERSION:
+        raise ConfigError(
+            f"procrastinate {installed} is installed, but supportqa's job queue schema is "
+            f"procrastinate {PINNED_VERSION}'s: pip install 'procrastinate=={PINNED_VERSION}'"
+        )
+
+
+def procrastinate_schema() -> str:
+    """procrastinate's schema SQL, with `%` doubled for the DB-API (no parameters are bound)."""
+    require_pinned()
+    schema = import_module("procrastinate.schema")
     sql: str = schema.SchemaManager.get_schema()
     return sql.replace("%", "%%")
 
