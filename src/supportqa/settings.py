@@ -95,3 +95,18 @@ class Settings(BaseSettings):
     free again (and the run shows as `interrupted`) this long after its last beat."""
     claim_heartbeat_s: float = 15.0
     """How often a live scoring run renews its claims."""
+
+    # --- background jobs (`supportqa worker`, `supportqa jobs`; docs/jobs.md) ----------------------
+    job_max_attempts: int = 3
+    """Runs a job gets, its first included: a failure or a worker killed mid-job is retried until
+    then, and the job is `failed` with its last error after that."""
+    job_retry_wait_s: float = 30.0
+    """The wait before retrying a failed job; doubled after each failure."""
+    job_lease_s: float = 60.0
+    """How long a worker's heartbeat holds: after this much silence the SQLite job loop's lease may
+    be taken over by another process, and a job its runner stopped beating for is retried
+    (PostgreSQL: procrastinate's stalled-worker timeout)."""
+    job_heartbeat_s: float = 10.0
+    """How often a worker renews its heartbeat (and a running job's), well inside the lease."""
+    job_poll_s: float = 2.0
+    """How often an idle worker looks for new jobs (and a waiting SQLite loop for the lease)."""

@@ -105,6 +105,9 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
         main(["override", "add", "--db", str(folder / "qa.db"), "--conversation", CONVERSATION,
               "--criterion", "closing", "--by", REVIEWER, "--why", AGENT, "--rating", "0",
               "--json"])  # fmt: skip
+    with pytest.raises(SystemExit, match="0"):
+        main(["jobs", "enqueue", "digest", "--db", str(folder / "qa.db"), "--name", TEAM,
+              "--out", str(folder / "[red]digest.json"), "--json"])  # fmt: skip
     return folder
 
 
@@ -163,6 +166,12 @@ CASES = [
                          f"{{dir}}/{MISSING}.yaml"), (f"{MISSING}.yaml",)),
     Case("judge check", ("judge", "check", "--scorecard", f"{{dir}}/{MISSING}.yaml"),
          (f"{MISSING}.yaml",)),
+    Case("jobs", ("jobs", "--db", "{db}"), (f"digest:{TEAM}",)),
+    Case("jobs enqueue", ("jobs", "enqueue", "score", "--db", "{db}", "--conversation",
+                          CONVERSATION), (f"score:*:conversation:{CONVERSATION}",)),
+    Case("jobs retry", ("jobs", "retry", "1", "--db", "{db}")),
+    Case("jobs cancel", ("jobs", "cancel", "1", "--db", "{db}"), ("cancelled",)),
+    Case("worker", ("worker", "--burst", "--db", "{db}"), ("job 1 digest: succeeded",)),
 ]  # fmt: skip
 
 

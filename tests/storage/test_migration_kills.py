@@ -30,6 +30,7 @@ from supportqa.domain.review import CxScore
 from supportqa.storage import Database
 from supportqa.storage.crash_hook import KILL_AFTER_DDL_ENV
 from supportqa.storage.database import alembic_config
+from supportqa.storage.job_queue import not_procrastinate
 from supportqa.storage.migrator import head_revision
 from supportqa.storage.rows import conversation_row, review_row
 from supportqa.storage.tables import conversations, metadata, reviews
@@ -109,7 +110,9 @@ def assert_recovers(
     database = Database.open(db, migrate="never")
     try:
         with database.engine.connect() as connection:
-            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            context = MigrationContext.configure(
+                connection, opts={"compare_type": True, "include_name": not_procrastinate}
+            )
             assert compare_metadata(context, metadata) == [], case
             assert context.get_current_revision() == head_revision(), case
             count = connection.execute(select(func.count()).select_from(conversations)).scalar()

@@ -78,6 +78,8 @@ COMMANDS: dict[str, Entry] = {
         "dataset_command", "The shared research datasets as supportqa data.", PEOPLE, True
     ),
     "schema": Entry("schema_command", "Print the JSON Schema of a data contract.", SETUP),
+    "jobs": Entry("jobs_command", "Background jobs: list, queue, retry, cancel.", SETUP, True),
+    "worker": Entry("jobs_command", "Run background jobs (one loop per SQLite database).", SETUP),
 }
 
 

@@ -329,6 +329,7 @@ def score_database(
     rescore_stale: bool = False,
     lease_s: float = 60.0,
     heartbeat_s: float = 15.0,
+    conversations: Sequence[str] = (),
 ) -> RunReport:
     """Score every stored conversation that needs it for this scorecard version: never scored, or
     changed since its review (`rescored_changed`), or — with `rescore_stale` — reviewed by scorers
@@ -337,7 +338,8 @@ def score_database(
     Work is claimed a batch at a time, so runs on the same database at once split it; each batch's
     reviews are committed together, so a killed run loses at most the batches in flight and its
     claims lapse after `lease_s`. `scorer` (an `LlmRun`) replaces the default engine, and
-    `reviewer` then selects what it has not yet reviewed.
+    `reviewer` then selects what it has not yet reviewed. `conversations` (ids) limits the run to
+    those conversations (a `score` job for what an import or a webhook brought in).
     """
     engine: BatchScorer = scorer or ScoringEngine(scorecard)
     if scorer is not None:
@@ -347,7 +349,7 @@ def score_database(
     report = RunReport()
     report.interrupted_runs = repo.expire_runs(lease_s)
     stale = repo.stale_scorer_versions(ref, current_scorer_versions())
-    spec = WorkSpec(ref, reviewer, tuple(stale) if rescore_stale else ())
+    spec = WorkSpec(ref, reviewer, tuple(stale) if rescore_stale else (), tuple(conversations))
     run_id = repo.start_run(ref)
     report.run_id = run_id
     status = "failed"

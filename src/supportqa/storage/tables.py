@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     DateTime,
     Dialect,
@@ -310,3 +311,51 @@ class QueueAssignmentRow(Base):
 
 
 queue_assignments: Table = metadata.tables["queue_assignments"]
+
+
+class JobRow(Base):
+    """A background job (`services/jobs.py`): what to run, under which lock, and how it went.
+
+    The record `supportqa jobs` lists on both databases. On SQLite the in-process loop claims rows
+    from here; on PostgreSQL procrastinate runs them (`external_id` is its job id) and the task
+    records starts, errors and results here."""
+
+    __tablename__ = "jobs"
+    __table_args__ = (Index(None, "status", "id"), Index(None, "lock"))
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(64))
+    lock: Mapped[str | None]
+    """Jobs with the same lock never run at once (one conversation set, one connection, one digest)."""
+    args: Mapped[dict[str, Any]]
+    status: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int]
+    max_attempts: Mapped[int]
+    error: Mapped[str | None]
+    """The last failure, one line, with secrets and personal data taken out."""
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON())
+    enqueued_at: Mapped[datetime]
+    run_after: Mapped[datetime | None]
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    heartbeat_at: Mapped[datetime | None]
+    owner: Mapped[str | None]
+    """host:pid of the worker running (or that last ran) it."""
+    external_id: Mapped[int | None] = mapped_column(BigInteger())
+    """procrastinate's job id (PostgreSQL)."""
+
+
+class JobLoopLeaseRow(Base):
+    """The SQLite job loop's lease: one row, held by the one process allowed to run jobs while its
+    heartbeat is younger than the lease (`jobs/loop.py`)."""
+
+    __tablename__ = "job_loop_lease"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    owner: Mapped[str]
+    acquired_at: Mapped[datetime]
+    heartbeat_at: Mapped[datetime]
+
+
+jobs: Table = metadata.tables["jobs"]
+job_loop_lease: Table = metadata.tables["job_loop_lease"]

@@ -49,6 +49,8 @@ class WorkSpec:
     reviewer: str | None = None
     stale: tuple[str, ...] = ()
     """`reviews.scorer_versions` values to redo (`score --rescore-stale`)."""
+    only: tuple[str, ...] = ()
+    """Conversation ids to limit the work to (a `score` job for some conversations); all when empty."""
 
 
 @dataclass
@@ -164,6 +166,8 @@ def claim_batch(
         .order_by(conversations.c.id)
         .limit(limit)
     )
+    if spec.only:
+        query = query.where(conversations.c.external_id.in_(spec.only))
     if connection.dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True, of=conversations)
     rows = connection.execute(query).all()

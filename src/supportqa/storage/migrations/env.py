@@ -13,6 +13,7 @@ from alembic import context
 from sqlalchemy import Connection
 
 from supportqa.storage.database import Database
+from supportqa.storage.job_queue import not_procrastinate
 from supportqa.storage.tables import metadata
 
 config = context.config
@@ -24,6 +25,7 @@ def _configure(connection: Connection) -> None:
         target_metadata=metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=not_procrastinate,
         transactional_ddl=True,
         transaction_per_migration=True,
     )

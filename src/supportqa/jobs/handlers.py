@@ -1,0 +1,173 @@
+"""What each job kind does: the one module where jobs call into the library.
+
+Each function takes the workspace, its validated arguments and the settings, and returns a small
+JSON-able result kept on the job. They call what the library has today (`score_database`, the
+calibration training steps, the IQS summaries) through thin wrappers, so pointing a job at a new
+service changes this file only. Every effect is idempotent: scoring skips what is scored (work
+claims, `storage/work.py`), a model is saved as a new version, a digest file is replaced whole.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from supportqa.calibration.artefacts import models_dir
+from supportqa.calibration.features import conversation_features
+from supportqa.calibration.reference import human_references
+from supportqa.calibration.training import (
+    analyses,
+    evaluate_target,
+    pair_keys,
+    save_model,
+    training_sets,
+)
+from supportqa.calibration.versions import stored_scorecard
+from supportqa.domain.review import ScorecardRef
+from supportqa.domain.scorecard import Scorecard, default_scorecard, load_scorecard
+from supportqa.errors import InputError
+from supportqa.scoring.runner import score_database
+from supportqa.scoring.summaries import iqs_from_database
+from supportqa.services.workspace import Workspace
+from supportqa.settings import Settings
+from supportqa.storage.database import masked
+
+
+def _scorecard(workspace: Workspace, name: str | None, version: str | None) -> Scorecard:
+    """The stored scorecard `name` (its `version`, else the newest stored), or without a name the
+    configured one (SUPPORTQA_SCORECARD) or the packaged default — what `supportqa score` uses."""
+    if name is None:
+        configured = Settings().scorecard
+        return load_scorecard(Path(configured)) if configured else default_scorecard()
+    card = workspace.get_scorecard(name, version)
+    if card is None:
+        stored = sorted({ref.name for ref in workspace.list_scorecards()})
+        raise InputError(
+            f"no stored scorecard {name!r}{f' v{version}' if version else ''} (stored: "
+            f"{', '.join(stored) or 'none'}); store it with `supportqa init --scorecard FILE`"
+        )
+    return card
+
+
+def score(
+    workspace: Workspace,
+    settings: Settings,
+    *,
+    scorecard: str | None,
+    version: str | None,
+    conversations: list[str],
+    rescore_stale: bool,
+) -> dict[str, Any]:
+    """Score what needs it (all, or the given conversation ids) with `score_database`: a re-run
+    after a kill skips every batch already written."""
+    card = _scorecard(workspace, scorecard, version)
+    report = score_database(
+        workspace,
+        card,
+        batch_size=settings.batch_size,
+        rescore_stale=rescore_stale,
+        lease_s=settings.claim_lease_s,
+        heartbeat_s=settings.claim_heartbeat_s,
+        conversations=conversations,
+    )
+    return {
+        "scorecard": f"{card.name} v{card.version}",
+        "run_id": report.run_id,
+        "scored": report.scored,
+        "criteria_failed": report.criteria_failed,
+        "rescored_changed": report.rescored_changed,
+        "interrupted_runs": report.interrupted_runs,
+    }
+
+
+def train(
+    workspace: Workspace,
+    settings: Settings,
+    *,
+    scorecard: str,
+    version: str | None,
+    targets: list[str],
+    folds: int,
+    bootstrap: int,
+    seed: int,
+) -> dict[str, Any]:
+    """`supportqa train` without its tables: fit each target, keep the models that beat zero-shot.
+    The steps are `cli/train_command.py`'s (the train service replaces this at merge)."""
+    card, _newer = stored_scorecard(workspace, scorecard, version)
+    unknown = sorted(set(targets) - {*card.keys, "cx"})
+    if unknown:
+        raise InputError(f"unknown target {', '.join(unknown)}; use {', '.join(card.keys)} or cx")
+    ref = ScorecardRef(name=card.name, version=card.version)
+    ai = {
+        (r.source, r.conversation_id): r for r in workspace.iter_reviews(kind="ai", scorecard=ref)
+    }
+    humans = human_references(
+        r for r in workspace.iter_reviews(kind="human") if r.scorecard.name == card.name
+    )
+    found = [
+        (key, conversation)
+        for key in pair_keys(ai, humans)
+        if (conversation := workspace.get_conversation(*key)) is not None
+    ]
+    if not found:
+        raise InputError(
+            f"nothing to learn from: no conversation has both an AI review of {card.name} "
+            f"v{card.version} and a human review"
+        )
+    keys = [key for key, _ in found]
+    conversations = [conversation for _, conversation in found]
+    features = conversation_features(analyses(conversations, card))
+    sets, results = training_sets(
+        card, [ai[k] for k in keys], [humans[k] for k in keys], conversations, targets or None
+    )
+    directory = models_dir(workspace.db.url)
+    for training in sets:
+        result, x = evaluate_target(
+            training, features, folds=folds, seed=seed, resamples=bootstrap, learning_curve=False
+        )
+        if result.accepted:
+            save_model(training, result, x, ref, directory, seed=seed)
+        results.append(result)
+    return {
+        "scorecard": f"{card.name} v{card.version}",
+        "conversations": len(keys),
+        "accepted": [r.target for r in results if r.accepted],
+        "models_dir": str(directory),
+    }
+
+
+def digest(
+    workspace: Workspace, settings: Settings, *, name: str, out: str, scorecard: str | None
+) -> dict[str, Any]:
+    """The weekly digest: IQS by week and by agent (AI and human reviews apart), from the stored
+    reviews, written as one JSON file. The file is replaced whole (written beside, then renamed), so
+    a re-run after a kill leaves one complete digest."""
+    ref = None
+    if scorecard is not None:
+        card = _scorecard(workspace, scorecard, None)
+        ref = ScorecardRef(name=card.name, version=card.version)
+    sections = {
+        by: iqs_from_database(workspace, ref, kind=None, by=(by, "kind"))
+        for by in ("week", "agent")
+    }
+    data = {
+        "digest": name,
+        "generated_at": datetime.now(UTC),
+        "database": masked(workspace.db.url),
+        "scorecard": None if ref is None else f"{ref.name} v{ref.version}",
+        **{f"by_{by}": report.rows for by, report in sections.items()},
+    }
+    path = Path(out).expanduser()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    partial.write_bytes(orjson.dumps(data, option=orjson.OPT_INDENT_2))
+    partial.replace(path)
+    return {
+        "out": str(path),
+        "weeks": len(sections["week"].rows),
+        "agents": len(sections["agent"].rows),
+    }
