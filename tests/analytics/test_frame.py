@@ -5,12 +5,12 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from supportqa.analytics.frame import load_frames
 from supportqa.domain.conversation import Conversation
 from supportqa.domain.scorecard import default_scorecard
 from supportqa.scoring.engine import ScoringEngine
 from supportqa.scoring.profiles import rules_only
 from supportqa.storage import Database, Repository
+from supportqa.storage.frames import load_frames
 from supportqa.synthetic import generate_conversations
 
 
