@@ -20,7 +20,7 @@ from supportqa.analytics.queue import QueueReport
 from supportqa.analytics.stability import ExternalReport, StabilityReport, external_metrics
 from supportqa.analytics.stability import stability as stability_report
 from supportqa.errors import InputError
-from supportqa.services.frames import ReportFilter, load_frames, require_reviews
+from supportqa.services.frames import ReportFilter, reviewed_frames
 from supportqa.services.report import coaching_for_report, queue_for_report, scorecard_for
 from supportqa.services.workspace import Workspace
 from supportqa.settings import Settings
@@ -111,7 +111,7 @@ def _rows(frame: Any) -> list[Any]:
 def _frames(
     workspace: Workspace, filters: ReportFilter | None, settings: Settings | None
 ) -> Frames:
-    return require_reviews(load_frames(workspace, filters, settings=settings))
+    return reviewed_frames(workspace, filters, settings=settings)
 
 
 def _targets(workspace: Workspace, frames: Frames, filters: ReportFilter | None) -> Any:

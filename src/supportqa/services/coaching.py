@@ -19,7 +19,7 @@ from supportqa.analytics.coaching_examples import add_examples, example_picks
 from supportqa.analytics.coaching_notes import CoachingNote
 from supportqa.analytics.frame import Frames
 from supportqa.errors import InputError
-from supportqa.services.frames import ReportFilter, load_frames, require_reviews
+from supportqa.services.frames import ReportFilter, reviewed_frames
 from supportqa.services.workspace import Workspace
 from supportqa.settings import Settings
 from supportqa.storage.coaching_notes import append_note, load_notes, notes_path
@@ -110,7 +110,7 @@ def add_coaching_note(
     settings: Settings | None = None,
 ) -> NoteAdded:
     """Record one coaching session for `agent` (id or name) in the notes file (append-only)."""
-    frames = require_reviews(load_frames(workspace, settings=settings))
+    frames = reviewed_frames(workspace, settings=settings)
     note = new_note(frames, workspace, agent, text, author, focus, day)
     return NoteAdded(note, append_note(notes_file(workspace, path), note))
 
@@ -124,7 +124,7 @@ def coaching_summary(
     settings: Settings | None = None,
 ) -> list[AgentSummary]:
     """One line per agent: their largest deficit, their last note and the IQS change since."""
-    frames = require_reviews(load_frames(workspace, filters, settings=settings))
+    frames = reviewed_frames(workspace, filters, settings=settings)
     return summary(frames, notes=coaching_notes(workspace, notes_path), kind=kind)
 
 
@@ -138,6 +138,6 @@ def coaching_card(
     settings: Settings | None = None,
 ) -> AgentCoaching:
     """One agent's card (id or name): focus areas with examples, notes and the trend since."""
-    frames = require_reviews(load_frames(workspace, filters, settings=settings))
+    frames = reviewed_frames(workspace, filters, settings=settings)
     notes = coaching_notes(workspace, notes_path)
     return with_examples(coach(frames, agent, notes=notes, kind=kind), frames, workspace, kind=kind)

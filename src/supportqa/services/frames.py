@@ -40,8 +40,22 @@ def load_frames(
     return restrict(frames, team=chosen.team, since=chosen.since, until=chosen.until)
 
 
-def require_reviews(frames: Frames, message: str = NO_REVIEWS) -> Frames:
-    """The frames, or an InputError saying what to run when there is nothing to analyse."""
+def require_reviews(
+    frames: Frames, message: str = NO_REVIEWS, filters: ReportFilter | None = None
+) -> Frames:
+    """The frames, or an InputError saying what to run (or which filter kept nothing) when there
+    is nothing to analyse."""
     if frames.reviews.is_empty():
+        chosen = {k: v for k, v in vars(filters or ReportFilter()).items() if v is not None}
+        if chosen:
+            shown = ", ".join(f"{k} {v}" for k, v in chosen.items())
+            raise InputError(f"no reviews match {shown}: widen the filter")
         raise InputError(message)
     return frames
+
+
+def reviewed_frames(
+    workspace: Workspace, filters: ReportFilter | None = None, *, settings: Settings | None = None
+) -> Frames:
+    """`load_frames`, and an InputError when they hold no reviews (`require_reviews`)."""
+    return require_reviews(load_frames(workspace, filters, settings=settings), filters=filters)

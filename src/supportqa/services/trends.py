@@ -16,7 +16,7 @@ from supportqa.analytics.stability import stability as stability_of
 from supportqa.analytics.trends import BENCHMARK, TargetProgress, TrendReport, target_progress
 from supportqa.analytics.trends import trends as trends_of
 from supportqa.errors import InputError
-from supportqa.services.frames import ReportFilter, load_frames, require_reviews
+from supportqa.services.frames import ReportFilter, reviewed_frames
 from supportqa.services.workspace import Workspace
 from supportqa.settings import Settings
 
@@ -51,7 +51,7 @@ def quality_trends(
 ) -> TrendsResult:
     """IQS (AI, human), CX and CSAT per period with the change and whether it is real, and the
     latest week against the benchmark and the stretch goal."""
-    frames = require_reviews(load_frames(workspace, filters, settings=settings))
+    frames = reviewed_frames(workspace, filters, settings=settings)
     wanted = goal or Goal()
     return TrendsResult(
         trends_of(frames, period=period, by=by or [], kind=kind),
@@ -74,7 +74,7 @@ def cx_stability(
     settings: Settings | None = None,
 ) -> StabilityReport:
     """CX vs CSAT: the share of conversations each covers and how much each moves week to week."""
-    return stability_of(require_reviews(load_frames(workspace, filters, settings=settings)))
+    return stability_of(reviewed_frames(workspace, filters, settings=settings))
 
 
 def opinion_by_team(
@@ -87,7 +87,7 @@ def opinion_by_team(
     """IQS (of `kind` reviews) beside CX, CSAT, NPS and CES per team and week."""
     if kind not in ("ai", "human"):
         raise InputError(f"--kind must be ai or human, not {kind!r}")
-    frames = require_reviews(load_frames(workspace, filters, settings=settings))
+    frames = reviewed_frames(workspace, filters, settings=settings)
     return external_metrics(frames, kind=kind)
 
 
@@ -104,5 +104,5 @@ def outcome_drivers(
     scorecard weights that would track it, beside the current ones."""
     if outcome not in OUTCOMES:
         raise InputError(f"--outcome must be one of {', '.join(OUTCOMES)}, not {outcome!r}")
-    frames = require_reviews(load_frames(workspace, filters, settings=settings))
+    frames = reviewed_frames(workspace, filters, settings=settings)
     return drivers(frames, outcome=outcome, team=team, with_cx_inputs=with_cx_inputs)
