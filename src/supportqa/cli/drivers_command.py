@@ -19,7 +19,7 @@ from supportqa.cli.common import (
     settings,
     styled,
 )
-from supportqa.services.trends import outcome_drivers
+from supportqa.services.trends import check_outcome, outcome_drivers
 
 UNITS = {"csat": "CSAT pts", "reopened": "pp repeat contact", "handle_time": "% handle time"}
 
@@ -79,6 +79,7 @@ def drivers_command(
 ) -> None:
     """Each criterion's effect on an outcome (regression across AI-reviewed conversations) and the
     scorecard weights that would track it, beside the current ones."""
+    check_outcome(outcome)
     with open_repository(db) as repo:
         report = outcome_drivers(
             repo,

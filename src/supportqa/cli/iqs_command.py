@@ -22,7 +22,7 @@ from supportqa.cli.common import (
 )
 from supportqa.domain.aggregates import CriterionSummary, IqsSummary
 from supportqa.domain.review import ScorecardRef
-from supportqa.services.iqs import BY_CHOICES, KINDS, IqsReport, iqs_of_file
+from supportqa.services.iqs import BY_CHOICES, KINDS, IqsReport, check_request, iqs_of_file
 from supportqa.services.iqs import iqs as iqs_of_database
 
 
@@ -102,6 +102,7 @@ def iqs(
 ) -> None:
     """Internal Quality Score: the mean of review scores, with per-criterion averages beside it."""
     groups = by or []
+    check_request(groups, kind)
     card = resolve_scorecard(scorecard)
     if file is not None:
         report = iqs_of_file(file, card, kind=kind, by=groups)

@@ -22,8 +22,8 @@ from supportqa.cli.common import (
     settings,
     styled,
 )
-from supportqa.services.explain import explain_conversation
-from supportqa.services.queue import review_queue
+from supportqa.services.explain import check_kind, explain_conversation
+from supportqa.services.queue import check_assign, review_queue
 
 
 def _names(value: str | None) -> list[str]:
@@ -91,12 +91,14 @@ def queue_command(
         disagreement_over=disagreement,
         calibration_sample=sample,
     )
+    names = _names(reviewers)
+    check_assign(assign, names)
     with open_repository(db) as repo:
         result = review_queue(
             repo,
             rules,
             Quotas(per_agent=per_agent, total=limit),
-            _names(reviewers),
+            names,
             seed=seed,
             week=week,
             mode=mode,
@@ -170,6 +172,7 @@ def explain_command(
     export: ExportOption = None,
 ) -> None:
     """How each review of a conversation got its IQS and CX: every criterion, weight and quote."""
+    check_kind(kind)
     with open_repository(db) as repo:
         explanations = explain_conversation(repo, conversation_id, source=source, kind=kind)
     if export is not None:

@@ -21,7 +21,13 @@ from supportqa.cli.common import (
     styled,
 )
 from supportqa.errors import InputError
-from supportqa.services.trends import Goal, cx_stability, opinion_by_team, quality_trends
+from supportqa.services.trends import (
+    Goal,
+    check_kind,
+    cx_stability,
+    opinion_by_team,
+    quality_trends,
+)
 
 LABELS = {
     "ai_iqs": "AI IQS",
@@ -187,6 +193,7 @@ def external_command(
     export: ExportOption = None,
 ) -> None:
     """IQS beside CX, CSAT, NPS and CES per team: where quality and customer opinion disagree."""
+    check_kind(kind)
     with open_repository(db) as repo:
         report = opinion_by_team(repo, kind=kind, settings=settings())
     rows = [*report.teams, *(report.weekly if weekly else [])]

@@ -7,6 +7,11 @@ from supportqa.errors import InputError
 from supportqa.services.workspace import Workspace
 
 
+def check_kind(kind: str | None) -> None:
+    if kind not in (None, "ai", "human"):
+        raise InputError(f"--kind must be ai or human, not {kind!r}")
+
+
 def explain_conversation(
     workspace: Workspace,
     conversation_id: str,
@@ -16,8 +21,7 @@ def explain_conversation(
 ) -> list[Explanation]:
     """One explanation per stored review of the conversation (AI first), against the scorecard each
     was made with and the conversation's current version (a review of an older one says so)."""
-    if kind not in (None, "ai", "human"):
-        raise InputError(f"--kind must be ai or human, not {kind!r}")
+    check_kind(kind)
     found = workspace.reviews_of(conversation_id, source=source, kind=kind)
     if not found:
         where = (f" in source {source!r}" if source else "") + (f" of kind {kind}" if kind else "")

@@ -19,10 +19,11 @@ from supportqa.services.workspace import Workspace
 
 BY_CHOICES = (*GROUPS, "criterion")
 
-__all__ = ["BY_CHOICES", "KINDS", "IqsReport", "iqs", "iqs_of_file"]
+__all__ = ["BY_CHOICES", "KINDS", "IqsReport", "check_request", "iqs", "iqs_of_file"]
 
 
-def _check(by: Sequence[str], kind: str | None) -> None:
+def check_request(by: Sequence[str], kind: str | None) -> None:
+    """An InputError for an unknown grouping or kind, before anything is read."""
     unknown = [g for g in by if g not in BY_CHOICES]
     if unknown:
         raise InputError(f"cannot group by {', '.join(unknown)} (use {', '.join(BY_CHOICES)})")
@@ -38,7 +39,7 @@ def iqs(
     by: Sequence[str] = (),
 ) -> IqsReport:
     """IQS and per-criterion averages of the stored reviews (of one scorecard version, if given)."""
-    _check(by, kind)
+    check_request(by, kind)
     return iqs_from_database(workspace, scorecard, kind=kind, by=by)
 
 
@@ -47,5 +48,5 @@ def iqs_of_file(
 ) -> IqsReport:
     """The same from a reviews/ratings JSONL file (ratings lines rated on `scorecard`); bad lines
     are listed in the report's `errors`, not fatal."""
-    _check(by, kind)
+    check_request(by, kind)
     return iqs_from_file(path, scorecard, kind=kind, by=by)

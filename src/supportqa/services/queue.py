@@ -27,6 +27,12 @@ class QueueResult:
     """Assignments stored by this call (0 unless `assign`)."""
 
 
+def check_assign(assign: bool, reviewers: Sequence[str]) -> None:
+    """Assignments are saved per reviewer: `assign` without reviewers is an InputError."""
+    if assign and not reviewers:
+        raise InputError("--assign needs --reviewers a,b: assignments are saved per reviewer")
+
+
 def assignments(workspace: Workspace, *, week: str | None = None) -> list[Assignment]:
     """Every stored assignment (of one ISO week, if given), oldest first."""
     return load_assignments(workspace, week=week)
@@ -47,8 +53,7 @@ def review_queue(
 ) -> QueueResult:
     """This week's (or `week`'s) queue, skipping what was assigned before; with `assign`, every item
     with a reviewer is saved as an assignment."""
-    if assign and not reviewers:
-        raise InputError("--assign needs --reviewers a,b: assignments are saved per reviewer")
+    check_assign(assign, reviewers)
     frames = require_reviews(
         load_frames(workspace, filters, settings=settings),
         "no reviews in the database: run `supportqa score` (or `demo`)",

@@ -21,6 +21,17 @@ from supportqa.services.workspace import Workspace
 from supportqa.settings import Settings
 
 
+def check_kind(kind: str) -> None:
+    """IQS beside opinion is of one kind of review: an InputError for anything but ai or human."""
+    if kind not in ("ai", "human"):
+        raise InputError(f"--kind must be ai or human, not {kind!r}")
+
+
+def check_outcome(outcome: str) -> None:
+    if outcome not in OUTCOMES:
+        raise InputError(f"--outcome must be one of {', '.join(OUTCOMES)}, not {outcome!r}")
+
+
 @dataclass(frozen=True)
 class Goal:
     """A stretch goal: `target` IQS % by `by_date`, from `start_level` at `start` (default: the
@@ -85,8 +96,7 @@ def opinion_by_team(
     settings: Settings | None = None,
 ) -> ExternalReport:
     """IQS (of `kind` reviews) beside CX, CSAT, NPS and CES per team and week."""
-    if kind not in ("ai", "human"):
-        raise InputError(f"--kind must be ai or human, not {kind!r}")
+    check_kind(kind)
     frames = reviewed_frames(workspace, filters, settings=settings)
     return external_metrics(frames, kind=kind)
 
@@ -102,7 +112,6 @@ def outcome_drivers(
 ) -> DriverReport:
     """Each criterion's effect on an outcome (regression across AI-reviewed conversations) and the
     scorecard weights that would track it, beside the current ones."""
-    if outcome not in OUTCOMES:
-        raise InputError(f"--outcome must be one of {', '.join(OUTCOMES)}, not {outcome!r}")
+    check_outcome(outcome)
     frames = reviewed_frames(workspace, filters, settings=settings)
     return drivers(frames, outcome=outcome, team=team, with_cx_inputs=with_cx_inputs)
