@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypedDict, cast
 
+import polars as pl
+
 from supportqa.analytics import overview as figures
 from supportqa.analytics.coaching import AgentCoaching, AgentSummary
 from supportqa.analytics.drivers import DriverReport
@@ -19,6 +21,7 @@ from supportqa.analytics.frame import Frames
 from supportqa.analytics.queue import QueueReport
 from supportqa.analytics.stability import ExternalReport, StabilityReport, external_metrics
 from supportqa.analytics.stability import stability as stability_report
+from supportqa.domain.scorecard import Targets
 from supportqa.errors import InputError
 from supportqa.services.frames import ReportFilter, reviewed_frames
 from supportqa.services.report import coaching_for_report, queue_for_report, scorecard_for
@@ -104,7 +107,8 @@ class CoachingSection:
     cards: list[AgentCoaching] = field(default_factory=list)
 
 
-def _rows(frame: Any) -> list[Any]:
+def _rows(frame: pl.DataFrame) -> list[Any]:
+    """A frame's rows as plain dicts: what the section's TypedDict rows describe."""
     return cast(list[Any], frame.to_dicts())
 
 
@@ -114,7 +118,8 @@ def _frames(
     return reviewed_frames(workspace, filters, settings=settings)
 
 
-def _targets(workspace: Workspace, frames: Frames, filters: ReportFilter | None) -> Any:
+def _targets(workspace: Workspace, frames: Frames, filters: ReportFilter | None) -> Targets | None:
+    """The IQS targets of the scorecard the report would cover (the filter's, else the main one)."""
     card = scorecard_for(frames, workspace, (filters or ReportFilter()).scorecard_name)
     return card.targets if card else None
 
