@@ -66,25 +66,27 @@ import duckdb
 import polars as pl
 from sqlalchemy import func, insert, select
 
-from supportqa.analytics.coaching import coach, with_examples
+from supportqa.analytics import overview as overview_module
+from supportqa.analytics.coaching import coach
 from supportqa.analytics.coaching import summary as coaching_summary
-from supportqa.analytics.coaching_notes import load_notes, notes_path
 from supportqa.analytics.drivers import OUTCOMES, drivers
 from supportqa.analytics.explain import explain
 from supportqa.analytics.export import export_frame
-from supportqa.analytics.frame import Frames, load_frames
+from supportqa.analytics.frame import Frames
 from supportqa.analytics.queue import build_queue
-from supportqa.analytics.snapshot import analytics_frames
 from supportqa.analytics.stability import external_metrics, stability
 from supportqa.analytics.trends import Z95, target_progress, trends
 from supportqa.domain.periods import iso_month, iso_week
 from supportqa.domain.scorecard import default_scorecard
-from supportqa.reports import overview as overview_module
 from supportqa.reports.html import write_report
-from supportqa.reports.overview import overview
+from supportqa.services.coaching import with_examples
+from supportqa.services.report import overview
 from supportqa.storage import Database, Repository
 from supportqa.storage.assignments import load_assignments
+from supportqa.storage.coaching_notes import load_notes, notes_path
 from supportqa.storage.database import masked
+from supportqa.storage.frames import load_frames
+from supportqa.storage.snapshot import analytics_frames
 from supportqa.storage.tables import conversations, review_criteria, reviews
 
 QUERY_GOAL_S = 1.0

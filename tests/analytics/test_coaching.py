@@ -12,9 +12,10 @@ import polars as pl
 import pytest
 
 from supportqa.analytics.coaching import Z95, coach, summary, trend_since
-from supportqa.analytics.coaching_notes import CoachingNote, append_note, load_notes
+from supportqa.analytics.coaching_notes import CoachingNote
 from supportqa.analytics.frame import Frames
 from supportqa.errors import InputError
+from supportqa.storage.coaching_notes import append_note, load_notes
 
 START = date(2026, 3, 2)
 

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import polars as pl
 import pytest
 
-from supportqa.analytics.frame import load_frames
+from supportqa.analytics.frame import NO_TEAM, Frames, restrict
 from supportqa.domain.conversation import Conversation
 from supportqa.domain.scorecard import default_scorecard
 from supportqa.scoring.engine import ScoringEngine
 from supportqa.scoring.profiles import rules_only
 from supportqa.storage import Database, Repository
+from supportqa.storage.frames import load_frames
 from supportqa.synthetic import generate_conversations
 
 
@@ -69,3 +72,28 @@ def test_nps_and_ces_come_from_the_conversation_metadata(repo: Repository) -> No
             assert row["ces"] == pytest.approx(1 + 6 * (meta["ces"] - 1) / (scale - 1))
         else:
             assert row["ces"] is None and row["ces_raw"] is None
+
+
+def _hand_frames() -> Frames:
+    reviews = pl.DataFrame(
+        {
+            "review_pk": [1, 2, 3, 4],
+            "scorecard_name": ["a", "a", "b", "a"],
+            "team": ["red", None, "red", "blue"],
+            "day": [date(2026, 3, 2), date(2026, 3, 9), date(2026, 3, 9), date(2026, 3, 16)],
+        }
+    )
+    criteria = pl.DataFrame({"review_pk": [1, 1, 2, 3, 4], "key": ["k", "j", "k", "k", "k"]})
+    return Frames(reviews, criteria)
+
+
+def test_restrict_keeps_the_reviews_of_every_filter_with_their_criteria() -> None:
+    frames = _hand_frames()
+    kept = restrict(frames, scorecard_name="a", team="red")
+    assert kept.reviews["review_pk"].to_list() == [1]
+    assert kept.criteria["key"].to_list() == ["k", "j"]
+    week = restrict(frames, since=date(2026, 3, 9), until=date(2026, 3, 15))
+    assert week.reviews["review_pk"].to_list() == [2, 3]
+    assert week.criteria["review_pk"].to_list() == [2, 3]
+    assert restrict(frames, team=NO_TEAM).reviews["review_pk"].to_list() == [2]
+    assert restrict(frames) is frames

@@ -9,7 +9,8 @@ from typing import Any
 import polars as pl
 import pytest
 
-from supportqa.analytics.frame import Frames, load_frames
+from supportqa.analytics.assignments import Assignment
+from supportqa.analytics.frame import Frames
 from supportqa.analytics.queue import QueueRules, Quotas, build_queue
 from supportqa.domain.conversation import Conversation
 from supportqa.domain.review import RatingsLine
@@ -19,7 +20,8 @@ from supportqa.scoring.engine import ScoringEngine
 from supportqa.scoring.profiles import rules_only
 from supportqa.scoring.ratings import review_from_ratings
 from supportqa.storage import Database, Repository
-from supportqa.storage.assignments import Assignment, load_assignments, save_assignments
+from supportqa.storage.assignments import load_assignments, save_assignments
+from supportqa.storage.frames import load_frames
 from supportqa.synthetic import generate_conversations, simulate_reviews
 
 W = "2026-W47"

@@ -12,17 +12,18 @@ from statistics import mean
 import pytest
 from markupsafe import escape
 
-from supportqa.analytics.coaching import coach, with_examples
-from supportqa.analytics.frame import load_frames
+from supportqa.analytics.coaching import coach
 from supportqa.domain.conversation import Conversation
 from supportqa.domain.review import RatingsLine
 from supportqa.domain.scorecard import default_scorecard
 from supportqa.reports.html import render, write_report
-from supportqa.reports.overview import overview
 from supportqa.scoring.engine import ScoringEngine
 from supportqa.scoring.profiles import rules_only
 from supportqa.scoring.ratings import review_from_ratings
+from supportqa.services.coaching import with_examples
+from supportqa.services.report import overview
 from supportqa.storage import Database, Repository
+from supportqa.storage.frames import load_frames
 from supportqa.synthetic import generate_conversations, simulate_reviews
 
 

@@ -9,12 +9,14 @@ from typing import Any
 
 import pytest
 
-from supportqa.analytics.frame import NO_TEAM, load_frames
+from supportqa.analytics.frame import NO_TEAM
+from supportqa.analytics.overview import Overview
 from supportqa.domain.scorecard import Scorecard, default_scorecard, scorecard_from_dict
 from supportqa.reports import charts
-from supportqa.reports.html import render
-from supportqa.reports.overview import QUEUE_SHOWN, Overview, overview, scorecard_for
+from supportqa.reports.html import QUEUE_SHOWN, render
+from supportqa.services.report import overview, scorecard_for
 from supportqa.storage import Repository
+from supportqa.storage.frames import load_frames
 from tests.reports.builders import build_repository
 from tests.reports.test_report_recomputation import tables
 

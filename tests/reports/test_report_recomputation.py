@@ -20,16 +20,17 @@ from typing import Any
 import polars as pl
 import pytest
 
-from supportqa.analytics.frame import load_frames
+from supportqa.analytics.overview import Overview
 from supportqa.domain.conversation import Conversation
 from supportqa.domain.review import CxScore, RatingsLine, Review
 from supportqa.domain.scorecard import default_scorecard
 from supportqa.reports.html import render
-from supportqa.reports.overview import Overview, overview
 from supportqa.scoring.engine import ScoringEngine
 from supportqa.scoring.profiles import rules_only
 from supportqa.scoring.ratings import review_from_ratings
+from supportqa.services.report import overview
 from supportqa.storage import Database, Repository
+from supportqa.storage.frames import load_frames
 from supportqa.synthetic import generate_conversations, simulate_reviews
 
 SEED = 21

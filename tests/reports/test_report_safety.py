@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from supportqa.analytics.frame import load_frames
 from supportqa.cli import main
 from supportqa.reports.html import render, write_report
-from supportqa.reports.overview import overview
+from supportqa.services.report import overview
 from supportqa.storage import Repository
+from supportqa.storage.frames import load_frames
 from tests.reports.builders import (
     BOLD_TEAM,
     CARD,

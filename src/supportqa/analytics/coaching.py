@@ -3,7 +3,8 @@ session.
 
 Coaching works from IQS criteria (the agent's own work, weight > 0), never from CX, which describes the
 customer. The statistics are pure functions of Frames; the evidence quotes come from the few stored
-review payloads shown, and notes from `coaching_notes` (a JSONL file next to the database).
+reviews shown (`example_picks` names them, the caller reads them, `add_examples` quotes them), and
+notes are `CoachingNote` records (kept by `storage.coaching_notes`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ import polars as pl
 from supportqa.analytics.coaching_notes import CoachingNote
 from supportqa.analytics.frame import NO_TEAM, Frames
 from supportqa.errors import InputError
-from supportqa.storage import Repository
 
 Z95 = 1.959964
 MIN_N = 5
@@ -106,7 +106,7 @@ class AgentSummary:
     trend_delta: float | None
 
 
-def _reviews(frames: Frames, kind: str) -> Frames:
+def reviews_of_kind(frames: Frames, kind: str) -> Frames:
     if kind == "both":
         return frames
     if kind not in ("ai", "human"):
@@ -133,7 +133,7 @@ def criterion_gaps(frames: Frames, *, kind: str = "ai", min_n: int = MIN_N) -> p
     With the agent inside the team, gap = (n_rest / n_team) · (mean_agent − mean_rest), so its 95%
     interval is the Welch interval of agent vs the rest of the team, scaled by n_rest / n_team.
     Per agent, clear deficits (interval below 0) come first, largest first, then the rest by gap."""
-    chosen = _reviews(frames, kind)
+    chosen = reviews_of_kind(frames, kind)
     teams = agent_teams(chosen.reviews).select("agent", "team")
     rated = (  # lazy: polars fuses the joins with the sums (8x faster on a million reviews)
         chosen.criteria.lazy()
@@ -245,10 +245,10 @@ def coach(
     gaps: pl.DataFrame | None = None,
 ) -> AgentCoaching:
     """One agent's coaching card: focus areas (largest deficit first), notes and the trend since the
-    last one. Examples are added by `with_examples`, which reads the stored reviews. `gaps` is
+    last one. Examples are added by `add_examples` from the reviews `example_picks` names. `gaps` is
     `criterion_gaps(frames, kind=kind, min_n=min_n)` when the caller builds many cards."""
     agent_id = find_agent(frames, agent)
-    chosen = _reviews(frames, kind)
+    chosen = reviews_of_kind(frames, kind)
     mine = chosen.reviews.filter(pl.col("agent") == agent_id)
     teams = agent_teams(chosen.reviews)
     team = str(teams.filter(pl.col("agent") == agent_id)["team"][0]) if not mine.is_empty() else ""
@@ -283,7 +283,7 @@ def summary(
     min_n: int = MIN_N,
 ) -> list[AgentSummary]:
     """One line per agent: their largest deficit, the date of their last note and the IQS change since."""
-    chosen = _reviews(frames, kind)
+    chosen = reviews_of_kind(frames, kind)
     gaps = criterion_gaps(frames, kind=kind, min_n=min_n).unique("agent", keep="first")
     top = {r["agent"]: r for r in gaps.to_dicts()}
     last: dict[str, date] = {}
@@ -322,76 +322,3 @@ def summary(
             )
         )
     return rows
-
-
-def examples_for(
-    frames: Frames, agent: str, below: dict[str, float], *, kind: str = "ai", per_key: int = 3
-) -> dict[str, list[tuple[int, float]]]:
-    """The agent's lowest-scoring reviews on each criterion, below the given score (the team's
-    mean): (review_pk, score_pct)."""
-    chosen = _reviews(frames, kind)
-    pks = chosen.reviews.filter(pl.col("agent") == agent).select("review_pk")
-    crit = chosen.criteria.join(pks, on="review_pk").filter(pl.col("status") == "rated")
-    picked: dict[str, list[tuple[int, float]]] = {}
-    for key, limit in below.items():
-        rows = crit.filter((pl.col("key") == key) & (pl.col("score_pct") < limit))
-        rows = rows.sort(["score_pct", "review_pk"]).head(per_key)
-        picked[key] = [
-            (int(pk), float(s)) for pk, s in rows.select("review_pk", "score_pct").iter_rows()
-        ]
-    return picked
-
-
-def with_examples(
-    card: AgentCoaching,
-    frames: Frames,
-    repo: Repository,
-    *,
-    kind: str = "ai",
-    areas: int = 3,
-    per_key: int = 3,
-) -> AgentCoaching:
-    """Add, for the top trailing criteria, the conversations that show them with their evidence
-    quotes, read from the stored review payloads (only the few shown are read)."""
-    below = {f.key: f.team_mean for f in card.focus if f.gap < 0}
-    picked = examples_for(
-        frames, card.agent, dict(list(below.items())[:areas]), kind=kind, per_key=per_key
-    )
-    pks = [pk for pairs in picked.values() for pk, _score in pairs]
-    info = frames.reviews.filter(pl.col("review_pk").is_in(pks)).select(
-        "review_pk", "source", "conversation_id", "review_id"
-    )
-    by_pk = {int(r["review_pk"]): r for r in info.to_dicts()}
-    examples: list[Example] = []
-    for key, pairs in picked.items():
-        for pk, score in pairs:
-            row = by_pk[pk]
-            review = next(
-                (
-                    r
-                    for r in repo.reviews_of(row["conversation_id"], source=row["source"])
-                    if r.review_id == row["review_id"]
-                ),
-                None,
-            )
-            result = (
-                None if review is None else next((c for c in review.criteria if c.key == key), None)
-            )
-            quotes = (
-                []
-                if result is None
-                else [Quote(e.message_index, e.quote) for e in result.evidence if e.quote.strip()]
-            )
-            explanation = "" if result is None else result.explanation
-            examples.append(
-                Example(
-                    key,
-                    row["conversation_id"],
-                    row["source"],
-                    row["review_id"],
-                    score,
-                    explanation,
-                    quotes,
-                )
-            )
-    return AgentCoaching(**{**card.__dict__, "examples": examples})

@@ -1,22 +1,14 @@
-"""Coaching notes: an append-only JSONL file next to the database (`supportqa-coaching.jsonl`).
+"""A coaching note: who was coached, when, by whom and on what.
 
-Notes need no schema change this way and travel with the database file; history is never rewritten.
+The analyses take notes as records; where they are kept (an append-only JSONL file beside the
+database) is `storage.coaching_notes`'s business.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from pathlib import Path
 
-import orjson
-from pydantic import BaseModel, Field, ValidationError
-
-from supportqa.errors import InputError
-from supportqa.paths import confined
-from supportqa.storage import Repository
-from supportqa.storage.database import workspace_dir
-
-NOTES_FILE = "supportqa-coaching.jsonl"
+from pydantic import BaseModel, Field
 
 
 class CoachingNote(BaseModel):
@@ -28,37 +20,3 @@ class CoachingNote(BaseModel):
     text: str = Field(min_length=1)
     focus: list[str] = Field(default_factory=list)
     at: datetime = Field(default_factory=lambda: datetime.now(UTC))
-
-
-def notes_path(repo: Repository) -> Path:
-    """`supportqa-coaching.jsonl` beside a SQLite file; in the working directory for a server
-    database (or an in-memory one)."""
-    return confined(workspace_dir(repo.db.engine.url), NOTES_FILE)
-
-
-def load_notes(path: Path) -> list[CoachingNote]:
-    """Every note in the file (none if it does not exist yet); a bad line is an InputError."""
-    if not path.exists():
-        return []
-    notes = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            notes.append(CoachingNote.model_validate(orjson.loads(line)))
-        except (orjson.JSONDecodeError, ValidationError) as exc:
-            reason = str(exc).splitlines()[0]
-            raise InputError(
-                f"not a coaching note ({reason}): fix or delete the line",
-                file=str(path),
-                line=number,
-            ) from None
-    return notes
-
-
-def append_note(path: Path, note: CoachingNote) -> Path:
-    """Append one note (the file is append-only: history is never rewritten)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("ab") as handle:
-        handle.write(orjson.dumps(note.model_dump(mode="json")) + b"\n")
-    return path

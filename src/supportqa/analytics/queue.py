@@ -4,7 +4,7 @@ Rules pick candidates from the week's AI reviews (each with a reason in words); 
 each agent's share; reviewers get the rest round-robin or balanced, never their own conversations.
 Conversations already reviewed by a person are skipped, except by the second-review rules
 (disagreement and the calibration sample, whose point is a second look), and conversations handed
-out by an earlier run (`previous`, persisted by `storage.assignments`) are never handed out again.
+out by an earlier run (`previous`, records that `storage.assignments` keeps) are never handed out again.
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ from typing import Any
 
 import polars as pl
 
+from supportqa.analytics.assignments import Assignment
 from supportqa.analytics.frame import Frames
 from supportqa.errors import InputError
-from supportqa.storage.assignments import Assignment
 
 RULES = (
     "critical",

@@ -3,37 +3,27 @@ coaching notes (appended to `supportqa-coaching.jsonl` beside the database) and 
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
-import polars as pl
 import typer
 from rich.table import Table
 
-from supportqa.analytics.coaching import (
-    AgentCoaching,
-    AgentSummary,
-    coach,
-    find_agent,
-    summary,
-    with_examples,
-)
-from supportqa.analytics.coaching_notes import CoachingNote, append_note, load_notes, notes_path
+from supportqa.analytics.coaching import AgentCoaching, AgentSummary
 from supportqa.analytics.export import export_rows
-from supportqa.analytics.frame import Frames
 from supportqa.cli.common import (
     DbOption,
     ExportOption,
     JsonOption,
     console,
-    load_analytics,
     open_repository,
     print_json,
+    settings,
     styled,
 )
 from supportqa.errors import InputError
-from supportqa.storage import Repository
+from supportqa.services import coaching
 
 
 def _num(value: float | None, fmt: str = "{:.1f}") -> str:
@@ -116,46 +106,11 @@ def print_card(card: AgentCoaching, path: Path) -> None:
         console.print(f"No coaching notes yet ({path}).", highlight=False)
 
 
-def _iqs_keys(frames: Frames, repo: Repository) -> set[str]:
-    """IQS criteria (weight > 0) in the reviews or on any stored scorecard (people-only ones too)."""
-    keys = set(frames.criteria.filter(pl.col("weight") > 0)["key"].to_list())
-    for ref in repo.list_scorecards():
-        card = repo.get_scorecard(ref.name, ref.version)
-        keys |= {c.key for c in card.criteria if c.weight > 0} if card else set()
-    return keys
-
-
-def _note(
-    frames: Frames,
-    repo: Repository,
-    agent: str,
-    text: str,
-    author: str | None,
-    focus: str | None,
-    day: str | None,
-) -> CoachingNote:
-    if not author or not author.strip():
-        raise InputError("--note needs --by NAME (who coached)")
-    if not text.strip():
-        raise InputError("--note is empty: write what was agreed")
-    keys = [k.strip() for k in (focus or "").split(",") if k.strip()]
-    known = _iqs_keys(frames, repo)
-    unknown = [k for k in keys if k not in known]
-    if unknown:
-        raise InputError(
-            f"--focus: unknown IQS criteria {', '.join(unknown)}; use any of {', '.join(sorted(known))}"
-        )
+def _day(day: str | None) -> date | None:
     try:
-        when = date.fromisoformat(day) if day else datetime.now(UTC).date()
+        return date.fromisoformat(day) if day else None
     except ValueError:
         raise InputError(f"--date {day!r} is not a date: use YYYY-MM-DD") from None
-    return CoachingNote(
-        agent=find_agent(frames, agent),
-        date=when,
-        author=author.strip(),
-        text=text.strip(),
-        focus=keys,
-    )
 
 
 def coach_command(
@@ -182,18 +137,16 @@ def coach_command(
         raise InputError("--note, --by, --focus and --date need an AGENT")
     if note is None and (by or focus or day):
         raise InputError("--by, --focus and --date go with --note")
+    config = settings()
     with open_repository(db) as repo:
-        frames = load_analytics(repo)
-        if frames.reviews.is_empty():
-            raise InputError(
-                "no reviews in the database: run `supportqa score` (or `supportqa demo`)"
-            )
-        path = notes_file or notes_path(repo)
+        path = coaching.notes_file(repo, notes_file)
         if note is not None and agent is not None:
-            append_note(path, _note(frames, repo, agent, note, by, focus, day))
-        notes = load_notes(path)
+            keys = (focus or "").split(",")
+            coaching.add_coaching_note(
+                repo, agent, note, by, focus=keys, day=_day(day), path=path, settings=config
+            )
         if agent is None:
-            rows = summary(frames, notes=notes, kind=kind)
+            rows = coaching.coaching_summary(repo, kind=kind, notes_path=path, settings=config)
             if export is not None:
                 export_rows([r.__dict__ for r in rows], export)
             if json:
@@ -201,7 +154,7 @@ def coach_command(
             else:
                 console.print(summary_table(rows))
             return
-        card = with_examples(coach(frames, agent, notes=notes, kind=kind), frames, repo, kind=kind)
+        card = coaching.coaching_card(repo, agent, kind=kind, notes_path=path, settings=config)
     if export is not None:
         export_rows(card.flat(), export)
     if json:

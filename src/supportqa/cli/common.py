@@ -24,13 +24,11 @@ from rich.progress import (
 )
 from rich.text import Text
 
-from supportqa.analytics.frame import Frames
-from supportqa.analytics.snapshot import analytics_frames
 from supportqa.domain.scorecard import Scorecard, default_scorecard, load_scorecard
 from supportqa.services import workspace
 from supportqa.services.workspace import Workspace
 from supportqa.settings import Settings
-from supportqa.storage import Database, Repository
+from supportqa.storage import Database
 from supportqa.storage.migrator import MigrateMode
 
 OFF_TERMINAL_WIDTH = 10_000
@@ -87,13 +85,6 @@ ScorecardOption = Annotated[
 
 def settings() -> Settings:
     return Settings()
-
-
-def load_analytics(repo: Repository, scorecard_name: str | None = None) -> Frames:
-    """The analytics frames every analytics command reads, through the snapshot when it is on."""
-    return analytics_frames(
-        repo, scorecard_name=scorecard_name, use_snapshot=settings().analytics_snapshot
-    )
 
 
 def resolve_scorecard(path: Path | None) -> Scorecard:

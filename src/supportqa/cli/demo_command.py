@@ -14,10 +14,10 @@ from rich.table import Table
 from supportqa.cli.common import (
     JsonOption,
     console,
-    load_analytics,
     open_repository,
     print_json,
     progress_bar,
+    settings,
     styled,
 )
 from supportqa.cli.iqs_command import criteria_table, iqs_table
@@ -25,10 +25,11 @@ from supportqa.domain.scorecard import default_scorecard
 from supportqa.errors import InputError
 from supportqa.importers.service import import_files
 from supportqa.reports.html import write_report
-from supportqa.reports.overview import overview, scorecard_for
 from supportqa.scoring.cx_summary import CxSummary, summarise_cx
 from supportqa.scoring.runner import score_database
 from supportqa.scoring.summaries import iqs_from_database
+from supportqa.services.frames import load_frames
+from supportqa.services.report import overview, scorecard_for
 from supportqa.synthetic import generate_conversations, simulate_reviews
 
 
@@ -97,7 +98,7 @@ def demo(
         by_agent = iqs_from_database(repo, None, kind=None, by=["agent"])
         overall = iqs_from_database(repo, None, kind=None, by=[])
         cx = summarise_cx(repo.iter_reviews(kind="ai"))
-        frames = load_analytics(repo)
+        frames = load_frames(repo, settings=settings())
         report = write_report(
             overview(frames, repo=repo, scorecard=scorecard_for(frames, repo, card.name)),
             directory / "report.html",

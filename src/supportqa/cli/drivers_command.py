@@ -7,25 +7,19 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from supportqa.analytics.drivers import (
-    OUTCOMES,
-    CriterionEffect,
-    DriverReport,
-    drivers,
-    percent_change,
-)
+from supportqa.analytics.drivers import OUTCOMES, CriterionEffect, DriverReport, percent_change
 from supportqa.analytics.export import export_rows
 from supportqa.cli.common import (
     DbOption,
     ExportOption,
     JsonOption,
     console,
-    load_analytics,
     open_repository,
     print_json,
+    settings,
     styled,
 )
-from supportqa.errors import InputError
+from supportqa.services.trends import check_outcome, outcome_drivers
 
 UNITS = {"csat": "CSAT pts", "reopened": "pp repeat contact", "handle_time": "% handle time"}
 
@@ -85,13 +79,15 @@ def drivers_command(
 ) -> None:
     """Each criterion's effect on an outcome (regression across AI-reviewed conversations) and the
     scorecard weights that would track it, beside the current ones."""
-    if outcome not in OUTCOMES:
-        raise InputError(f"--outcome must be one of {', '.join(OUTCOMES)}, not {outcome!r}")
+    check_outcome(outcome)
     with open_repository(db) as repo:
-        frames = load_analytics(repo)
-    if frames.reviews.is_empty():
-        raise InputError("no reviews in the database: run `supportqa score` (or `supportqa demo`)")
-    report = drivers(frames, outcome=outcome, team=team, with_cx_inputs=with_cx_inputs)
+        report = outcome_drivers(
+            repo,
+            outcome=outcome,
+            team=team,
+            with_cx_inputs=with_cx_inputs,
+            settings=settings(),
+        )
     if export is not None:
         export_rows(report.flat(), export)
     if json:

@@ -22,11 +22,8 @@ from supportqa.cli.common import (
 )
 from supportqa.domain.aggregates import CriterionSummary, IqsSummary
 from supportqa.domain.review import ScorecardRef
-from supportqa.errors import InputError
-from supportqa.scoring.iqs import GROUPS
-from supportqa.scoring.summaries import KINDS, IqsReport, iqs_from_database, iqs_from_file
-
-BY_CHOICES = [*GROUPS, "criterion"]
+from supportqa.services.iqs import BY_CHOICES, KINDS, IqsReport, check_request, iqs_of_file
+from supportqa.services.iqs import iqs as iqs_of_database
 
 
 def _key(group: dict[str, str | None], keys: Sequence[str]) -> tuple[str | None, ...]:
@@ -105,18 +102,14 @@ def iqs(
 ) -> None:
     """Internal Quality Score: the mean of review scores, with per-criterion averages beside it."""
     groups = by or []
-    unknown = [g for g in groups if g not in BY_CHOICES]
-    if unknown:
-        raise InputError(f"cannot group by {', '.join(unknown)} (use {', '.join(BY_CHOICES)})")
-    if kind is not None and kind not in KINDS:
-        raise InputError(f"--kind must be ai or human, not {kind!r}")
+    check_request(groups, kind)
     card = resolve_scorecard(scorecard)
     if file is not None:
-        report = iqs_from_file(file, card, kind=kind, by=groups)
+        report = iqs_of_file(file, card, kind=kind, by=groups)
     else:
         ref = ScorecardRef(name=card.name, version=card.version) if scorecard else None
         with open_repository(db) as repo:
-            report = iqs_from_database(repo, ref, kind=kind, by=groups)
+            report = iqs_of_database(repo, scorecard=ref, kind=kind, by=groups)
     if json:
         print_json(report)
         return

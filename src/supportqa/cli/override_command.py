@@ -9,17 +9,13 @@ import typer
 from rich.table import Table
 
 from supportqa.cli.common import DbOption, JsonOption, console, open_repository, print_json, styled
-from supportqa.domain.review import ReviewKind
 from supportqa.domain.score import ScorerRef, Status
 from supportqa.errors import InputError
-from supportqa.scoring.overrides import (
+from supportqa.services.reviews import (
     OverrideRequest,
     OverrideRow,
-    apply_override,
-    new_review_id,
-    override_rows,
-    person_review,
-    pick_ai_review,
+    list_overrides,
+    override_rating,
 )
 
 app = typer.Typer(
@@ -82,38 +78,10 @@ def add(
         raise InputError("give either --rating R or --na")
     request = OverrideRequest(criterion, None if na else rating, by.strip(), why.strip(), _when(at))
     with open_repository(db) as repo:
-        reviews = repo.reviews_of(conversation, source=source)
-        if not any(r.kind is ReviewKind.AI for r in reviews):
-            where = f" in source {source}" if source else ""
-            raise InputError(
-                f"conversation {conversation}{where} has no AI review: import it and run "
-                "`supportqa score` first"
-            )
-        ai_review = pick_ai_review(reviews, scorecard_version)
-        scorecard = repo.get_scorecard(ai_review.scorecard.name, ai_review.scorecard.version)
-        if scorecard is None:
-            raise InputError(
-                f"scorecard {ai_review.scorecard.name} v{ai_review.scorecard.version} of the AI "
-                "review is not stored: run `supportqa init --scorecard FILE` with it"
-            )
-        existing = person_review(reviews, ai_review, request.by)
-        human = apply_override(ai_review, existing, scorecard, request)
-        if existing is None:
-            human = human.model_copy(
-                update={"review_id": new_review_id(reviews, ai_review, request.by)}
-            )
-        repo.upsert_reviews([human])
-    record = human.overrides[-1]
-    result = {
-        "override": record,
-        "human_review_id": human.review_id,
-        "created": existing is None,
-        "overrides": len(human.overrides),
-        "human_iqs": human.iqs,
-        "source": human.source,
-        "conversation_id": human.conversation_id,
-        "scorecard": human.scorecard,
-    }
+        result = override_rating(
+            repo, conversation, request, source=source, scorecard_version=scorecard_version
+        )
+    record = result.override
     if json:
         print_json(result)
         return
@@ -121,11 +89,11 @@ def add(
         styled(
             f"{record.by} overrode ",
             (record.criterion, "bold"),
-            f" on {human.source}/{human.conversation_id}: "
+            f" on {result.source}/{result.conversation_id}: "
             f"AI {_rating_text(record.ai_status, record.ai_rating, record.ai_scorer)} → "
             f"{_rating_text(record.status, record.rating)}. "
-            f"{'New' if existing is None else 'Updated'} human review {human.review_id} "
-            f"({len(human.overrides)} override{'s' if len(human.overrides) != 1 else ''}); "
+            f"{'New' if result.created else 'Updated'} human review {result.human_review_id} "
+            f"({result.overrides} override{'s' if result.overrides != 1 else ''}); "
             "the AI review is unchanged.",
         ),
         highlight=False,
@@ -164,12 +132,7 @@ def list_(
 ) -> None:
     """List overrides, oldest first: the AI rating and scorer replaced, the new rating, who, when, why."""
     with open_repository(db) as repo:
-        reviews = (
-            repo.reviews_of(conversation, source=source, kind="human")
-            if conversation
-            else repo.iter_reviews(kind="human")
-        )
-        rows = override_rows(reviews, conversation_id=conversation, source=source, by=by)
+        rows = list_overrides(repo, conversation_id=conversation, source=source, by=by)
     if json:
         print_json({"overrides": rows})
         return

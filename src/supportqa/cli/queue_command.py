@@ -9,21 +9,21 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from supportqa.analytics.explain import Explanation, explain
+from supportqa.analytics.explain import Explanation
 from supportqa.analytics.export import export_rows
-from supportqa.analytics.queue import MODES, RULES, QueueReport, QueueRules, Quotas, build_queue
+from supportqa.analytics.queue import MODES, RULES, QueueReport, QueueRules, Quotas
 from supportqa.cli.common import (
     DbOption,
     ExportOption,
     JsonOption,
     console,
-    load_analytics,
     open_repository,
     print_json,
+    settings,
     styled,
 )
-from supportqa.errors import InputError
-from supportqa.storage.assignments import load_assignments, save_assignments
+from supportqa.services.explain import check_kind, explain_conversation
+from supportqa.services.queue import check_assign, review_queue
 
 
 def _names(value: str | None) -> list[str]:
@@ -85,35 +85,27 @@ def queue_command(
     export: ExportOption = None,
 ) -> None:
     """Which conversations a person should review this week, why, and who reviews each."""
-    names = _names(reviewers)
-    if assign and not names:
-        raise InputError("--assign needs --reviewers a,b: assignments are saved per reviewer")
     rules = QueueRules(
         rules=tuple(rule) if rule else RULES,
         confidence_below=confidence_below,
         disagreement_over=disagreement,
         calibration_sample=sample,
     )
+    names = _names(reviewers)
+    check_assign(assign, names)
     with open_repository(db) as repo:
-        frames = load_analytics(repo)
-        if frames.reviews.is_empty():
-            raise InputError("no reviews in the database: run `supportqa score` (or `demo`)")
-        previous = load_assignments(repo)
-        report = build_queue(
-            frames,
+        result = review_queue(
+            repo,
             rules,
             Quotas(per_agent=per_agent, total=limit),
             names,
-            seed,
-            week,
-            previous=previous,
+            seed=seed,
+            week=week,
             mode=mode,
+            assign=assign,
+            settings=settings(),
         )
-        saved = 0
-        if assign:
-            saved = save_assignments(
-                repo, [i.assignment() for i in report.items if i.reviewer is not None]
-            )
+    report, saved = result.queue, result.saved
     if export is not None:
         export_rows(report.flat(), export)
     if json:
@@ -180,31 +172,9 @@ def explain_command(
     export: ExportOption = None,
 ) -> None:
     """How each review of a conversation got its IQS and CX: every criterion, weight and quote."""
-    if kind not in (None, "ai", "human"):
-        raise InputError(f"--kind must be ai or human, not {kind!r}")
+    check_kind(kind)
     with open_repository(db) as repo:
-        found = repo.reviews_of(conversation_id, source=source, kind=kind)
-        if not found:
-            where = (f" in source {source!r}" if source else "") + (
-                f" of kind {kind}" if kind else ""
-            )
-            raise InputError(
-                f"no reviews of conversation {conversation_id!r}{where}: check the id "
-                "(`supportqa queue` lists ids) or score it first"
-            )
-        sources = sorted({r.source for r in found})
-        if len(sources) > 1:
-            raise InputError(
-                f"conversation {conversation_id!r} is in sources {', '.join(sources)}: "
-                "pick one with --source"
-            )
-        cards = {(r.scorecard.name, r.scorecard.version) for r in found}
-        scorecards = {ref: repo.get_scorecard(*ref) for ref in cards}
-        current = repo.current_version(sources[0], conversation_id)
-    explanations = [
-        explain(r, scorecards[(r.scorecard.name, r.scorecard.version)], current)
-        for r in sorted(found, key=lambda r: r.kind.value)
-    ]
+        explanations = explain_conversation(repo, conversation_id, source=source, kind=kind)
     if export is not None:
         export_rows([row for e in explanations for row in e.flat()], export)
     if json:

@@ -7,21 +7,18 @@ from typing import Annotated
 
 import typer
 
-from supportqa.analytics.coaching_notes import load_notes, notes_path
 from supportqa.cli.common import (
     DbOption,
     JsonOption,
     console,
-    load_analytics,
     open_repository,
     print_json,
     settings,
 )
 from supportqa.errors import InputError
 from supportqa.reports.html import write_report
-from supportqa.reports.overview import overview, scorecard_for
-from supportqa.storage.assignments import load_assignments
-from supportqa.storage.database import masked
+from supportqa.services.frames import ReportFilter
+from supportqa.services.report import report as build_report
 
 
 def report(
@@ -51,27 +48,20 @@ def report(
     --show-personal-data."""
     if out.suffix.lower() not in (".html", ".htm"):
         raise InputError(f"--out {out}: the report is HTML; name it something.html")
+    config = settings()
+    show = config.show_personal_data if show_personal_data is None else show_personal_data
     with open_repository(db) as repo:
-        frames = load_analytics(repo, scorecard_name)
-        source = masked(repo.db.url)
-        notes = load_notes(notes_path(repo))
-        assignments = load_assignments(repo)
-        if frames.reviews.height == 0:
-            raise InputError(
-                "no reviews in the database: run `supportqa score` (and import reviews) first"
-            )
-        show = settings().show_personal_data if show_personal_data is None else show_personal_data
-        view = overview(
-            frames,
-            notes,
-            assignments,
-            repo=repo,
+        built = build_report(
+            repo,
+            ReportFilter(scorecard_name=scorecard_name),
             show_personal_data=show,
-            scorecard=scorecard_for(frames, repo, scorecard_name),
+            settings=config,
         )
-    path = write_report(view, out, title=title, source=source)
+    path = write_report(built.view, out, title=title, source=built.source)
     if json:
-        print_json({"out": str(path), "bytes": path.stat().st_size, "headline": view.headline})
+        print_json(
+            {"out": str(path), "bytes": path.stat().st_size, "headline": built.view.headline}
+        )
         return
     console.print(f"Report written to {path} ({path.stat().st_size / 1e6:.1f} MB, opens offline)")
 

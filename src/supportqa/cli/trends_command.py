@@ -9,28 +9,25 @@ import typer
 from rich.table import Table
 
 from supportqa.analytics.export import export_rows
-from supportqa.analytics.frame import Frames
-from supportqa.analytics.stability import external_metrics, stability
-from supportqa.analytics.trends import (
-    BENCHMARK,
-    GROUPS,
-    TargetProgress,
-    TrendPoint,
-    TrendReport,
-    target_progress,
-    trends,
-)
+from supportqa.analytics.trends import BENCHMARK, GROUPS, TargetProgress, TrendPoint, TrendReport
 from supportqa.cli.common import (
     DbOption,
     ExportOption,
     JsonOption,
     console,
-    load_analytics,
     open_repository,
     print_json,
+    settings,
     styled,
 )
 from supportqa.errors import InputError
+from supportqa.services.trends import (
+    Goal,
+    check_kind,
+    cx_stability,
+    opinion_by_team,
+    quality_trends,
+)
 
 LABELS = {
     "ai_iqs": "AI IQS",
@@ -40,14 +37,6 @@ LABELS = {
     "ai_score": "AI score",
     "human_score": "human score",
 }
-
-
-def _frames(db: str | None) -> Frames:
-    with open_repository(db) as repo:
-        frames = load_analytics(repo)
-    if frames.reviews.is_empty():
-        raise InputError("no reviews in the database: run `supportqa score` (or `supportqa demo`)")
-    return frames
 
 
 def _num(value: float | None, digits: int = 1) -> str:
@@ -141,17 +130,18 @@ def trends_command(
     export: ExportOption = None,
 ) -> None:
     """IQS (AI, human), CX and CSAT per period with the change and whether it is real."""
-    frames = _frames(db)
-    report = trends(frames, period=period, by=by or [], kind=kind)
-    progress = target_progress(
-        frames,
-        kind="human" if kind == "human" else "ai",
-        benchmark=benchmark,
-        target=target,
-        by_date=_date(by_date, "--by-date"),
-        start_level=start_level,
-        start=_date(start, "--start"),
-    )
+    goal = Goal(target, _date(by_date, "--by-date"), start_level, _date(start, "--start"))
+    with open_repository(db) as repo:
+        result = quality_trends(
+            repo,
+            period=period,
+            by=by or [],
+            kind=kind,
+            benchmark=benchmark,
+            goal=goal,
+            settings=settings(),
+        )
+    report, progress = result.trends, result.target
     if export is not None:
         export_rows(report.flat(), export)
     if json:
@@ -167,7 +157,8 @@ def stability_command(
     db: DbOption = None, json: JsonOption = False, export: ExportOption = None
 ) -> None:
     """CX vs CSAT: the share of conversations each covers and how much each moves week to week."""
-    report = stability(_frames(db))
+    with open_repository(db) as repo:
+        report = cx_stability(repo, settings=settings())
     if export is not None:
         export_rows(report.flat(), export)
     if json:
@@ -202,9 +193,9 @@ def external_command(
     export: ExportOption = None,
 ) -> None:
     """IQS beside CX, CSAT, NPS and CES per team: where quality and customer opinion disagree."""
-    if kind not in ("ai", "human"):
-        raise InputError(f"--kind must be ai or human, not {kind!r}")
-    report = external_metrics(_frames(db), kind=kind)
+    check_kind(kind)
+    with open_repository(db) as repo:
+        report = opinion_by_team(repo, kind=kind, settings=settings())
     rows = [*report.teams, *(report.weekly if weekly else [])]
     if export is not None:
         export_rows([r.__dict__ for r in rows], export)

@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from supportqa.analytics.drivers import DriverReport
-from supportqa.reports.overview import Overview
+from supportqa.analytics.overview import Overview
 
 COLORS = {"ai": "#2563eb", "human": "#f97316", "csat": "#16a34a", "cx": "#7c3aed"}
 LAYOUT = {

@@ -11,10 +11,12 @@ import plotly.graph_objects as go
 from jinja2 import Environment, PackageLoader, select_autoescape
 from plotly.offline import get_plotlyjs
 
+from supportqa.analytics.overview import Overview
 from supportqa.reports import charts
-from supportqa.reports.overview import QUEUE_SHOWN, Overview
 
 CONFIG = {"displaylogo": False, "responsive": True}
+QUEUE_SHOWN = 25
+"""Queue rows the report lists; it says how many more there are and where to see them."""
 
 
 @lru_cache(maxsize=1)

@@ -7,34 +7,17 @@ second `queue --assign` run (or one the next day) skips everything already hande
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
+from supportqa.analytics.assignments import Assignment
 from supportqa.errors import StorageError
 from supportqa.storage.bulk import first_line, utc_now
 from supportqa.storage.repository import Repository
 from supportqa.storage.tables import queue_assignments
 
-
-@dataclass(frozen=True)
-class Assignment:
-    """One conversation handed to one reviewer in an ISO week, and the queue rules that picked it."""
-
-    source: str
-    conversation_id: str
-    week: str
-    agent: str | None
-    reviewer: str
-    rules: tuple[str, ...]
-    second_review: bool = False
-    assigned_at: datetime | None = None
-
-    @property
-    def key(self) -> tuple[str, str]:
-        return (self.source, self.conversation_id)
+__all__ = ["Assignment", "load_assignments", "save_assignments"]
 
 
 def load_assignments(repo: Repository, *, week: str | None = None) -> list[Assignment]:

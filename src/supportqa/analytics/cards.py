@@ -1,8 +1,9 @@
 """Coaching cards for the report: the agents who clearly trail their team, each with the criteria to
 work on and the conversations that show them.
 
-The cards are `analytics.coaching`'s own (`coach` + `with_examples`, as `supportqa coach AGENT`
-prints them), cut to what fits on a card; nothing is recomputed here.
+The cards are `analytics.coaching`'s own (`coach`, as `supportqa coach AGENT` prints them), cut to
+what fits on a card; nothing is recomputed here. Their example conversations are added from the
+stored reviews by the caller (`services.coaching.with_examples`, `analytics.coaching_examples`).
 """
 
 from __future__ import annotations
@@ -15,11 +16,9 @@ from supportqa.analytics.coaching import (
     AgentSummary,
     coach,
     criterion_gaps,
-    with_examples,
 )
 from supportqa.analytics.coaching_notes import CoachingNote
 from supportqa.analytics.frame import Frames
-from supportqa.storage import Repository
 
 MAX_CARDS = 8
 FOCUS_AREAS = 3
@@ -31,13 +30,11 @@ def coaching_cards(
     summaries: list[AgentSummary],
     notes: list[CoachingNote],
     *,
-    repo: Repository | None = None,
     limit: int = MAX_CARDS,
     areas: int = FOCUS_AREAS,
-    per_area: int = EXAMPLES_PER_AREA,
 ) -> list[AgentCoaching]:
     """One card per agent whose top gap's 95% interval lies below their team, largest gap first;
-    each keeps its `areas` trailing criteria and, with a repo, `per_area` examples of each."""
+    each keeps its `areas` trailing criteria (examples of them are added by the caller)."""
     clear = sorted(
         (s for s in summaries if s.clear and s.gap is not None and s.gap < 0),
         key=lambda s: (s.gap, s.agent),
@@ -49,8 +46,5 @@ def coaching_cards(
     cards = []
     for row in clear:
         card = coach(ai, row.agent, notes=notes, kind="both", gaps=gaps)
-        card = replace(card, focus=[f for f in card.focus if f.gap < 0][:areas])
-        if repo is not None:
-            card = with_examples(card, ai, repo, kind="both", areas=areas, per_key=per_area)
-        cards.append(card)
+        cards.append(replace(card, focus=[f for f in card.focus if f.gap < 0][:areas]))
     return cards

@@ -8,20 +8,24 @@ are redacted as the conversation knows them; agents' names stay.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 
 from supportqa.analytics.coaching import AgentCoaching, Example, Quote
 from supportqa.analytics.queue import QueueReport, Reason
+from supportqa.domain.conversation import Conversation
 from supportqa.scorers.judge.personal_data import (
     customer_names,
     personal_data_redactor,
     redact_personal_data,
 )
-from supportqa.storage import Repository
+
+Conversations = Mapping[tuple[str, str], Conversation]
+"""The quoted conversations by (source, conversation id), for their customers' names."""
 
 
-def _example(example: Example, repo: Repository | None) -> Example:
-    conversation = repo.get_conversation(example.source, example.conversation_id) if repo else None
+def _example(example: Example, conversations: Conversations) -> Example:
+    conversation = conversations.get((example.source, example.conversation_id))
     redactor = personal_data_redactor(customer_names(conversation) if conversation else ())
     return replace(
         example,
@@ -30,10 +34,13 @@ def _example(example: Example, repo: Repository | None) -> Example:
     )
 
 
-def redacted_cards(cards: list[AgentCoaching], repo: Repository | None) -> list[AgentCoaching]:
+def redacted_cards(
+    cards: list[AgentCoaching], conversations: Conversations | None = None
+) -> list[AgentCoaching]:
     """The cards with their examples' quotes and explanations redacted (one redactor per example,
-    knowing its conversation's customer names when `repo` can read it)."""
-    return [replace(card, examples=[_example(e, repo) for e in card.examples]) for card in cards]
+    knowing its conversation's customer names when `conversations` holds it)."""
+    known = conversations or {}
+    return [replace(card, examples=[_example(e, known) for e in card.examples]) for card in cards]
 
 
 def redacted_queue(queue: QueueReport | None) -> QueueReport | None:

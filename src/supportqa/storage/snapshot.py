@@ -17,10 +17,11 @@ from pathlib import Path
 
 import polars as pl
 
-from supportqa.analytics.frame import Frames, load_frames
+from supportqa.analytics.frame import Frames
 from supportqa.paths import confined
-from supportqa.storage import Repository
 from supportqa.storage.database import sqlite_file
+from supportqa.storage.frames import load_frames
+from supportqa.storage.repository import Repository
 
 SNAPSHOT_DIR = "supportqa-analytics"
 SNAPSHOT_VERSION = "2"

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from supportqa.analytics.frame import load_frames
-from supportqa.analytics.snapshot import analytics_frames, snapshot_dir
 from supportqa.domain.conversation import Conversation
 from supportqa.domain.scorecard import default_scorecard
 from supportqa.scoring.engine import ScoringEngine
 from supportqa.scoring.profiles import rules_only
 from supportqa.storage import Database, Repository
+from supportqa.storage.frames import load_frames
+from supportqa.storage.snapshot import analytics_frames, snapshot_dir
 from supportqa.synthetic import generate_conversations
 
 

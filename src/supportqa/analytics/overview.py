@@ -1,6 +1,8 @@
 """The report's numbers: pure functions of the analytics frames, so tests can recompute them.
 
-Kept apart from the HTML so the same figures can feed the CLI, exports and (later) the API.
+Kept apart from the HTML so the same figures feed the report, the CLI, exports and (later) the API;
+`services.report` reads what they need from the workspace (frames, notes, assignments, the example
+reviews) and assembles them with `assemble`.
 """
 
 from __future__ import annotations
@@ -9,9 +11,8 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from supportqa.analytics.assignments import Assignment
 from supportqa.analytics.coaching import AgentCoaching, AgentSummary
-from supportqa.analytics.coaching import summary as coaching_summary
-from supportqa.analytics.coaching_notes import CoachingNote
 from supportqa.analytics.drivers import DriverReport, drivers
 from supportqa.analytics.frame import NO_TEAM, Frames
 from supportqa.analytics.queue import QueueReport, build_queue
@@ -24,13 +25,6 @@ from supportqa.analytics.stability import (
     stability,
 )
 from supportqa.domain.scorecard import Scorecard, Targets
-from supportqa.reports.cards import coaching_cards
-from supportqa.reports.privacy import redacted_cards, redacted_queue
-from supportqa.storage import Repository
-from supportqa.storage.assignments import Assignment
-
-QUEUE_SHOWN = 25
-"""Queue rows the report lists; it says how many more there are and where to see them."""
 
 
 @dataclass(frozen=True)
@@ -75,7 +69,7 @@ class Overview:
     stability: StabilityReport | None = None
     coaching: list[AgentSummary] = field(default_factory=list)
     cards: list[AgentCoaching] = field(default_factory=list)
-    """Coaching cards of the agents with the clearest gaps (examples only when a repo was given)."""
+    """Coaching cards of the agents with the clearest gaps (with examples when the caller read them)."""
     external: ExternalReport | None = None
     """IQS beside CX, CSAT, NPS and CES per team."""
     queue: QueueReport | None = None
@@ -223,65 +217,63 @@ def criteria(frames: Frames) -> pl.DataFrame:
     )
 
 
-def scorecard_for(frames: Frames, repo: Repository, name: str | None = None) -> Scorecard | None:
-    """The latest stored version of `name`, else of the scorecard most AI reviews were made with."""
-    if name is None:
-        ai = frames.of_kind("ai").reviews
-        if ai.height == 0:
-            return None
-        counts = ai.group_by("scorecard_name").len().sort(["len", "scorecard_name"])
-        name = str(counts["scorecard_name"][-1])
-    return repo.get_scorecard(name)
+def main_scorecard_name(frames: Frames) -> str | None:
+    """The scorecard most AI reviews were made with (the last by name on a tie), which a report
+    without a named scorecard covers."""
+    ai = frames.of_kind("ai").reviews
+    if ai.height == 0:
+        return None
+    counts = ai.group_by("scorecard_name").len().sort(["len", "scorecard_name"])
+    return str(counts["scorecard_name"][-1])
 
 
-def _drivers(frames: Frames) -> DriverReport | None:
+def cx_distribution(frames: Frames) -> dict[int, int]:
+    """How many AI reviews have each CX score 1–5 (every score present, 0 when none)."""
+    scores = frames.reviews.filter(pl.col("kind") == "ai").select(pl.col("cx_score").drop_nulls())
+    distribution = {score: 0 for score in range(1, 6)}
+    for score, count in scores.group_by("cx_score").len().iter_rows():
+        distribution[int(score)] = int(count)
+    return distribution
+
+
+def csat_drivers(frames: Frames) -> DriverReport | None:
     """Drivers of CSAT, when there are AI reviews with CSAT to fit."""
     if frames.of_kind("ai").reviews.filter(pl.col("csat").is_not_null()).height < 3:
         return None
     return drivers(frames, outcome="csat")
 
 
-def _queue(frames: Frames, previous: list[Assignment]) -> QueueReport | None:
+def latest_queue(frames: Frames, previous: list[Assignment]) -> QueueReport | None:
+    """The latest week's review queue, without assigning (None without dated AI reviews)."""
     if frames.of_kind("ai").reviews.filter(pl.col("week").is_not_null()).height == 0:
         return None
     return build_queue(frames, previous=previous)
 
 
-def overview(
+def assemble(
     frames: Frames,
-    notes: list[CoachingNote] | None = None,
-    assignments: list[Assignment] | None = None,
     *,
-    repo: Repository | None = None,
-    show_personal_data: bool = False,
     scorecard: Scorecard | None = None,
+    coaching: list[AgentSummary] | None = None,
+    cards: list[AgentCoaching] | None = None,
+    queue: QueueReport | None = None,
 ) -> Overview:
-    """Every figure of the report; `repo` adds the coaching cards' example conversations, read from
-    the stored review payloads. Customers' personal data in the text quoted from conversations is
-    redacted unless `show_personal_data` (`reports.privacy`). `scorecard` gives the IQS targets and
-    the criteria's names, order and weights (`scorecard_for` picks the one the report covers)."""
-    scores = frames.reviews.filter(pl.col("kind") == "ai").select(pl.col("cx_score").drop_nulls())
-    distribution = {score: 0 for score in range(1, 6)}
-    for score, count in scores.group_by("cx_score").len().iter_rows():
-        distribution[int(score)] = int(count)
-    summaries = coaching_summary(frames, notes=notes or [])
-    ai_reviews = frames.of_kind("ai").reviews.height > 0
-    cards = coaching_cards(frames, summaries, notes or [], repo=repo)
-    queue = _queue(frames, assignments or [])
-    if not show_personal_data:
-        cards, queue = redacted_cards(cards, repo), redacted_queue(queue)
+    """Every figure of the report from the frames, with the coaching and queue the caller built (they
+    need the workspace's notes, assignments and example reviews). `scorecard` gives the IQS targets
+    and the criteria's names, order and weights."""
+    targets = scorecard.targets if scorecard else None
     return Overview(
-        headline=headline(frames, scorecard.targets if scorecard else None),
+        headline=headline(frames, targets),
         weekly=weekly(frames),
         teams=by_team(frames),
-        agents=by_agent(frames, scorecard.targets if scorecard else None),
+        agents=by_agent(frames, targets),
         criteria=criteria(frames),
         scorecard=scorecard,
-        cx_distribution=distribution,
-        drivers=_drivers(frames),
+        cx_distribution=cx_distribution(frames),
+        drivers=csat_drivers(frames),
         stability=stability(frames),
-        coaching=summaries,
-        cards=cards,
-        external=external_metrics(frames) if ai_reviews else None,
+        coaching=coaching or [],
+        cards=cards or [],
+        external=external_metrics(frames) if frames.of_kind("ai").reviews.height > 0 else None,
         queue=queue,
     )

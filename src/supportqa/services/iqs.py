@@ -1,0 +1,52 @@
+"""Internal Quality Score by agent, team, reviewer, week, month or criterion, from the workspace or
+from a reviews/ratings file.
+
+A thin call to `scoring.summaries` as it stands today; the readers behind it move up to services
+in the same issue (svc-ingest), and this module then calls them instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from supportqa.domain.review import ScorecardRef
+from supportqa.domain.scorecard import Scorecard
+from supportqa.errors import InputError
+from supportqa.scoring.iqs import GROUPS
+from supportqa.scoring.summaries import KINDS, IqsReport, iqs_from_database, iqs_from_file
+from supportqa.services.workspace import Workspace
+
+BY_CHOICES = (*GROUPS, "criterion")
+
+__all__ = ["BY_CHOICES", "KINDS", "IqsReport", "check_request", "iqs", "iqs_of_file"]
+
+
+def check_request(by: Sequence[str], kind: str | None) -> None:
+    """An InputError for an unknown grouping or kind, before anything is read."""
+    unknown = [g for g in by if g not in BY_CHOICES]
+    if unknown:
+        raise InputError(f"cannot group by {', '.join(unknown)} (use {', '.join(BY_CHOICES)})")
+    if kind is not None and kind not in KINDS:
+        raise InputError(f"--kind must be ai or human, not {kind!r}")
+
+
+def iqs(
+    workspace: Workspace,
+    *,
+    scorecard: ScorecardRef | None = None,
+    kind: str | None = None,
+    by: Sequence[str] = (),
+) -> IqsReport:
+    """IQS and per-criterion averages of the stored reviews (of one scorecard version, if given)."""
+    check_request(by, kind)
+    return iqs_from_database(workspace, scorecard, kind=kind, by=by)
+
+
+def iqs_of_file(
+    path: Path, scorecard: Scorecard, *, kind: str | None = None, by: Sequence[str] = ()
+) -> IqsReport:
+    """The same from a reviews/ratings JSONL file (ratings lines rated on `scorecard`); bad lines
+    are listed in the report's `errors`, not fatal."""
+    check_request(by, kind)
+    return iqs_from_file(path, scorecard, kind=kind, by=by)
