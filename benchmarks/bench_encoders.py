@@ -20,8 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
-from supportqa.signals.embeddings import Encoder, MiniLMEncoder, Vectors
-from supportqa.signals.onnx_encoder import MODEL_FILE, OnnxEncoder
+from supportqa.models.embeddings import Encoder, MiniLMEncoder, Vectors
+from supportqa.models.onnx_encoder import MODEL_FILE, OnnxEncoder
 from supportqa.signals.text import sentence_spans
 from supportqa.synthetic import generate_conversations
 

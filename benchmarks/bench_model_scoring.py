@@ -48,20 +48,20 @@ import supportqa.scorers.model as model_scorers
 import supportqa.scoring.engine as engine_module
 from supportqa.domain.conversation import Conversation
 from supportqa.domain.scorecard import Scorecard, default_scorecard
-from supportqa.scoring import profiles
-from supportqa.signals.embeddings import (
+from supportqa.models.embeddings import (
     EmbeddingCache,
     Encoder,
     Vectors,
     make_encoder,
     set_shared_cache,
 )
-from supportqa.signals.markers import conversation_sentences
+from supportqa.models.markers import conversation_sentences
+from supportqa.scoring import profiles
 from supportqa.synthetic import generate_conversations
 
 BATCH = 500
 ENCODER = "auto"
-"""Which sentence encoder (`--encoder`); see `supportqa.signals.embeddings.make_encoder`."""
+"""Which sentence encoder (`--encoder`); see `supportqa.models.embeddings.make_encoder`."""
 RATIO_GOAL = 0.7
 RULES_GOAL = 2000.0
 

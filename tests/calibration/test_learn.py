@@ -8,17 +8,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from supportqa.calibration.artefacts import (
-    LinearParams,
-    ModelArtefact,
-    load_artefact,
-    models_dir,
-    next_version,
-    save_artefact,
-)
 from supportqa.calibration.learn import cross_validate, decide, fit, spearman
 from supportqa.domain.review import ScorecardRef
 from supportqa.errors import ConfigError, InputError
+from supportqa.models.artefacts import (
+    LinearParams,
+    ModelArtefact,
+    load_artefact,
+    next_version,
+    save_artefact,
+)
+from supportqa.services.training import models_dir
 
 
 def _data(n: int = 300, seed: int = 1) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -7,22 +7,22 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from supportqa.calibration.artefacts import (
+from supportqa.calibration.learn import fit
+from supportqa.domain.conversation import Conversation
+from supportqa.domain.review import ScorecardRef
+from supportqa.domain.scorecard import default_scorecard
+from supportqa.errors import ConfigError
+from supportqa.models.artefacts import (
     LinearParams,
     ModelArtefact,
     load_artefact,
     save_artefact,
 )
-from supportqa.calibration.features import FEATURE_VERSION, conversation_features
-from supportqa.calibration.learn import fit
-from supportqa.calibration.trained import design_matrix, predict_with
-from supportqa.domain.conversation import Conversation
-from supportqa.domain.review import ScorecardRef
-from supportqa.domain.scorecard import default_scorecard
-from supportqa.errors import ConfigError
+from supportqa.models.embeddings import make_encoder_name
+from supportqa.models.features import FEATURE_VERSION, conversation_features
+from supportqa.models.trained import design_matrix, predict_with
 from supportqa.scoring.engine import ScoringEngine
 from supportqa.signals.analysis import Analysis
-from supportqa.signals.embeddings import make_encoder_name
 from supportqa.synthetic import generate_conversations
 
 

@@ -8,8 +8,9 @@ cross-validation (`cross_validate`) gives out-of-fold predictions no fold has se
 those with the zero-shot scorer on the same conversations and accepts the model only when a paired
 bootstrap says it is better (the interval of the difference lies above 0).
 
-scikit-learn (the `learn` extra) is needed to fit; the fitted model is plain arrays (`LinearModel`),
-so scoring with it needs only numpy.
+scikit-learn (the `learn` extra) is needed to fit; the fitted model is plain arrays
+(`supportqa.models.linear.LinearModel`, below the scorers that predict with it), so scoring with it
+needs only numpy.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from supportqa.errors import ConfigError, InputError
+from supportqa.models.linear import LinearModel
 
 ALPHAS = tuple(float(a) for a in np.logspace(-1, 5, 13))
 """Ridge penalties searched inside each training set."""
@@ -39,29 +41,6 @@ def _sklearn() -> Any:
     from sklearn import isotonic, linear_model, model_selection
 
     return linear_model, isotonic, model_selection
-
-
-@dataclass
-class LinearModel:
-    """Standardise → ridge → isotonic map onto [low, high]; plain arrays, so it saves as JSON."""
-
-    mean: Array
-    scale: Array
-    coef: Array
-    intercept: float
-    iso_x: Array
-    iso_y: Array
-    alpha: float
-    low: float
-    high: float
-
-    def raw(self, x: Array) -> Array:
-        return np.asarray(((x - self.mean) / self.scale) @ self.coef + self.intercept, dtype=float)
-
-    def predict(self, x: Array) -> Array:
-        """On the rating scale; scores beyond the fitted range take the nearest end (no extrapolation)."""
-        mapped = np.interp(self.raw(x), self.iso_x, self.iso_y)
-        return np.asarray(np.clip(mapped, self.low, self.high), dtype=float)
 
 
 def fit(

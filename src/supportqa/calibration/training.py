@@ -17,23 +17,23 @@ from pathlib import Path
 import numpy as np
 
 from supportqa.calibration.ai_vs_human import csat_on_five
-from supportqa.calibration.artefacts import (
+from supportqa.calibration.learn import MIN_REVIEWS, Decision, cross_validate, decide, fit, spearman
+from supportqa.calibration.reference import ConversationKey, HumanReference, review_ratings
+from supportqa.domain.conversation import Conversation
+from supportqa.domain.review import Review, ScorecardRef
+from supportqa.domain.scorecard import Scorecard
+from supportqa.models.artefacts import (
     LinearParams,
     ModelArtefact,
     next_version,
     now,
     save_artefact,
 )
-from supportqa.calibration.features import FEATURE_VERSION, Features
-from supportqa.calibration.learn import MIN_REVIEWS, Decision, cross_validate, decide, fit, spearman
-from supportqa.calibration.reference import ConversationKey, HumanReference, review_ratings
-from supportqa.calibration.trained import base_columns, design_matrix
-from supportqa.domain.conversation import Conversation
-from supportqa.domain.review import Review, ScorecardRef
-from supportqa.domain.scorecard import Scorecard
+from supportqa.models.embeddings import make_encoder_name
+from supportqa.models.features import FEATURE_VERSION, Features
+from supportqa.models.markers import effective_detectors
+from supportqa.models.trained import base_columns, design_matrix
 from supportqa.signals.analysis import Analysis
-from supportqa.signals.embeddings import make_encoder_name
-from supportqa.signals.markers import effective_detectors
 
 Array = np.ndarray
 LEARNING_CURVE_SIZES = (50, 100, 200, 500)

@@ -7,7 +7,6 @@ human-only in a new scorecard version); `calibrate sessions` looks at blind cali
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -15,22 +14,6 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from supportqa.calibration import versions
-from supportqa.calibration.ai_vs_human import (
-    METRICS,
-    CalibrationReport,
-    CompareOptions,
-    Estimate,
-    compare_ai_human,
-    csat_on_five,
-)
-from supportqa.calibration.apply import (
-    Application,
-    default_out_path,
-    human_only_version,
-    write_scorecard_yaml,
-)
-from supportqa.calibration.reference import human_references
 from supportqa.cli import sessions_command
 from supportqa.cli.common import (
     DbOption,
@@ -39,13 +22,17 @@ from supportqa.cli.common import (
     err_console,
     open_repository,
     print_json,
-    settings,
 )
-from supportqa.domain.review import ScorecardRef
-from supportqa.domain.scorecard import Scorecard
 from supportqa.errors import InputError
-from supportqa.storage import Repository
-from supportqa.storage.database import database_url, sqlite_file
+from supportqa.services.calibration import (
+    METRICS,
+    Application,
+    CalibrationReport,
+    CompareOptions,
+    Estimate,
+    apply_calibration,
+    compare_with_humans,
+)
 
 app = typer.Typer(
     help="Agreement between the AI and human reviewers, reviewer calibration sessions, drift.",
@@ -65,37 +52,14 @@ VERDICT_STYLE = {
 # ---- choosing what to compare ---------------------------------------------------------------
 
 
-def stored_scorecard(repo: Repository, name: str, version: str | None) -> Scorecard:
-    """`--version`, else the most recently stored version of `name` that has AI reviews."""
-    card, newer = versions.stored_scorecard(repo, name, version)
+def note_newer(name: str, version: str, newer: list[str]) -> None:
+    """Say which later versions were stored but not scored yet (the user may have meant one)."""
     if newer:
         err_console.print(
             f"note: {name} v{', v'.join(newer)} stored later but not scored yet; comparing "
-            f"v{card.version} (score with the newer version, then calibrate it)",
+            f"v{version} (score with the newer version, then calibrate it)",
             highlight=False,
         )
-    return card
-
-
-def _apply(
-    repo: Repository, card: Scorecard, report: CalibrationReport, out: Path | None, db: str | None
-) -> tuple[Application, Path | None]:
-    """Write the new version (database and YAML) when some criterion is untrusted."""
-    versions = [r.version for r in repo.list_scorecards() if r.name == card.name]
-    stored = {v: found for v in versions if (found := repo.get_scorecard(card.name, v))}
-    today = datetime.now(UTC).date()
-    application = human_only_version(card, report, on=today, stored=stored)
-    new = application.scorecard
-    if new is None:
-        return application, None
-    path = out or default_out_path(
-        sqlite_file(database_url(db or settings().db)), new.name, new.version
-    )
-    if path.exists():
-        raise InputError(f"{path} already exists: not overwritten; pass --out for another file")
-    repo.save_scorecard(new)
-    write_scorecard_yaml(new, path)
-    return application, path
 
 
 # ---- output ---------------------------------------------------------------------------------
@@ -332,32 +296,21 @@ def calibrate(
         top=top,
     )
     options.rule()  # bad options fail before the database is read
-    application: Application | None = None
-    path: Path | None = None
+    applied = None
     with open_repository(db) as repo:
-        card = stored_scorecard(repo, scorecard_name, version)
-        ref = ScorecardRef(name=card.name, version=card.version)
-        humans = [
-            review
-            for review in repo.iter_reviews(kind="human")
-            if not (exclude_sessions and review.session_id)
-        ]
-        references = human_references(humans)
-        csat = {
-            key: csat_on_five(value, scale)
-            for key, (value, scale) in repo.csat_by_conversation().items()
-            if key in references
-        }
-        report = compare_ai_human(
-            card,
-            repo.iter_reviews(kind="ai", scorecard=ref),
-            references,
-            human_reviews=len(humans),
-            csat=csat,
+        result = compare_with_humans(
+            repo,
+            scorecard_name=scorecard_name,
+            version=version,
             options=options,
+            exclude_sessions=exclude_sessions,
         )
+        note_newer(result.card.name, result.card.version, result.newer)
+        report = result.report
         if apply:
-            application, path = _apply(repo, card, report, out, db)
+            applied = apply_calibration(repo, result.card, report, out=out)
+    application = None if applied is None else applied.application
+    path = None if applied is None else applied.path
     if json:
         data = report.model_dump(mode="json")
         data["apply"] = None if application is None else _apply_json(application, path)

@@ -1,31 +1,21 @@
 """`supportqa calibrate sessions` (reviewers against each other) and `calibrate drift` (scorer versions).
 
-Thin adapters: read reviews from the database, call `calibration.sessions` / `calibration.drift`, print
+Thin adapters: parse the flags, call `supportqa.services.sessions` / `supportqa.services.drift`, print
 tables (the heat map as coloured cells) or the same report as JSON.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Sequence
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.progress import Progress
 from rich.table import Table
 from rich.text import Text
 
-from supportqa.calibration.drift import DriftReport, compare_scorings, sample_reviews
-from supportqa.calibration.heatmap import write_heatmap
-from supportqa.calibration.sessions import (
-    DEFAULT_THRESHOLD,
-    HARSH,
-    LENIENT,
-    SessionOptions,
-    SessionsReport,
-    analyse_sessions,
-)
 from supportqa.cli.common import (
     DbOption,
     JsonOption,
@@ -37,12 +27,19 @@ from supportqa.cli.common import (
     settings,
     styled,
 )
-from supportqa.domain.conversation import Conversation
-from supportqa.domain.review import Review, ScorecardRef
-from supportqa.domain.scorecard import Scorecard, load_scorecard
+from supportqa.domain.scorecard import load_scorecard
 from supportqa.errors import InputError
-from supportqa.scoring.engine import ScoringEngine
-from supportqa.storage import Repository
+from supportqa.services.drift import DriftReport, drift_against_candidate, drift_between_versions
+from supportqa.services.progress import Advance
+from supportqa.services.sessions import (
+    DEFAULT_THRESHOLD,
+    HARSH,
+    LENIENT,
+    SessionOptions,
+    SessionsReport,
+    calibration_sessions,
+    write_heatmap,
+)
 
 HARSH_RGB = (202, 0, 32)
 LENIENT_RGB = (5, 113, 176)
@@ -82,58 +79,6 @@ def bias_style(value: float | None) -> str:
 
 
 # ---- sessions ---------------------------------------------------------------------------------
-
-
-def _session_reviews(repo: Repository, name: str) -> tuple[list[Review], Scorecard]:
-    """Session reviews on scorecard `name`, and the stored version most of them were made with."""
-    reviews = [r for r in repo.iter_reviews(kind="human") if r.session_id]
-    mine = [r for r in reviews if r.scorecard.name == name]
-    if not mine:
-        other = sorted({r.scorecard.name for r in reviews})
-        found = f" (sessions exist on {', '.join(other)}: use --scorecard-name)" if other else ""
-        raise InputError(
-            f"no calibration-session reviews on scorecard {name!r}{found}; import human reviews "
-            "or ratings lines with a session_id first"
-        )
-    version = Counter(r.scorecard.version for r in mine).most_common(1)[0][0]
-    card = repo.get_scorecard(name, version)
-    if card is None:
-        raise InputError(f"scorecard {name} v{version} of the session reviews is not stored")
-    return mine, card
-
-
-def latest_scored_version(repo: Repository, name: str) -> str | None:
-    """The newest stored version of `name` that has AI reviews (a newer one may not be scored yet)."""
-    versions = [r.version for r in repo.list_scorecards() if r.name == name]
-    for version in reversed(versions):
-        ref = ScorecardRef(name=name, version=version)
-        if next(iter(repo.iter_reviews(kind="ai", scorecard=ref, batch_size=1)), None):
-            return version
-    return None
-
-
-def _ai_reviews(
-    repo: Repository, name: str, version: str | None, human: Sequence[Review]
-) -> list[Review]:
-    """The AI reviews of the session conversations, of `version` or the newest scored one."""
-    chosen = version or latest_scored_version(repo, name)
-    if chosen is None:
-        raise InputError(f"no AI reviews of scorecard {name!r}: run supportqa score first")
-    if repo.get_scorecard(name, chosen) is None:
-        raise InputError(f"scorecard {name} v{chosen} is not stored (see supportqa scorecard list)")
-    wanted = {(r.source, r.conversation_id) for r in human}
-    ref = ScorecardRef(name=name, version=chosen)
-    found = [
-        r
-        for r in repo.iter_reviews(kind="ai", scorecard=ref)
-        if (r.source, r.conversation_id) in wanted
-    ]
-    if not found:
-        raise InputError(
-            f"no AI review of {name} v{chosen} for the session conversations: score them "
-            "(supportqa score) or pick the scored version with --ai-version"
-        )
-    return found
 
 
 def heatmap_table(report: SessionsReport) -> Table:
@@ -251,9 +196,13 @@ def sessions(
         min_conversations=min_conversations,
     )
     with open_repository(db) as repo:
-        human, card = _session_reviews(repo, scorecard_name)
-        ai = _ai_reviews(repo, scorecard_name, ai_version, human) if include_ai else None
-    report = analyse_sessions(human, card, ai_reviews=ai, options=options)
+        report = calibration_sessions(
+            repo,
+            scorecard_name=scorecard_name,
+            options=options,
+            include_ai=include_ai,
+            ai_version=ai_version,
+        )
     if plot is not None:
         write_heatmap(report, plot)
     if json:
@@ -281,50 +230,9 @@ def sessions(
 # ---- drift ------------------------------------------------------------------------------------
 
 
-def _stored(repo: Repository, name: str, version: str | None) -> Scorecard:
-    card = repo.get_scorecard(name, version)
-    if card is None:
-        versions = [r.version for r in repo.list_scorecards() if r.name == name]
-        what = f"version {version} of scorecard {name!r}" if version else f"scorecard {name!r}"
-        stored = f"stored versions: {', '.join(versions)}" if versions else "none stored"
-        raise InputError(f"{what} is not in the database ({stored})")
-    return card
-
-
-def _ai_of(
-    repo: Repository, card: Scorecard, sample: int | None = None, seed: int = 0
-) -> list[Review]:
-    """The version's AI reviews, or a seeded sample of them read in one streaming pass."""
-    ref = ScorecardRef(name=card.name, version=card.version)
-    reviews = repo.iter_reviews(kind="ai", scorecard=ref)
-    found = list(reviews) if sample is None else sample_reviews(reviews, sample, seed)
-    if not found:
-        raise InputError(
-            f"no AI reviews of {card.name} v{card.version}: score with that version first "
-            "(supportqa score --scorecard FILE)"
-        )
-    return found
-
-
-def _score_candidate(
-    repo: Repository, candidate: Scorecard, baseline: Sequence[Review], quiet: bool
-) -> tuple[list[Review], int]:
-    """Score the baseline's conversations with the candidate in memory; nothing is written."""
-    engine = ScoringEngine(candidate)
-    conversations: list[Conversation] = []
-    for review in baseline:
-        found = repo.get_conversation(review.source, review.conversation_id)
-        if found is not None:
-            conversations.append(found)
-    size = settings().batch_size
-    reviews: list[Review] = []
-    with progress_bar(quiet=quiet) as bar:
-        task = bar.add_task("scoring the candidate", total=len(conversations))
-        for start in range(0, len(conversations), size):
-            batch = conversations[start : start + size]
-            reviews.extend(engine.score(batch))
-            bar.advance(task, len(batch))
-    return reviews, len(baseline) - len(conversations)
+def progress_tasks(bar: Progress, label: str, total: int) -> Advance:
+    """A service's progress task drawn as one rich bar (`partial(progress_tasks, bar)`)."""
+    return partial(bar.advance, bar.add_task(label, total=total))
 
 
 def drift_table(report: DriftReport) -> Table:
@@ -426,36 +334,31 @@ def drift(
     if to_version is not None and from_version is None:
         raise InputError("--to needs --from: the stored version to compare it with")
     card = load_scorecard(candidate) if candidate is not None else None
-    name = scorecard_name or (card.name if card else "default")
     with open_repository(db) as repo:
-        if from_version is None:
-            from_version = latest_scored_version(repo, name)
-        before_card = _stored(repo, name, from_version)
         if card is None:
-            after_card = _stored(repo, name, to_version)
-            before, after = _ai_of(repo, before_card), _ai_of(repo, after_card)
-            labels: tuple[str | None, str | None] = (None, None)
-            missing = 0
-        else:
-            after_card = card
-            before = _ai_of(repo, before_card, sample, seed)
-            after, missing = _score_candidate(repo, card, before, quiet=json)
-            labels = (
-                f"{before_card.name} v{before_card.version} (stored)",
-                f"{card.name} v{card.version} (candidate {candidate}, {len(after)} sampled)",
+            assert from_version is not None and to_version is not None  # checked above
+            report = drift_between_versions(
+                repo,
+                scorecard_name=scorecard_name or "default",
+                from_version=from_version,
+                to_version=to_version,
+                resamples=resamples,
+                seed=seed,
             )
-    report = compare_scorings(
-        before,
-        after,
-        before_card=before_card,
-        after_card=after_card,
-        before_label=labels[0],
-        after_label=labels[1],
-        n_resamples=resamples,
-        seed=seed,
-    )
-    if missing:
-        report.notes.append(f"{missing} sampled conversations are no longer stored; left out")
+        else:
+            with progress_bar(quiet=json) as bar:
+                report = drift_against_candidate(
+                    repo,
+                    card,
+                    source=str(candidate),
+                    scorecard_name=scorecard_name,
+                    from_version=from_version,
+                    sample=sample,
+                    resamples=resamples,
+                    seed=seed,
+                    batch_size=settings().batch_size,
+                    progress=partial(progress_tasks, bar),
+                )
     if json:
         print_json(report)
         return

@@ -10,20 +10,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from supportqa.calibration.artefacts import models_dir
-from supportqa.calibration.features import Features, conversation_features
-from supportqa.calibration.learn import Figure
-from supportqa.calibration.reference import human_references
-from supportqa.calibration.training import (
-    TargetResult,
-    analyses,
-    evaluate_target,
-    pair_keys,
-    save_model,
-    training_sets,
-)
-from supportqa.calibration.versions import apply_trained
-from supportqa.cli.calibrate_command import stored_scorecard
+from supportqa.cli.calibrate_command import note_newer
 from supportqa.cli.common import (
     DbOption,
     JsonOption,
@@ -33,11 +20,11 @@ from supportqa.cli.common import (
     progress_bar,
     styled,
 )
-from supportqa.domain.review import ScorecardRef
+from supportqa.cli.sessions_command import progress_tasks
 from supportqa.errors import InputError
 from supportqa.evaluation.curves import write_curve_html
-
-FEATURE_BATCH = 256
+from supportqa.services.training import Figure, TargetResult, TrainOptions
+from supportqa.services.training import train as train_models
 
 
 def _fmt(figure: Figure | None) -> Text:
@@ -155,76 +142,41 @@ def train(
     """
     if plot is not None and not learning_curve:
         raise InputError("--plot draws the learning curves: add --learning-curve")
-    with open_repository(db) as repo:
-        card = stored_scorecard(repo, scorecard_name, version)
-        ref = ScorecardRef(name=card.name, version=card.version)
-        ai = {(r.source, r.conversation_id): r for r in repo.iter_reviews(kind="ai", scorecard=ref)}
-        humans = human_references(
-            r for r in repo.iter_reviews(kind="human") if r.scorecard.name == card.name
-        )
-        keys = pair_keys(ai, humans)
-        if not keys:
-            raise InputError(
-                f"no conversation has both an AI review (scorecard {card.name} v{card.version}: "
-                f"{len(ai)}) and a human review ({len(humans)} conversations): import human "
-                "reviews with `supportqa import` and score with `supportqa score`"
-            )
-        conversations = [repo.get_conversation(*key) for key in keys]
-        present = [i for i, c in enumerate(conversations) if c is not None]
-        keys = [keys[i] for i in present]
-        found = [c for c in conversations if c is not None]
-        directory = models_dir(repo.db.url)
-        with progress_bar(quiet=json) as bar:
-            task = bar.add_task("features", total=len(found))
-            items = analyses(found, card)
-            parts: list[Features] = []
-            for start in range(0, len(items), FEATURE_BATCH):
-                chunk = items[start : start + FEATURE_BATCH]
-                parts.append(conversation_features(chunk))
-                bar.advance(task, len(chunk))
-            features = Features.concat(parts)
-            sets, results = training_sets(
-                card, [ai[k] for k in keys], [humans[k] for k in keys], found, target
-            )
-            unknown = sorted(set(target or []) - {*card.keys, "cx"})
-            if unknown:
-                raise InputError(f"unknown target {', '.join(unknown)}; use {card.keys} or cx")
-            for training in sets:
-                fold_task = bar.add_task(f"training {training.target}", total=folds)
-                result, x = evaluate_target(
-                    training,
-                    features,
-                    folds=folds,
-                    seed=seed,
-                    resamples=bootstrap,
-                    learning_curve=learning_curve,
-                    on_fold=partial(bar.advance, fold_task),
-                )
-                if result.accepted:
-                    save_model(training, result, x, ref, directory, seed=seed)
-                results.append(result)
-        applied = apply_trained(repo, card, results, out, repo.db.url) if apply else None
-    order = {key: i for i, key in enumerate([*card.keys, "cx"])}
-    results.sort(key=lambda r: order.get(r.target, len(order)))
+    options = TrainOptions(
+        scorecard_name=scorecard_name,
+        version=version,
+        targets=target,
+        folds=folds,
+        bootstrap=bootstrap,
+        learning_curve=learning_curve,
+        apply=apply,
+        out=out,
+        seed=seed,
+    )
+    with open_repository(db) as repo, progress_bar(quiet=json) as bar:
+        run = train_models(repo, options, progress=partial(progress_tasks, bar))
+    ref, results, applied = run.scorecard, run.results, run.applied
+    note_newer(ref.name, ref.version, run.newer)
     if plot is not None:
         write_curve_html(
-            {r.target: _numeric_curve(r, len(keys)) for r in results if r.learning_curve}, plot
+            {r.target: _numeric_curve(r, run.conversations) for r in results if r.learning_curve},
+            plot,
         )
     if json:
         print_json(
             {
                 "scorecard": ref,
-                "conversations": len(keys),
-                "models_dir": str(directory),
+                "conversations": run.conversations,
+                "models_dir": str(run.models_dir),
                 "targets": [r.as_dict() for r in results],
-                "applied": applied,
+                "applied": None if applied is None else applied.as_dict(),
             }
         )
         return
     console.print(
         _table(
             results,
-            f"train: scorecard {card.name} v{card.version}, {len(keys):,} conversations reviewed "
+            f"train: scorecard {ref.name} v{ref.version}, {run.conversations:,} conversations reviewed "
             "by the AI and people (out-of-fold figures)",
         )
     )
@@ -235,9 +187,9 @@ def train(
         console.print(f"Learning curves: {plot}")
     if applied:
         console.print(
-            f"New scorecard version {applied['version']} uses the trained models for "
-            f"{', '.join(applied['targets'])}: {applied['file']}\n"
-            f"Score with it: supportqa score --scorecard {applied['file']}"
+            f"New scorecard version {applied.version} uses the trained models for "
+            f"{', '.join(applied.targets)}: {applied.file}\n"
+            f"Score with it: supportqa score --scorecard {applied.file}"
         )
     elif apply:
         console.print("No model was accepted, so no new scorecard version was written.")

@@ -217,7 +217,7 @@ class Scorecard(BaseModel):
     description: str = ""
     criteria: tuple[Criterion, ...]
     detectors: dict[str, DetectorSpec] = Field(default_factory=dict)
-    """Embedding detectors by name; merged over the packaged ones (see `supportqa.signals.markers`)."""
+    """Embedding detectors by name; merged over the packaged ones (see `supportqa.models.markers`)."""
     cx: CxConfig = Field(default_factory=CxConfig)
     llm: LlmConfig = Field(default_factory=LlmConfig)
     targets: Targets = Field(default_factory=Targets)

@@ -14,13 +14,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from supportqa.calibration.features import Features
 from supportqa.calibration.learn import cross_validate, decide, spearman
-from supportqa.calibration.trained import design_matrix
 from supportqa.evaluation import baselines as B
 from supportqa.evaluation.base import LabelledConversation
 from supportqa.evaluation.predictions import Prediction
 from supportqa.evaluation.report import EvalReport, EvalRow
+from supportqa.models.features import Features
+from supportqa.models.trained import design_matrix
 
 FOLDS = 5
 CURVE_SIZES = (50, 100, 200, 500)

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from supportqa.domain.conversation import Conversation
 from supportqa.domain.score import Status
 from supportqa.domain.scorecard import Scorecard
+from supportqa.models.outcome import confirmation_index, outcome
 from supportqa.scoring.engine import ScoringEngine
 from supportqa.signals.analysis import Analysis
-from supportqa.signals.outcome import confirmation_index, outcome
 
 
 @dataclass

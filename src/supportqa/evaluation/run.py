@@ -18,7 +18,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from supportqa.calibration.features import Features, conversation_features
 from supportqa.domain.conversation import Role
 from supportqa.domain.scorecard import Scorecard
 from supportqa.errors import InputError
@@ -38,6 +37,7 @@ from supportqa.evaluation.messages import load_labelled_messages
 from supportqa.evaluation.own import load_own
 from supportqa.evaluation.predictions import Prediction, predict
 from supportqa.evaluation.report import DatasetSummary, EvalReport, EvalRow
+from supportqa.models.features import Features, conversation_features
 from supportqa.scoring.cx import round_half_up
 from supportqa.signals.sentiment import vader_compound
 

@@ -2,7 +2,7 @@
 
 Each function takes the workspace, its validated arguments and the settings, and returns a small
 JSON-able result kept on the job. They call what the library has today (`score_database`, the
-calibration training steps, the IQS summaries) through thin wrappers, so pointing a job at a new
+train service, the IQS summaries) through thin wrappers, so pointing a job at a new
 service changes this file only. Every effect is idempotent: scoring skips what is scored (work
 claims, `storage/work.py`), a model is saved as a new version, a digest file is replaced whole.
 """
@@ -16,22 +16,12 @@ from typing import Any
 
 import orjson
 
-from supportqa.calibration.artefacts import models_dir
-from supportqa.calibration.features import conversation_features
-from supportqa.calibration.reference import human_references
-from supportqa.calibration.training import (
-    analyses,
-    evaluate_target,
-    pair_keys,
-    save_model,
-    training_sets,
-)
-from supportqa.calibration.versions import stored_scorecard
 from supportqa.domain.review import ScorecardRef
 from supportqa.domain.scorecard import Scorecard, default_scorecard, load_scorecard
 from supportqa.errors import InputError
 from supportqa.scoring.runner import score_database
 from supportqa.scoring.summaries import iqs_from_database
+from supportqa.services import training
 from supportqa.services.workspace import Workspace
 from supportqa.settings import Settings
 from supportqa.storage.database import masked
@@ -95,48 +85,24 @@ def train(
     bootstrap: int,
     seed: int,
 ) -> dict[str, Any]:
-    """`supportqa train` without its tables: fit each target, keep the models that beat zero-shot.
-    The steps are `cli/train_command.py`'s (the train service replaces this at merge)."""
-    card, _newer = stored_scorecard(workspace, scorecard, version)
-    unknown = sorted(set(targets) - {*card.keys, "cx"})
-    if unknown:
-        raise InputError(f"unknown target {', '.join(unknown)}; use {', '.join(card.keys)} or cx")
-    ref = ScorecardRef(name=card.name, version=card.version)
-    ai = {
-        (r.source, r.conversation_id): r for r in workspace.iter_reviews(kind="ai", scorecard=ref)
-    }
-    humans = human_references(
-        r for r in workspace.iter_reviews(kind="human") if r.scorecard.name == card.name
+    """`supportqa train` without its tables (the train service): fit each target, keep the models
+    that beat zero-shot. A re-run saves the models again as files replaced whole."""
+    run = training.train(
+        workspace,
+        training.TrainOptions(
+            scorecard_name=scorecard,
+            version=version,
+            targets=targets or None,
+            folds=folds,
+            bootstrap=bootstrap,
+            seed=seed,
+        ),
     )
-    found = [
-        (key, conversation)
-        for key in pair_keys(ai, humans)
-        if (conversation := workspace.get_conversation(*key)) is not None
-    ]
-    if not found:
-        raise InputError(
-            f"nothing to learn from: no conversation has both an AI review of {card.name} "
-            f"v{card.version} and a human review"
-        )
-    keys = [key for key, _ in found]
-    conversations = [conversation for _, conversation in found]
-    features = conversation_features(analyses(conversations, card))
-    sets, results = training_sets(
-        card, [ai[k] for k in keys], [humans[k] for k in keys], conversations, targets or None
-    )
-    directory = models_dir(workspace.db.url)
-    for training in sets:
-        result, x = evaluate_target(
-            training, features, folds=folds, seed=seed, resamples=bootstrap, learning_curve=False
-        )
-        if result.accepted:
-            save_model(training, result, x, ref, directory, seed=seed)
-        results.append(result)
     return {
-        "scorecard": f"{card.name} v{card.version}",
-        "conversations": len(keys),
-        "accepted": [r.target for r in results if r.accepted],
-        "models_dir": str(directory),
+        "scorecard": f"{run.scorecard.name} v{run.scorecard.version}",
+        "conversations": run.conversations,
+        "accepted": [r.target for r in run.results if r.accepted],
+        "models_dir": str(run.models_dir),
     }
 
 

@@ -14,10 +14,10 @@ from collections.abc import Callable, Sequence
 from supportqa.domain.detectors import DetectorSpec
 from supportqa.domain.score import Evidence, EvidenceKind, Score
 from supportqa.domain.scorecard import Criterion
+from supportqa.models.markers import Hit, Markers, prepare_markers
+from supportqa.models.outcome import Outcome, detectors_for, outcome, soft
 from supportqa.scorers.registry import scorer
 from supportqa.signals.analysis import Analysis
-from supportqa.signals.markers import Hit, Markers, prepare_markers
-from supportqa.signals.outcome import Outcome, detectors_for, outcome, soft
 from supportqa.signals.sentiment import vader_compound
 from supportqa.signals.text import agent_message_indices, verbatim_quote
 

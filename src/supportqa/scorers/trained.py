@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from supportqa.calibration.artefacts import load_artefact
-from supportqa.calibration.features import conversation_features
-from supportqa.calibration.trained import base_columns, predict_with
 from supportqa.domain.score import Score, Status
 from supportqa.domain.scorecard import Criterion, ScorerSpec
 from supportqa.errors import ConfigError
+from supportqa.models.artefacts import load_artefact
+from supportqa.models.features import conversation_features
+from supportqa.models.trained import base_columns, predict_with
 from supportqa.scorers.registry import BatchScoreFn, bind, scorer
 from supportqa.signals.analysis import Analysis
 

@@ -15,8 +15,8 @@ from collections.abc import Mapping
 from supportqa.domain.detectors import CxConfig
 from supportqa.domain.review import CxScore, ResolutionOutcome
 from supportqa.domain.score import Score, Status
+from supportqa.models.outcome import Outcome
 from supportqa.signals.analysis import Analysis
-from supportqa.signals.outcome import Outcome
 from supportqa.signals.text import agent_message_indices
 from supportqa.signals.timing import response_times
 

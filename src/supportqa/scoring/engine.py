@@ -20,13 +20,13 @@ from supportqa.domain.score import Evidence, EvidenceKind, Score, Status
 from supportqa.domain.scorecard import Criterion, Scorecard, ScorerSpec
 from supportqa.errors import ScorerAbort
 from supportqa.gc_tuning import bulk_work
+from supportqa.models.markers import effective_detectors, prepare_markers
+from supportqa.models.outcome import outcome
 from supportqa.scorers.registry import BoundScorer, bind
 from supportqa.scoring.cx import cx_score, resolution_outcome
 from supportqa.scoring.iqs import build_review
 from supportqa.scoring.trained_cx import apply_trained_cx
 from supportqa.signals.analysis import Analysis
-from supportqa.signals.markers import effective_detectors, prepare_markers
-from supportqa.signals.outcome import outcome
 
 AI_REVIEWER = "supportqa"
 LLM_SCORER = "llm"

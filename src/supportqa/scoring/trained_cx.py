@@ -6,11 +6,11 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from supportqa.calibration.artefacts import load_artefact
-from supportqa.calibration.features import conversation_features
-from supportqa.calibration.trained import predict_with
 from supportqa.domain.detectors import CxConfig
 from supportqa.domain.review import Review
+from supportqa.models.artefacts import load_artefact
+from supportqa.models.features import conversation_features
+from supportqa.models.trained import predict_with
 from supportqa.scoring.cx import REVIEW_AT_OR_BELOW, round_half_up
 from supportqa.signals.analysis import Analysis
 

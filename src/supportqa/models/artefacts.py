@@ -4,6 +4,10 @@ A model fitted on a team's reviews (or on research data) is that team's: it live
 `<database folder>/supportqa-models/<scorecard>-<target>-v<N>.json`, a new version per accepted
 training run, and a scorecard names it with its sha256 so an edited or swapped file is refused
 rather than silently used. JSON rather than pickle: readable, diffable and safe to load.
+
+This module is the file format only (write into, read from a folder it is given): which folder belongs
+to a workspace is the training service's business (`supportqa.services.training.models_dir`), so the
+scorers that load a model never reach for the database layer.
 """
 
 from __future__ import annotations
@@ -18,11 +22,10 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from supportqa.calibration.learn import LinearModel
 from supportqa.domain.review import ScorecardRef
 from supportqa.errors import ConfigError
+from supportqa.models.linear import LinearModel
 from supportqa.paths import confined
-from supportqa.storage.database import workspace_dir
 
 MODELS_FOLDER = "supportqa-models"
 
@@ -93,11 +96,6 @@ class ModelArtefact(BaseModel):
     @property
     def file_name(self) -> str:
         return f"{self.scorecard.name}-{self.target}-v{self.version}.json"
-
-
-def models_dir(database_url: str) -> Path:
-    """`supportqa-models/` beside a SQLite file, else in the working directory."""
-    return confined(workspace_dir(database_url), MODELS_FOLDER)
 
 
 def next_version(directory: Path, scorecard: str, target: str) -> int:

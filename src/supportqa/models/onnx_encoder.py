@@ -24,7 +24,7 @@ import numpy as np
 import numpy.typing as npt
 
 from supportqa.errors import MissingExtraError
-from supportqa.signals.embeddings import DIMENSIONS, Vectors
+from supportqa.models.embeddings import DIMENSIONS, Vectors
 
 MODEL_DIR_ENV = "SUPPORTQA_MODEL_DIR"
 MODEL_FILE = "all-MiniLM-L6-v2-int8.onnx"

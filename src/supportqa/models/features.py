@@ -5,7 +5,8 @@ mood, effort, sentiment, every detector's best similarity) and adds three averag
 customer's sentences, the agent's sentences and the customer's last message — so a model can pick up
 what the hand-set signals miss. Everything comes from the shared `Analysis` memo and embedding cache,
 so features cost little after scoring. `FEATURE_VERSION` changes whenever the layout does; a stored
-model refuses features of another version.
+model refuses features of another version. Scorers compute features to predict, calibration to
+fit, so the layout lives here, below both.
 """
 
 from __future__ import annotations
@@ -17,10 +18,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from supportqa.domain.detectors import DetectorSpec
+from supportqa.models.embeddings import shared_cache
+from supportqa.models.markers import conversation_sentences, prepare_markers
+from supportqa.models.outcome import Outcome, detectors_for, outcome
 from supportqa.signals.analysis import Analysis
-from supportqa.signals.embeddings import shared_cache
-from supportqa.signals.markers import conversation_sentences, prepare_markers
-from supportqa.signals.outcome import Outcome, detectors_for, outcome
 
 FEATURE_VERSION = "1"
 

@@ -17,9 +17,9 @@ import numpy as np
 import pytest
 
 from supportqa.errors import MissingExtraError
-from supportqa.signals import onnx_encoder
-from supportqa.signals.embeddings import DIMENSIONS, MiniLMEncoder, Vectors, make_encoder
-from supportqa.signals.onnx_encoder import MODEL_FILE, TOKENIZER_FILE, OnnxEncoder, export_onnx
+from supportqa.models import onnx_encoder
+from supportqa.models.embeddings import DIMENSIONS, MiniLMEncoder, Vectors, make_encoder
+from supportqa.models.onnx_encoder import MODEL_FILE, TOKENIZER_FILE, OnnxEncoder, export_onnx
 
 SENTENCES = [
     "Hi there, thanks for reaching out to Sparky support!",
@@ -181,7 +181,7 @@ def test_running_needs_no_torch(encoder: OnnxEncoder, model_dir: Path) -> None:
     script = (
         "import sys\n"
         "sys.modules.update(torch=None, transformers=None, sentence_transformers=None)\n"
-        "from supportqa.signals.onnx_encoder import OnnxEncoder\n"
+        "from supportqa.models.onnx_encoder import OnnxEncoder\n"
         f"vectors = OnnxEncoder({str(model_dir)!r}).encode(['my card was declined'])\n"
         "assert vectors.shape == (1, 384), vectors.shape\n"
     )

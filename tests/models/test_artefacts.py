@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from supportqa.calibration.artefacts import (
+from supportqa.domain.review import ScorecardRef
+from supportqa.errors import InputError
+from supportqa.models.artefacts import (
     LinearParams,
     ModelArtefact,
     next_version,
     save_artefact,
 )
-from supportqa.domain.review import ScorecardRef
-from supportqa.errors import InputError
 
 ESCAPING = ScorecardRef(name="x/../../../ESCAPED", version="1")
 

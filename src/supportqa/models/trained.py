@@ -1,12 +1,16 @@
-"""Predict with a stored model: the same features it was trained on, checked before use."""
+"""Predict with a stored model: the same features it was trained on, checked before use.
+
+The `trained` scorer and the trained CX call this, so it sits below them in `models`; fitting stays in
+`calibration`.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
-from supportqa.calibration.artefacts import ModelArtefact
-from supportqa.calibration.features import FEATURE_VERSION, Features
 from supportqa.errors import ConfigError
+from supportqa.models.artefacts import ModelArtefact
+from supportqa.models.features import FEATURE_VERSION, Features
 
 Array = np.ndarray
 
