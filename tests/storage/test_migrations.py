@@ -30,6 +30,8 @@ TABLES = {
     "queue_assignments",
     "conversation_versions",
     "work_claims",
+    "people",
+    "agents",
 }
 
 

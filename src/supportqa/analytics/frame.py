@@ -7,7 +7,8 @@ is the contract the analytics modules and their tests share.
 
 `reviews` (one row per review):
   review_pk, review_id, kind ("ai"|"human"), source, conversation_id, reviewer, session_id,
-  scorecard_name, scorecard_version, agent, agent_name, team, channel, is_bot,
+  scorecard_name, scorecard_version, agent (the person's key: identities of one person count
+  together, two help desks' `501` apart), agent_name (the person's name), team, channel, is_bot,
   period_at (datetime, UTC: the conversation's creation, else the review time), day (date),
   week ("2026-W07"), month ("2026-02"), iqs (0–100, null = incomplete or nothing rated),
   critical_failed, incomplete, cx (1–5 value), cx_score (1–5), cx_flagged (CX 1–3),
@@ -26,10 +27,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
-from sqlalchemy import Connection, Select, select
+from sqlalchemy import Connection, Select, and_, func, select
 
 from supportqa.storage import Repository
-from supportqa.storage.tables import conversations, review_criteria, reviews
+from supportqa.storage.tables import agents, conversations, people, review_criteria, reviews
 
 REVIEW_COLUMNS = {
     "review_pk": reviews.c.id,
@@ -41,8 +42,9 @@ REVIEW_COLUMNS = {
     "session_id": reviews.c.session_id,
     "scorecard_name": reviews.c.scorecard_name,
     "scorecard_version": reviews.c.scorecard_version,
-    "agent": reviews.c.reviewee_id,
-    "agent_name": reviews.c.reviewee_name,
+    # the person behind the reviewee's identity (source, id); see `storage.identities`
+    "agent": func.coalesce(people.c.key, reviews.c.reviewee_id),
+    "agent_name": func.coalesce(people.c.name, reviews.c.reviewee_name),
     "team": reviews.c.team,
     "channel": reviews.c.channel,
     "is_bot": reviews.c.is_bot,
@@ -172,8 +174,13 @@ def with_derived_columns(frame: pl.DataFrame) -> pl.DataFrame:
 
 def load_frames(repo: Repository, *, scorecard_name: str | None = None) -> Frames:
     """Every review (of one scorecard name, if given) with its conversation's outcomes."""
+    identity = and_(
+        agents.c.source == reviews.c.source, agents.c.external_id == reviews.c.reviewee_id
+    )
     review_query = select(*(c.label(n) for n, c in REVIEW_COLUMNS.items())).select_from(
         reviews.outerjoin(conversations, reviews.c.conversation_pk == conversations.c.id)
+        .outerjoin(agents, identity)
+        .outerjoin(people, agents.c.person_id == people.c.id)
     )
     # Every criterion row belongs to a review (foreign key, deleted with it): the join to reviews
     # is needed only to filter on the scorecard name.

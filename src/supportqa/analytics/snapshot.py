@@ -23,7 +23,7 @@ from supportqa.storage import Repository
 from supportqa.storage.database import sqlite_file
 
 SNAPSHOT_DIR = "supportqa-analytics"
-SNAPSHOT_VERSION = "2"
+SNAPSHOT_VERSION = "3"
 """Bump when the frames' columns or types change: old snapshots are then rebuilt."""
 
 
