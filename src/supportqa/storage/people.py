@@ -136,6 +136,15 @@ def link(connection: Connection, refs: Sequence[str], name: str | None = None) -
     return _person(connection, target)
 
 
+def _named_by_key(key: str, members: Sequence[Any]) -> int | None:
+    """The identity a person's key was made from (`free_key`): the one whose `source/id` it is,
+    else the oldest one whose external id it is."""
+    for member in members:
+        if key == identity_ref(member.source, member.external_id):
+            return int(member.id)
+    return next((int(m.id) for m in members if m.external_id == key), None)
+
+
 def unlink(connection: Connection, refs: Sequence[str], now: datetime) -> list[Person]:
     """Give each identity a person of its own again (the person it leaves keeps its key, unless
     that key names this identity: then the identity keeps the person and the others move)."""
@@ -148,7 +157,7 @@ def unlink(connection: Connection, refs: Sequence[str], now: datetime) -> list[P
             result.append(_person(connection, row.person_id))
             continue
         person = connection.execute(select(people).where(people.c.id == row.person_id)).one()
-        names_it = person.key in (row.external_id, identity_ref(row.source, row.external_id))
+        names_it = _named_by_key(person.key, members) == row.id
         leaving = [m for m in members if m.id != row.id] if names_it else [row]
         first = leaving[0]
         taken = set(connection.execute(select(people.c.key)).scalars())
