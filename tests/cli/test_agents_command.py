@@ -40,7 +40,7 @@ def _zendesk_ticket(n: int) -> dict[str, Any]:
                 "body": "Hi Ana, thanks for writing! Done: order 7710 now goes to your office. "
                 "Is there anything else I can help with? Have a great day!",
             },
-        ],  # fmt: skip
+        ],
         "users": [
             {"id": 7, "name": "Ana Silva", "role": "end-user"},
             {"id": 501, "name": "Sam Reyes", "role": "agent"},
