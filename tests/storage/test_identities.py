@@ -45,6 +45,9 @@ def test_storing_a_review_records_its_reviewee_and_counts_it(repo: Repository) -
     repo.upsert_reviews([review("r1", agent="bot-1", agent_name="Helper")])
     found = {i.ref: (i.name, i.reviews) for i in _identities(repo)}
     assert found == {"jsonl/a1": (None, 1), "jsonl/bot-1": ("Helper", 1)}
+    repo.upsert_conversations([conversation("c1")])  # the name arrives with a conversation
+    (a1,) = [i for i in _identities(repo) if i.ref == "jsonl/a1"]
+    assert (a1.name, a1.person_name) == ("Agent a1", "Agent a1")
 
 
 def test_unlinking_the_identity_a_person_is_named_after_keeps_that_key_with_it(

@@ -106,6 +106,7 @@ def record(connection: Connection, sightings: Sequence[Sighting], now: datetime)
         for r in connection.execute(
             select(
                 agents.c.id,
+                agents.c.person_id,
                 agents.c.source,
                 agents.c.external_id,
                 agents.c.name,
@@ -120,6 +121,7 @@ def record(connection: Connection, sightings: Sequence[Sighting], now: datetime)
     if new:
         _insert(connection, new, merged, now)
     changes = []
+    named = []
     for key, row in stored.items():
         entry = merged[key]
         after = {
@@ -133,8 +135,17 @@ def record(connection: Connection, sightings: Sequence[Sighting], now: datetime)
         before["is_bot"] = bool(before["is_bot"])
         if after != before:
             changes.append({"_pk": row.id, **after})
+        if after["name"] and not before["name"]:
+            named.append({"_person": row.person_id, "_name": after["name"]})
     if changes:
         connection.execute(update(agents).where(agents.c.id == bindparam("_pk")), changes)
+    if named:  # a person first seen without a name (a bare reviewee id) takes the first one seen
+        statement = (
+            update(people)
+            .where(people.c.id == bindparam("_person"), people.c.name.is_(None))
+            .values(name=bindparam("_name"))
+        )
+        connection.execute(statement, named)
     return len(new)
 
 
