@@ -6,7 +6,8 @@ Inserts N synthetic reviews straight into the `reviews` table with Core bulk ins
 chunks) into a fresh SQLite database in a temporary directory (or an empty database given with
 --db): ~120 agents in 4 teams, 26 ISO weeks, 95% AI / 5% human, scorecard `default` v1 then v2,
 3% null IQS (incomplete reviews), 2% critical failures, and a realistic JSON payload per row so the
-table is as wide as a real one. `review_criteria` rows are NOT inserted: `iqs_by` never reads them.
+table is as wide as a real one, and the agents' identities (as `upsert_reviews` records them: IQS by
+agent groups by person). `review_criteria` rows are NOT inserted: `iqs_by` never reads them.
 
 Then times `Repository.iqs_by(["agent", "week"], kind="ai", scorecard_name="default")` (one
 warm-up, median of 5) against a baseline measured in the same run: fetching the (agent, week, iqs)
@@ -30,7 +31,7 @@ from typing import Any
 from sqlalchemy import insert, select
 
 from supportqa.domain.periods import iso_month, iso_week
-from supportqa.storage import Database, Repository
+from supportqa.storage import Database, Repository, identities
 from supportqa.storage.tables import reviews
 
 GOAL_SECONDS = 1.0
@@ -160,6 +161,11 @@ def insert_reviews(db: Database, n: int) -> float:
         done += len(chunk)
         print(f"\r  inserted {done:,} / {n:,}", end="", file=sys.stderr, flush=True)
     print(file=sys.stderr)
+    sightings = [
+        identities.Sighting("zendesk", a, name, team, False, None) for a, name, team in AGENTS
+    ]
+    with db.write_transaction() as connection:
+        identities.record(connection, sightings, datetime.now(UTC))
     return n / (time.perf_counter() - started)
 
 
@@ -193,8 +199,8 @@ def query_plan(db: Database) -> str:
     if db.dialect != "sqlite":
         return "(plan shown for SQLite only)"
     sql = (
-        "EXPLAIN QUERY PLAN SELECT reviewee_id, week, avg(iqs), count(*) FROM reviews "
-        "WHERE kind = 'ai' AND scorecard_name = 'default' GROUP BY reviewee_id, week"
+        "EXPLAIN QUERY PLAN SELECT reviewee_id, source, week, sum(iqs), count(*) FROM reviews "
+        "WHERE kind = 'ai' AND scorecard_name = 'default' GROUP BY reviewee_id, source, week"
     )
     with db.engine.connect() as connection:
         return "; ".join(row[-1] for row in connection.exec_driver_sql(sql))

@@ -33,6 +33,8 @@ TABLES = {
     "work_claims",
     "jobs",
     "job_loop_lease",
+    "people",
+    "agents",
 }
 
 

@@ -8,7 +8,8 @@ query that fills them and their tests share.
 
 `reviews` (one row per review):
   review_pk, review_id, kind ("ai"|"human"), source, conversation_id, reviewer, session_id,
-  scorecard_name, scorecard_version, agent, agent_name, team, channel, is_bot,
+  scorecard_name, scorecard_version, agent (the person's key: identities of one person count
+  together, two help desks' `501` apart), agent_name (the person's name), team, channel, is_bot,
   period_at (datetime, UTC: the conversation's creation, else the review time), day (date),
   week ("2026-W07"), month ("2026-02"), iqs (0–100, null = incomplete or nothing rated),
   critical_failed, incomplete, cx (1–5 value), cx_score (1–5), cx_flagged (CX 1–3),

@@ -65,6 +65,7 @@ COMMANDS: dict[str, Entry] = {
     "external": Entry("trends_command", "IQS beside CX, CSAT, NPS and CES per team.", ANALYSIS),
     "drivers": Entry("drivers_command", "What drives CSAT, reopens, handle time.", ANALYSIS),
     "coach": Entry("coach_command", "Where each agent trails their team, with examples.", ANALYSIS),
+    "agents": Entry("agents_command", "Agent identities and the people behind them.", PEOPLE, True),
     "queue": Entry("queue_command", "What people should review this week, and who.", PEOPLE),
     "override": Entry(
         "override_command", "Record a person's correction of an AI rating.", PEOPLE, True

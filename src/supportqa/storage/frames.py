@@ -9,11 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 import polars as pl
-from sqlalchemy import Connection, Select, select
+from sqlalchemy import Connection, Select, and_, func, select
 
 from supportqa.analytics.frame import Frames, with_derived_columns
 from supportqa.storage.repository import Repository
-from supportqa.storage.tables import conversations, review_criteria, reviews
+from supportqa.storage.tables import agents, conversations, people, review_criteria, reviews
 
 REVIEW_COLUMNS = {
     "review_pk": reviews.c.id,
@@ -25,8 +25,9 @@ REVIEW_COLUMNS = {
     "session_id": reviews.c.session_id,
     "scorecard_name": reviews.c.scorecard_name,
     "scorecard_version": reviews.c.scorecard_version,
-    "agent": reviews.c.reviewee_id,
-    "agent_name": reviews.c.reviewee_name,
+    # the person behind the reviewee's identity (source, id); see `storage.identities`
+    "agent": func.coalesce(people.c.key, reviews.c.reviewee_id),
+    "agent_name": func.coalesce(people.c.name, reviews.c.reviewee_name),
     "team": reviews.c.team,
     "channel": reviews.c.channel,
     "is_bot": reviews.c.is_bot,
@@ -119,8 +120,13 @@ def _read(connection: Connection, query: Select[Any], names: list[str]) -> pl.Da
 
 def load_frames(repo: Repository, *, scorecard_name: str | None = None) -> Frames:
     """Every review (of one scorecard name, if given) with its conversation's outcomes."""
+    identity = and_(
+        agents.c.source == reviews.c.source, agents.c.external_id == reviews.c.reviewee_id
+    )
     review_query = select(*(c.label(n) for n, c in REVIEW_COLUMNS.items())).select_from(
         reviews.outerjoin(conversations, reviews.c.conversation_pk == conversations.c.id)
+        .outerjoin(agents, identity)
+        .outerjoin(people, agents.c.person_id == people.c.id)
     )
     # Every criterion row belongs to a review (foreign key, deleted with it): the join to reviews
     # is needed only to filter on the scorecard name.

@@ -27,7 +27,7 @@ from supportqa.domain.conversation import Conversation
 from supportqa.domain.review import Review, ScorecardRef
 from supportqa.domain.scorecard import Scorecard, scorecard_from_dict
 from supportqa.errors import StorageError
-from supportqa.storage import queries, versions, work
+from supportqa.storage import identities, queries, versions, work
 from supportqa.storage.bulk import (
     UpsertCounts,
     chunks,
@@ -93,6 +93,9 @@ class Repository:
                 versions.archive_replaced(connection, changed, changed[0]["updated_at"])
                 statement = update(conversations).where(conversations.c.id == bindparam("_pk"))
                 connection.execute(statement, strip(changed, "_key", "imported_at"))
+            if new or changed:
+                sightings = identities.conversation_sightings(new + changed)
+                identities.record(connection, sightings, (new + changed)[0]["updated_at"])
         return counts
 
     def get_conversation(self, source: str, id: str) -> Conversation | None:
@@ -276,6 +279,7 @@ class Repository:
                 )
                 for row in new + changed:
                     row["conversation_pk"] = links.get((row["source"], row["conversation_id"]))
+                identities.record(connection, identities.review_sightings(new + changed), stamp)
                 if new:
                     connection.execute(insert(reviews), new)
                 if changed:

@@ -24,7 +24,7 @@ from supportqa.storage.frames import load_frames
 from supportqa.storage.repository import Repository
 
 SNAPSHOT_DIR = "supportqa-analytics"
-SNAPSHOT_VERSION = "2"
+SNAPSHOT_VERSION = "3"
 """Bump when the frames' columns or types change: old snapshots are then rebuilt."""
 
 

@@ -139,14 +139,16 @@ class ReviewRow(Base):
         Index(None, "reviewer"),
         Index(None, "source", "conversation_id"),
         Index(None, "conversation_pk"),
-        # kind + scorecard name, then agent and week (so the common IQS-by-agent-and-week query
-        # streams in index order, no sort), then every other column `iqs_by` reads: aggregations
-        # are answered from this index alone, never from the wide rows (payload).
+        # kind + scorecard name, then agent (its id and source: the identity) and week (so the
+        # common IQS-by-agent-and-week query streams in index order, no sort), then every other
+        # column `iqs_by` reads: aggregations are answered from this index alone, never from the
+        # wide rows (payload).
         Index(
             "ix_reviews_kind_scorecard",
             "kind",
             "scorecard_name",
             "reviewee_id",
+            "source",
             "week",
             "scorecard_version",
             "reviewee_name",
@@ -311,6 +313,42 @@ class QueueAssignmentRow(Base):
 
 
 queue_assignments: Table = metadata.tables["queue_assignments"]
+
+
+class PersonRow(Base):
+    """One human (or bot) behind one or more help-desk identities: what aggregates "by agent" group
+    on. `key` is stable once given (the first identity's external id, or `source/id` when that was
+    taken), so tables, queue assignments and coaching notes keep naming the same person."""
+
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(unique=True)
+    name: Mapped[str | None]
+    created_at: Mapped[datetime]
+
+
+class AgentRow(Base):
+    """A help-desk identity, keyed by (source, external id) like conversations: agent `501` of a
+    Zendesk export and `501` of a CSV are two rows (two people until `agents link` joins them)."""
+
+    __tablename__ = "agents"
+    __table_args__ = (UniqueConstraint("source", "external_id"), Index(None, "person_id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    source: Mapped[str]
+    external_id: Mapped[str]
+    name: Mapped[str | None]
+    team: Mapped[str | None]
+    is_bot: Mapped[bool] = mapped_column(server_default=false())
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    first_seen_at: Mapped[datetime | None]
+    """The earliest and latest conversation (or review period) the identity was seen in."""
+    last_seen_at: Mapped[datetime | None]
+
+
+people: Table = metadata.tables["people"]
+agents: Table = metadata.tables["agents"]
 
 
 class JobRow(Base):
