@@ -312,8 +312,9 @@ def _score_candidate(
     """Score the baseline's conversations with the candidate in memory; nothing is written."""
     engine = ScoringEngine(candidate)
     conversations: list[Conversation] = []
-    for review in baseline:
-        found = repo.get_conversation(review.source, review.conversation_id)
+    keys = dict.fromkeys((r.source, r.conversation_id) for r in baseline)  # one per reviewee
+    for source, conversation_id in keys:
+        found = repo.get_conversation(source, conversation_id)
         if found is not None:
             conversations.append(found)
     size = settings().batch_size
@@ -324,7 +325,7 @@ def _score_candidate(
             batch = conversations[start : start + size]
             reviews.extend(engine.score(batch))
             bar.advance(task, len(batch))
-    return reviews, len(baseline) - len(conversations)
+    return reviews, len(keys) - len(conversations)
 
 
 def drift_table(report: DriftReport) -> Table:

@@ -158,7 +158,11 @@ def train(
     with open_repository(db) as repo:
         card = stored_scorecard(repo, scorecard_name, version)
         ref = ScorecardRef(name=card.name, version=card.version)
-        ai = {(r.source, r.conversation_id): r for r in repo.iter_reviews(kind="ai", scorecard=ref)}
+        ai = {
+            (r.source, r.conversation_id): r
+            for r in repo.iter_reviews(kind="ai", scorecard=ref)
+            if r.holder  # people's references are per conversation: the holder's review
+        }
         humans = human_references(
             r for r in repo.iter_reviews(kind="human") if r.scorecard.name == card.name
         )
