@@ -34,7 +34,11 @@ def db(tmp_path: Path) -> Path:
 
 def _busiest_agent(db: Path) -> str:
     database = Database.open(db, create=True)
-    counts = Counter(r.reviewee.id for r in Repository(database).iter_reviews() if r.reviewee.id)
+    counts = Counter(  # a person: bots have AI reviews of their own too
+        r.reviewee.id
+        for r in Repository(database).iter_reviews()
+        if r.reviewee.id and not r.reviewee.is_bot
+    )
     database.dispose()
     return counts.most_common(1)[0][0]
 

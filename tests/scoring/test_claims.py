@@ -129,6 +129,9 @@ def test_two_concurrent_runs_and_a_reader_split_the_work(repo: Repository, tmp_p
         assert b"locked" not in err
     scored = [orjson.loads(out)["scored"] for out, _err in results]
     assert sum(scored) == n, f"each conversation scored once between the two runs: {scored}"
-    assert repo.count_reviews(kind="ai") == n
+    holders = [r for r in repo.iter_reviews(kind="ai") if r.holder]  # one per conversation
+    assert len(holders) == len({(r.source, r.conversation_id) for r in holders}) == n
+    reviews = sum(orjson.loads(out)["reviews"] for out, _err in results)
+    assert repo.count_reviews(kind="ai") == reviews  # and one per participant, none twice
     assert errors == [] and len(reads) > 3
     assert [r.status for r in repo.list_runs(lease_s=60)] == ["finished", "finished"]

@@ -14,9 +14,17 @@ from supportqa.synthetic import generate_conversations
 
 
 def write_conversations(path: Path, n: int, *, bad_line: bool = False) -> None:
+    """`n` synthetic conversations, each with one participant (bot messages left out, agent
+    replies all the assigned agent's), so one review line per conversation (`test_reviewees`
+    covers several)."""
     with path.open("wb") as handle:
         for i, conv in enumerate(generate_conversations(n, seed=3)):
-            handle.write(orjson.dumps(conv) + b"\n")
+            messages = [
+                {**m, "author": None} if m.get("role") == "agent" else m
+                for m in conv["messages"]
+                if m.get("role") != "bot"
+            ]
+            handle.write(orjson.dumps({**conv, "messages": messages}) + b"\n")
             if bad_line and i == 2:
                 handle.write(b'{"id": "broken", "messages": \n')
 

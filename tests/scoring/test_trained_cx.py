@@ -59,8 +59,10 @@ def test_scoring_with_a_trained_cx_model_uses_its_prediction(trained) -> None:  
     with_model = card.model_copy(
         update={"cx": card.cx.model_copy(update={"model": str(path), "model_sha256": sha})}
     )
-    plain = ScoringEngine(card).score(conversations[:10])
-    learned = ScoringEngine(with_model).score(conversations[:10])
+    # the CX rides on each conversation's holder review only
+    plain = [r for r in ScoringEngine(card).score(conversations[:10]) if r.holder]
+    learned = [r for r in ScoringEngine(with_model).score(conversations[:10]) if r.holder]
+    assert len(plain) == len(learned) == 10
     for before, after in zip(plain, learned, strict=True):
         assert before.cx is not None and after.cx is not None
         assert after.cx.explanation.startswith("Learned from 60 of the team's reviews (model v1)")

@@ -542,13 +542,14 @@ def compare_ai_human(
     """Compare the AI reviews of `card` with the human consensus; `InputError` when nothing overlaps.
 
     `csat` maps a conversation to its CSAT already on 1–5 (`csat_on_five`); `human_reviews` is how
-    many human reviews the references were built from (for the counts and error messages). When a
-    conversation has several AI reviews the last one wins.
+    many human reviews the references were built from (for the counts and error messages). People's
+    references are per conversation, so they meet the AI review of the participant who held it (the
+    default reviewee of a person's review); when that has several, the last one wins.
     """
     options = options or CompareOptions()
     rule = options.rule()
     ref = ScorecardRef(name=card.name, version=card.version)
-    ai = {(review.source, review.conversation_id): review for review in ai_reviews}
+    ai = {(review.source, review.conversation_id): review for review in ai_reviews if review.holder}
     keys = sorted(set(ai) & set(references))
     counts = Counts(
         ai_conversations=len(ai),

@@ -114,8 +114,9 @@ def _mean(values: Sequence[float]) -> float | None:
     return math.fsum(values) / len(values) if values else None
 
 
-def _by_conversation(reviews: Iterable[Review]) -> dict[tuple[str, str], Review]:
-    return {(r.source, r.conversation_id): r for r in reviews if r.kind is ReviewKind.AI}
+def _by_conversation(reviews: Iterable[Review]) -> dict[tuple[str, str, bool, str | None], Review]:
+    """AI reviews by conversation and reviewee: a conversation has one per participant."""
+    return {r.reviewee_key: r for r in reviews if r.kind is ReviewKind.AI}
 
 
 def sample_reviews(reviews: Iterable[Review], k: int, seed: int) -> list[Review]:

@@ -189,7 +189,9 @@ def build_units(human: Sequence[Review], ai: Iterable[Review] = ()) -> list[Unit
         key = (str(review.session_id), review.source, review.conversation_id)
         unit = units.setdefault(key, Unit(*key))
         unit.ratings[name] = review_ratings(review)
-    ai_by_conversation = {(r.source, r.conversation_id): r for r in ai if r.kind is ReviewKind.AI}
+    ai_by_conversation = {  # the holder's AI review: what a person's review judges by default
+        (r.source, r.conversation_id): r for r in ai if r.kind is ReviewKind.AI and r.holder
+    }
     if ai_by_conversation:
         for unit in units.values():
             found = ai_by_conversation.get((unit.source, unit.conversation_id))

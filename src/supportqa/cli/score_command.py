@@ -279,7 +279,7 @@ def _dry_run_conversations(
             found = next(iter(batches), [])
     if run.policy == "low-confidence":
         local = run.local_engine.score(found)
-        found = [c for c, review in zip(found, local, strict=True) if run.uncertain(review)]
+        found = run.uncertain_conversations(found, local)
     return found[:limit], errors
 
 

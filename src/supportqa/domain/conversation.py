@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 
 class Role(StrEnum):
@@ -98,6 +98,21 @@ class Reviewee(BaseModel):
     team: str | None = None
     is_bot: bool = False
 
+    @property
+    def key(self) -> tuple[bool, str | None]:
+        """Who this is among a conversation's participants: a bot and an agent never share a key."""
+        return (self.is_bot, self.id)
+
+
+class Participant(BaseModel):
+    """A staff member (agent or bot) who wrote at least one public reply, with the indices of those
+    replies in `Conversation.messages`: one AI review judges each participant."""
+
+    model_config = ConfigDict(frozen=True)
+
+    reviewee: Reviewee
+    message_indices: tuple[int, ...]
+
 
 class Conversation(BaseModel):
     """A support conversation in any channel, with its outcome metadata (CSAT, reopen, handle time)."""
@@ -120,6 +135,7 @@ class Conversation(BaseModel):
     tags: list[str] = Field(default_factory=list)
     metadata: dict[str, Any] = Field(default_factory=dict)
     messages: list[Message]
+    _reviewed: tuple[int, ...] | None = PrivateAttr(default=None)
 
     @field_validator("id", "source", mode="before")
     @classmethod
@@ -201,6 +217,56 @@ class Conversation(BaseModel):
         if self.agent is not None:
             return Reviewee(id=self.agent.id, name=self.agent.name, team=team)
         return Reviewee()
+
+    def participants(self) -> list[Participant]:
+        """Everyone on the support side who wrote a public reply, in order of their first reply.
+
+        Agents are told apart by their message author (an agent message without one is the assigned
+        agent's), bots by theirs (`bot` without one); the team is the conversation's, as for
+        `reviewee()`. Each participant's name is its authors' name, else the assigned agent's.
+        """
+        found: dict[tuple[bool, str | None], list[int]] = {}
+        names: dict[tuple[bool, str | None], str | None] = {}
+        assigned = self.agent
+        for index, message in enumerate(self.messages):
+            if not (message.public and message.by_staff):
+                continue
+            bot = message.role is Role.BOT
+            author = message.author
+            who: str | None
+            if author is not None:
+                who = author.id
+            elif bot:
+                who = "bot"
+            else:
+                who = assigned.id if assigned else None
+            key = (bot, who)
+            found.setdefault(key, []).append(index)
+            if names.get(key) is None:
+                name = author.name if author else None
+                if name is None and not bot and assigned is not None and assigned.id == who:
+                    name = assigned.name
+                names[key] = name
+        team = assigned.team if assigned else None
+        return [
+            Participant(
+                reviewee=Reviewee(id=who, name=names[(bot, who)], team=team, is_bot=bot),
+                message_indices=tuple(indices),
+            )
+            for (bot, who), indices in found.items()
+        ]
+
+    def viewed_by(self, participant: Participant) -> Conversation:
+        """The same conversation (same messages, same indices) with `participant` as the reviewed
+        side: `signals.text.agent_message_indices` then answers with their replies only."""
+        view = self.model_copy()
+        view._reviewed = participant.message_indices
+        return view
+
+    @property
+    def reviewed_indices(self) -> tuple[int, ...] | None:
+        """The reviewed participant's messages in a `viewed_by` view; None for the whole side."""
+        return self._reviewed
 
     def transcript(self, *, include_private: bool = False) -> list[tuple[int, Message]]:
         """Messages with their index in `messages`, the index evidence points at."""

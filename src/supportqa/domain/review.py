@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -124,6 +124,14 @@ class Review(BaseModel):
     source: str = "jsonl"
     reviewer: str | None = None
     reviewee: Reviewee = Field(default_factory=Reviewee)
+    """Whose work the review judges. An AI review judges one participant's public replies (one AI
+    review per agent or bot who replied); a human review names its reviewee, by default the
+    conversation's `reviewee()` (the last human agent with a public reply, else the bot)."""
+    holder: bool = True
+    """Whether the reviewee held the conversation at the end: that AI review alone rates the
+    conversation-level criteria (resolution, closing, the customer's sentiment and effort) and
+    carries the CX score, so a conversation version counts once. False on the other participants'
+    AI reviews (those criteria N/A)."""
     reviewed_at: datetime | None = None
     conversation_created_at: datetime | None = None
     channel: str | None = None
@@ -166,6 +174,41 @@ class Review(BaseModel):
     def criterion(self, key: str) -> CriterionResult | None:
         return next((c for c in self.criteria if c.key == key), None)
 
+    @property
+    def reviewee_key(self) -> tuple[str, str, bool, str | None]:
+        """(source, conversation id, is bot, reviewee id): one review of each reviewee of a
+        conversation, and what pairs an AI review with a person's (`AiReviews`)."""
+        return (self.source, self.conversation_id, self.reviewee.is_bot, self.reviewee.id)
+
+
+ReviewKey = tuple[str, str, bool, str | None]
+
+
+class AiReviews:
+    """AI reviews by reviewee, to pair each person's review with the AI review of the same
+    reviewee: the one naming the same participant, else — for a review naming nobody — the AI
+    review of the participant who held the conversation (the conversation's single AI review
+    before there was one per reviewee)."""
+
+    def __init__(self, reviews: Iterable[Review]) -> None:
+        self.by_reviewee: dict[ReviewKey, Review] = {}
+        self.holders: dict[tuple[str, str], Review] = {}
+        for review in reviews:
+            if review.kind is not ReviewKind.AI:
+                continue
+            self.by_reviewee[review.reviewee_key] = review
+            if review.holder:
+                self.holders[(review.source, review.conversation_id)] = review
+
+    def match(self, review: Review) -> Review | None:
+        found = self.by_reviewee.get(review.reviewee_key)
+        if found is None and review.reviewee.id is None:
+            found = self.holders.get((review.source, review.conversation_id))
+        return found
+
+    def __len__(self) -> int:
+        return len(self.by_reviewee)
+
 
 def awaits_judge(data: Mapping[str, Any], legacy_reviewer: str) -> bool:
     """Whether a stored review (its JSON payload) should go to the LLM judge again.
@@ -195,7 +238,11 @@ class RatingsLine(BaseModel):
     conversation_id: str
     source: str = "jsonl"
     agent: str | None = None
+    """The reviewee's id; without one, the conversation's default reviewee (the last human agent
+    with a public reply, else the bot) once the conversation is stored."""
     agent_name: str | None = None
+    agent_is_bot: bool = False
+    """The reviewee is the bot (`agent` its id): pairs with the bot's AI review."""
     team: str | None = None
     reviewer: str | None = None
     reviewed_at: datetime | None = None

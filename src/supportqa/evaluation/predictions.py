@@ -55,7 +55,8 @@ def predict(
     for start in range(0, len(conversations), batch_size):
         chunk = conversations[start : start + batch_size]
         items = [Analysis(c, engine.detectors) for c in chunk]
-        reviews = engine.review_analyses(items)
+        # the review of the participant who held the conversation: its CX and resolution
+        reviews = [group[-1] for group in engine.review_groups(items)]
         for item, review in zip(items, reviews, strict=True):
             result = outcome(item)
             assert review.cx is not None

@@ -2,8 +2,9 @@
 ratings looks like. Each row becomes a ratings line, so it is validated and stored exactly like one.
 
 Columns (header names are case-insensitive): `conversation_id` (required), `source`, `reviewer`,
-`reviewed_at`, `agent`, `agent_name`, `team`, `session_id`, `conversation_created_at`, `cx`; every other
-column is a criterion key. A cell left empty is unrated; `N/A`, `NA` or `na` is N/A; anything else must
+`reviewed_at`, `agent` (the reviewee; empty: the conversation's last agent), `agent_name`,
+`agent_is_bot`, `team`, `session_id`, `conversation_created_at`, `cx`; every other column is a criterion
+key. A cell left empty is unrated; `N/A`, `NA` or `na` is N/A; anything else must
 be a number. The file is told apart from a conversation CSV (one row per message) by its header: a
 `reviewer` column, criterion columns, and no message-text column.
 """
@@ -32,6 +33,7 @@ FIELDS = (
     "reviewed_at",
     "agent",
     "agent_name",
+    "agent_is_bot",
     "team",
     "session_id",
     "conversation_created_at",

@@ -80,7 +80,7 @@ def _resolution(result: Outcome, item: Analysis, criterion: Criterion) -> Score:
     return Score.rated(rating, explanation, evidence, round(res.probability, 3))
 
 
-@scorer(name="resolution", version="1", batch=True, family="model")
+@scorer(name="resolution", version="1", batch=True, family="model", scope="conversation")
 def resolution() -> Callable[[Sequence[Analysis], Sequence[Criterion]], list[dict[str, Score]]]:
     """Resolved / partial / unresolved with a probability, from the customer's last word, the agent's
     solution, escalation and ticket status/reopen metadata."""
@@ -357,7 +357,7 @@ def _customer_sentiment(result: Outcome, item: Analysis, criterion: Criterion) -
     )
 
 
-@scorer(name="customer_sentiment", version="1", batch=True, family="model")
+@scorer(name="customer_sentiment", version="1", batch=True, family="model", scope="conversation")
 def customer_sentiment() -> Callable[
     [Sequence[Analysis], Sequence[Criterion]], list[dict[str, Score]]
 ]:
@@ -378,7 +378,7 @@ def _effort(result: Outcome, item: Analysis, criterion: Criterion) -> Score:
     )
 
 
-@scorer(name="effort", version="1", batch=True, family="model")
+@scorer(name="effort", version="1", batch=True, family="model", scope="conversation")
 def effort() -> Callable[[Sequence[Analysis], Sequence[Criterion]], list[dict[str, Score]]]:
     """How hard the customer had to work: chasing, repeating, hand-offs, many turns (a CX input)."""
     return _batch(_effort)

@@ -21,6 +21,11 @@ from supportqa.signals.analysis import Analysis
 
 ENTRY_POINT_GROUP = "supportqa.scorers"
 
+PARTICIPANT = "participant"
+CONVERSATION = "conversation"
+EITHER = "either"
+SCOPES = (PARTICIPANT, CONVERSATION, EITHER)
+
 SingleScoreFn = Callable[[Analysis, Criterion], Score]
 
 
@@ -41,6 +46,11 @@ class ScorerInfo:
     description: str
     family: str = "rule"
     """`rule`, `model` (local models) or `llm`: the LLM judge's hybrid policy takes over `model`."""
+    scope: str = PARTICIPANT
+    """What one rating judges: `participant` (one participant's replies, rated on each AI review of
+    a conversation), `conversation` (the whole conversation, rated on the review of the participant
+    who held it at the end, N/A on the others) or `either` (generic scorers — the LLM judge, trained
+    models — that take the scope of the criterion's other scorers)."""
 
 
 @dataclass(frozen=True)
@@ -56,15 +66,24 @@ _plugins_loaded = False
 
 
 def scorer(
-    *, name: str, version: str = "1", batch: bool = False, family: str = "rule"
+    *,
+    name: str,
+    version: str = "1",
+    batch: bool = False,
+    family: str = "rule",
+    scope: str = PARTICIPANT,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register a scorer factory under `name`; the built-ins use this exactly as plugins do."""
+    if scope not in SCOPES:
+        raise ConfigError(f"scorer {name!r}: scope must be one of {', '.join(SCOPES)}")
 
     def register(factory: Callable[..., Any]) -> Callable[..., Any]:
         if name in _REGISTRY and _REGISTRY[name].factory is not factory:
             raise ConfigError(f"scorer {name!r} is registered twice")
         doc = inspect.getdoc(factory) or ""
-        _REGISTRY[name] = ScorerInfo(name, version, factory, batch, doc.split("\n")[0], family)
+        _REGISTRY[name] = ScorerInfo(
+            name, version, factory, batch, doc.split("\n")[0], family, scope
+        )
         return factory
 
     return register
@@ -109,3 +128,15 @@ def bind(spec: ScorerSpec) -> BoundScorer:
     fn = info.factory(**spec.args)
     batch_fn: BatchScoreFn = fn if info.batch else _lift(fn)
     return BoundScorer(ScorerRef(name=info.name, version=info.version, args=spec.args), batch_fn)
+
+
+def conversation_level(criterion: Criterion) -> bool:
+    """Whether a criterion judges the whole conversation: every scorer it names is
+    `conversation`-scoped, `either` scorers aside (an unregistered name counts as `participant`;
+    `bind` reports it)."""
+    _load_plugins()
+    scopes = {
+        info.scope if (info := _REGISTRY.get(spec.name)) else PARTICIPANT
+        for spec in criterion.scorers
+    } - {EITHER}
+    return scopes == {CONVERSATION}

@@ -459,7 +459,7 @@ def _tail_start(text: str) -> int:
     return spans[max(1, len(spans) - 2)][0]
 
 
-@scorer(name="closing", version="2")
+@scorer(name="closing", version="2", scope="conversation")
 def closing(extra_patterns: list[str] | None = None) -> ScoreFn:
     """The agent's last one or two public replies close: further help, thanks, wishes or goodbye."""
     patterns = (_CLOSING, _compile_extra("closing", extra_patterns))

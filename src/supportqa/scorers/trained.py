@@ -24,7 +24,7 @@ def _round_to_scale(value: float, low: float, high: float) -> float:
     return float(min(high, max(low, int(value - low + 0.5) + low)))
 
 
-@scorer(name="trained", version="1", batch=True, family="model")
+@scorer(name="trained", version="1", batch=True, family="model", scope="either")
 def trained(model: str, sha256: str | None = None, base: Any = None) -> BatchScoreFn:
     """A model trained on the team's reviews, on top of the base scorer it learned to correct."""
     artefact = load_artefact(model, sha256)

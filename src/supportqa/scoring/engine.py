@@ -4,6 +4,10 @@ Criteria that name the same scorer with the same arguments are rated in one call
 its criteria at once). A scorer that raises is retried conversation by conversation, so one bad
 conversation cannot sink a batch; its criteria fall back to the next scorer in their list, and when none is
 left they are recorded as `failed` with the reason.
+
+One review per reviewee: every participant (agent or bot) with a public reply gets a review of their
+own replies (`scoring.participants`); conversation-level criteria and the CX score are rated once, on
+the whole conversation, and carried by the review of the participant who held it at the end.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from supportqa.domain.conversation import Conversation
+from supportqa.domain.conversation import Conversation, Reviewee
 from supportqa.domain.review import Review, ReviewKind
 from supportqa.domain.score import Evidence, EvidenceKind, Score, Status
 from supportqa.domain.scorecard import Criterion, Scorecard, ScorerSpec
@@ -22,9 +26,10 @@ from supportqa.errors import ScorerAbort
 from supportqa.gc_tuning import bulk_work
 from supportqa.models.markers import effective_detectors, prepare_markers
 from supportqa.models.outcome import outcome
-from supportqa.scorers.registry import BoundScorer, bind
+from supportqa.scorers.registry import BoundScorer, bind, conversation_level
 from supportqa.scoring.cx import cx_score, resolution_outcome
 from supportqa.scoring.iqs import build_review
+from supportqa.scoring.participants import Plan, plan
 from supportqa.scoring.trained_cx import apply_trained_cx
 from supportqa.signals.analysis import Analysis
 
@@ -32,14 +37,23 @@ AI_REVIEWER = "supportqa"
 LLM_SCORER = "llm"
 
 
-def ai_review_id_for(source: str, conversation_id: str, scorecard: Scorecard) -> str:
-    """Deterministic, so re-scoring a conversation with the same scorecard version updates its review."""
+def ai_review_id_for(
+    source: str, conversation_id: str, scorecard: Scorecard, reviewee: Reviewee | None = None
+) -> str:
+    """Deterministic, so re-scoring a conversation with the same scorecard version updates its
+    reviews. The review of the participant who held the conversation at the end (`reviewee` None)
+    keeps the conversation's id, as when there was one review per conversation; the others add
+    their reviewee."""
     key = f"{source}\x1f{conversation_id}\x1f{scorecard.name}\x1f{scorecard.version}"
+    if reviewee is not None:
+        key += f"\x1f{'bot' if reviewee.is_bot else 'agent'}\x1f{reviewee.id or ''}"
     return "ai-" + hashlib.sha256(key.encode()).hexdigest()[:24]
 
 
-def ai_review_id(conversation: Conversation, scorecard: Scorecard) -> str:
-    return ai_review_id_for(conversation.source, conversation.id, scorecard)
+def ai_review_id(
+    conversation: Conversation, scorecard: Scorecard, reviewee: Reviewee | None = None
+) -> str:
+    return ai_review_id_for(conversation.source, conversation.id, scorecard, reviewee)
 
 
 @dataclass
@@ -80,6 +94,13 @@ class ScoringEngine:
         self.reviewer = reviewer
         self.stats = EngineStats()
         self.detectors = effective_detectors(scorecard.detectors)
+        self.conversation_keys = frozenset(
+            c.key for c in scorecard.criteria if c.scorers and conversation_level(c)
+        )
+        """Criteria rated on the whole conversation, for the holder's review only."""
+        self.participant_keys = frozenset(
+            c.key for c in scorecard.criteria if c.scorers and c.key not in self.conversation_keys
+        )
         self._bound: dict[str, BoundScorer] = {}
         for criterion in scorecard.criteria:
             for spec in criterion.scorers:
@@ -97,30 +118,66 @@ class ScoringEngine:
     def review_analyses(
         self, items: Sequence[Analysis], *, reviewed_at: datetime | None = None
     ) -> list[Review]:
-        """Reviews for already-wrapped conversations; callers that keep the analyses (evaluation)
-        can read the shared signals afterwards."""
+        """Reviews for already-wrapped conversations, each conversation's together with the one
+        holding the conversation (CX, conversation-level criteria) last."""
+        return [r for group in self.review_groups(items, reviewed_at=reviewed_at) for r in group]
+
+    def review_groups(
+        self, items: Sequence[Analysis], *, reviewed_at: datetime | None = None
+    ) -> list[list[Review]]:
+        """Per item, its reviews (one per participant; the holder's last, with the CX); callers
+        that keep the analyses (evaluation) can read the shared signals afterwards."""
         at = reviewed_at or datetime.now(UTC)
-        scores = self.score_analyses(items)
-        reviews = [
-            build_review(
-                review_id=ai_review_id(item.conversation, self.scorecard),
+        plans = [plan(item, self.participant_keys) for item in items]
+        units = [unit for p in plans for unit in p.units]
+        flat = self.score_analyses([u.analysis for u in units], [u.keys for u in units])
+        scores: list[list[dict[str, Score]]] = []
+        offset = 0
+        for p in plans:
+            scores.append(flat[offset : offset + len(p.units)])
+            offset += len(p.units)
+        groups = [self._group(p, s, at) for p, s in zip(plans, scores, strict=True)]
+        if self.scorecard.cx.enabled and items:
+            self._add_cx(items, [s[0] for s in scores], [g[-1] for g in groups])
+        return groups
+
+    def _group(self, p: Plan, scores: list[dict[str, Score]], at: datetime) -> list[Review]:
+        """The item's reviews from its units' scores: the whole conversation's (unit 0) for the
+        holder's conversation-level criteria, each participant's view for the rest."""
+        conversation = p.conversation
+        reviews: list[Review] = []
+        for reviewee, unit in p.reviews:
+            own = scores[unit]
+            holder = reviewee is None
+            merged: dict[str, Score] = {}
+            for criterion in self.scorecard.criteria:
+                key = criterion.key
+                if key in self.conversation_keys and not holder:
+                    merged[key] = Score.not_applicable(p.na_reason)
+                elif key in self.conversation_keys:
+                    merged[key] = scores[0][key]
+                elif key in own:
+                    merged[key] = own[key]
+            review = build_review(
+                review_id=ai_review_id(conversation, self.scorecard, reviewee),
                 kind=ReviewKind.AI,
-                conversation=item.conversation,
+                conversation=conversation,
                 scorecard=self.scorecard,
-                scores=item_scores,
+                scores=merged,
                 reviewer=self.reviewer,
                 reviewed_at=at,
             )
-            for item, item_scores in zip(items, scores, strict=True)
-        ]
-        if self.scorecard.cx.enabled and items:
-            self._add_cx(items, scores, reviews)
+            if reviewee is not None:
+                review.reviewee = reviewee
+                review.holder = False
+            reviews.append(review)
         return reviews
 
     def _add_cx(
         self, items: Sequence[Analysis], scores: list[dict[str, Score]], reviews: list[Review]
     ) -> None:
-        """Attach the CX score and resolution outcome; the markers are shared with model scorers."""
+        """Attach the CX score and resolution outcome to each conversation's holder review (one
+        per conversation version); the markers are shared with model scorers."""
         prepare_markers(items, self.detectors)
         scales = {c.key: (c.scale.min, c.scale.max) for c in self.scorecard.criteria}
         for item, item_scores, review in zip(items, scores, reviews, strict=True):
@@ -130,11 +187,16 @@ class ScoringEngine:
         if self.scorecard.cx.model:
             apply_trained_cx(items, reviews, self.scorecard.cx)
 
-    def score_analyses(self, items: Sequence[Analysis]) -> list[dict[str, Score]]:
-        """Per item, `{criterion key: Score}` for every criterion of the scorecard."""
+    def score_analyses(
+        self, items: Sequence[Analysis], only: Sequence[frozenset[str] | None] | None = None
+    ) -> list[dict[str, Score]]:
+        """Per item, `{criterion key: Score}` for every criterion of the scorecard (or, with
+        `only`, for the item's keys there; None for all)."""
         results: list[dict[str, Score]] = [{} for _ in items]
+        wanted = list(only) if only is not None else [None] * len(items)
         pending: list[list[Criterion]] = [
-            [c for c in self.scorecard.criteria if c.scorers] for _ in items
+            [c for c in self.scorecard.criteria if c.scorers and (keys is None or c.key in keys)]
+            for keys in wanted
         ]
         unrated = Score.unrated()  # shared: scores are never mutated after creation
         for item_scores in results:

@@ -70,6 +70,13 @@ class LlmRun:
                 return True
         return False
 
+    def uncertain_conversations(
+        self, conversations: Sequence[Conversation], local: Sequence[Review]
+    ) -> list[Conversation]:
+        """The conversations (in order) with an uncertain local review among their reviewees'."""
+        unsure = {(r.source, r.conversation_id) for r in local if self.uncertain(r)}
+        return [c for c in conversations if c.key in unsure]
+
     def record_judgement(self, review: Review) -> None:
         """Note in a judged review which criteria the judge rated and which it still owes."""
         rated = {
@@ -79,30 +86,50 @@ class LlmRun:
             and c.scorer.name == JUDGE_SCORER
             and c.status in (Status.RATED, Status.NA)
         }
-        review.judged = [key for key in self.judged if key in rated]
-        review.judge_pending = [key for key in self.judged if key not in rated]
-        if review.judge_pending:
-            self.left_pending += 1
-        else:
-            self.judged_fully += 1
+        owed = [key for key in self.judged if not _left_to_holder(review, key)]
+        review.judged = [key for key in owed if key in rated]
+        review.judge_pending = [key for key in owed if key not in rated]
 
     def _judge(self, conversations: Sequence[Conversation]) -> list[Review]:
         self.sent_conversations += len(conversations)
         reviews = self.llm_engine.score(conversations)
+        pending: dict[tuple[str, str], bool] = {}
         for review in reviews:
             self.record_judgement(review)
+            key = (review.source, review.conversation_id)
+            pending[key] = pending.get(key, False) or bool(review.judge_pending)
+        self.left_pending += sum(pending.values())
+        self.judged_fully += len(pending) - sum(pending.values())
         return reviews
 
     def score(self, conversations: Sequence[Conversation]) -> list[Review]:
         if self.policy == "always":
             return self._judge(conversations)
         local = self.local_engine.score(conversations)
-        pick = [i for i, review in enumerate(local) if self.uncertain(review)]
-        self.kept_local += len(local) - len(pick)
+        # a conversation goes to the judge whole (all its reviewees) when any review is uncertain
+        pick = self.uncertain_conversations(conversations, local)
+        unsure = {c.key for c in pick}
+        self.kept_local += len(conversations) - len(pick)
         if pick:
-            judged = self._judge([conversations[i] for i in pick])
-            for index, review in zip(pick, judged, strict=True):
-                local[index] = review
+            judged: dict[tuple[str, str], list[Review]] = {}
+            for review in self._judge(pick):
+                judged.setdefault((review.source, review.conversation_id), []).append(review)
+            kept: list[Review] = []
+            for review in local:
+                key = (review.source, review.conversation_id)
+                if key not in judged:
+                    kept.append(review)
+                elif key in unsure:
+                    kept.extend(judged[key])
+                    unsure.discard(key)
+            local = kept
         self.stats.dropped_quotes += self.local_engine.stats.dropped_quotes
         self.local_engine.stats.dropped_quotes = 0
         return local
+
+
+def _left_to_holder(review: Review, key: str) -> bool:
+    """A conversation-level criterion on another participant's review: N/A by no scorer, since the
+    holder's review rates it (`scoring.participants`); the judge owes it nothing there."""
+    result = review.criterion(key)
+    return result is not None and result.scorer is None and result.status is Status.NA

@@ -58,7 +58,9 @@ def review_from_ratings(line: RatingsLine, scorecard: Scorecard) -> Review:
     )
     return review.model_copy(
         update={
-            "reviewee": Reviewee(id=line.agent, name=line.agent_name, team=line.team),
+            "reviewee": Reviewee(
+                id=line.agent, name=line.agent_name, team=line.team, is_bot=line.agent_is_bot
+            ),
             "conversation_created_at": line.conversation_created_at,
             "scorecard": ScorecardRef(name=scorecard.name, version=scorecard.version),
             "cx": human_cx(line.cx),

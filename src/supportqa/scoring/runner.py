@@ -49,6 +49,8 @@ class BatchScorer(Protocol):
 @dataclass
 class RunReport:
     scored: int = 0
+    """Conversations scored (each has one AI review per participant: `reviews`)."""
+    reviews: int = 0
     skipped: int = 0
     failed_records: int = 0
     incomplete: int = 0
@@ -67,7 +69,8 @@ class RunReport:
     errors: list[dict[str, Any]] = field(default_factory=list)
 
     def count(self, reviews: list[Review]) -> None:
-        self.scored += len(reviews)
+        self.scored += len({(r.source, r.conversation_id) for r in reviews})
+        self.reviews += len(reviews)
         self.incomplete += sum(r.incomplete for r in reviews)
         self.criteria_failed += sum(r.counts.failed for r in reviews)
 
@@ -95,6 +98,7 @@ class _ChunkResult:
     ids: list[str]
     versions: list[str | None]
     reviews: int
+    conversations: int
     incomplete: int
     criteria_failed: int
     dropped_quotes: int
@@ -154,6 +158,7 @@ def _score_chunk(engine: BatchScorer, file: str, chunk: list[tuple[int, bytes]])
         ids=[r.review_id for r in reviews],
         versions=[r.conversation_version for r in reviews],
         reviews=len(reviews),
+        conversations=len({(r.source, r.conversation_id) for r in reviews}),
         incomplete=sum(r.incomplete for r in reviews),
         criteria_failed=sum(r.counts.failed for r in reviews),
         dropped_quotes=engine.stats.dropped_quotes - before,
@@ -274,7 +279,8 @@ def score_file(
             os.fsync(handle.fileno())
             done.update(result.ids)
             versions.update(zip(result.ids, result.versions, strict=True))
-            report.scored += result.reviews
+            report.scored += result.conversations
+            report.reviews += result.reviews
             report.incomplete += result.incomplete
             report.criteria_failed += result.criteria_failed
             report.dropped_quotes += result.dropped_quotes

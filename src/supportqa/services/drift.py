@@ -59,8 +59,9 @@ def _score_candidate(
     """Score the baseline's conversations with the candidate in memory; nothing is written."""
     engine = ScoringEngine(candidate)
     conversations: list[Conversation] = []
-    for review in baseline:
-        found = workspace.get_conversation(review.source, review.conversation_id)
+    keys = dict.fromkeys((r.source, r.conversation_id) for r in baseline)  # one per reviewee
+    for source, conversation_id in keys:
+        found = workspace.get_conversation(source, conversation_id)
         if found is not None:
             conversations.append(found)
     reviews: list[Review] = []
@@ -69,7 +70,7 @@ def _score_candidate(
         batch = conversations[start : start + batch_size]
         reviews.extend(engine.score(batch))
         advance(len(batch))
-    return reviews, len(baseline) - len(conversations)
+    return reviews, len(keys) - len(conversations)
 
 
 def drift_between_versions(

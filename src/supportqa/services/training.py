@@ -134,7 +134,9 @@ def train(
     card = choice.card
     ref = ScorecardRef(name=card.name, version=card.version)
     ai = {
-        (r.source, r.conversation_id): r for r in workspace.iter_reviews(kind="ai", scorecard=ref)
+        (r.source, r.conversation_id): r
+        for r in workspace.iter_reviews(kind="ai", scorecard=ref)
+        if r.holder  # people's references are per conversation: the holder's review
     }
     humans = human_references(
         r for r in workspace.iter_reviews(kind="human") if r.scorecard.name == card.name

@@ -366,5 +366,10 @@ def pii_hits(
 
 
 def staff_pii_hits(conversation: Conversation) -> tuple[PiiHit, ...]:
-    """Every kind of hit in public agent and bot messages (what the customer was shown)."""
-    return tuple(pii_hits(conversation, PII_KINDS, (Role.AGENT, Role.BOT)))
+    """Every kind of hit in public agent and bot messages (what the customer was shown); in a
+    participant's view, in that participant's messages only."""
+    hits = pii_hits(conversation, PII_KINDS, (Role.AGENT, Role.BOT))
+    reviewed = conversation.reviewed_indices
+    if reviewed is not None:
+        hits = [h for h in hits if h.message_index in reviewed]
+    return tuple(hits)

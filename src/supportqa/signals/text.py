@@ -256,7 +256,11 @@ def staff_message_indices(conversation: Conversation) -> tuple[int, ...]:
 
 def agent_message_indices(conversation: Conversation) -> tuple[int, ...]:
     """Indices of the reviewed side's public messages: the human agents', or the bot's when no human
-    agent replied publicly. Internal notes never count."""
+    agent replied publicly; in a participant's view (`Conversation.viewed_by`), that participant's.
+    Internal notes never count."""
+    reviewed = conversation.reviewed_indices
+    if reviewed is not None:
+        return reviewed
     messages = conversation.messages
     agents = tuple(i for i, m in enumerate(messages) if m.public and m.role is Role.AGENT)
     if agents:

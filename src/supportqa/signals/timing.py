@@ -4,6 +4,8 @@ The responders are the reviewed side: human agents when any replied publicly, el
 conversation with human agents, bot messages (auto-acknowledgements, triage) neither answer the
 customer nor stop the clock, so an instant "we'll be with you shortly" cannot hide a slow first
 human reply.
+In a participant's view (`Conversation.viewed_by`) their own replies stop the clock too, and only
+their replies are timed: each wait they answered, the first of them being their `first`.
 `response_times` depends only on the conversation, so scorers memoise it with `analysis.signal`.
 """
 
@@ -41,6 +43,8 @@ def response_times(conversation: Conversation) -> ResponseTimes:
     """First and later response times over public messages (notes and system events are skipped)."""
     messages = conversation.messages
     responder = Role.AGENT if any(m.public and m.role is Role.AGENT for m in messages) else Role.BOT
+    reviewed = conversation.reviewed_indices
+    own = frozenset(reviewed) if reviewed is not None else None
     timestamped = 0
     waiting_at: datetime | None = None
     waiting_index = -1
@@ -57,15 +61,16 @@ def response_times(conversation: Conversation) -> ResponseTimes:
             in_block = True
             if waiting_at is None and message.at is not None:
                 waiting_at, waiting_index = message.at, i
-        elif message.role is responder and in_block:
-            if waiting_at is not None and message.at is not None:
+        elif (message.role is responder or (own is not None and i in own)) and in_block:
+            timed = own is None or i in own
+            if timed and waiting_at is not None and message.at is not None:
                 seconds = max(0.0, (message.at - waiting_at).total_seconds())
                 reply = Reply(waiting_index, i, seconds)
                 if answered_once:
                     later.append(reply)
                 else:
                     first = reply
-            answered_once = True
+            answered_once = answered_once or timed
             in_block = False
             waiting_at = None
     return ResponseTimes(timestamped, first, tuple(later))

@@ -262,12 +262,18 @@ class Repository:
     # ---- reviews ------------------------------------------------------------------------------
 
     def upsert_reviews(self, items: Iterable[Review], *, batch_size: int = 1000) -> UpsertCounts:
-        """Insert new and update changed reviews, keyed by review_id; criteria rows are replaced."""
+        """Insert new and update changed reviews, keyed by review_id; criteria rows are replaced.
+
+        A conversation's AI reviews (one per reviewee) are written in one transaction, and replace
+        its AI reviews of the same scorecard version that judged another version of it: re-scoring
+        a changed conversation leaves none of the old reviewees' reviews behind
+        (`versions.replace_ai_reviews`)."""
         counts = UpsertCounts()
-        for chunk in chunks(items, batch_size):
+        for chunk in versions.conversation_chunks(items, batch_size):
             stamp = utc_now()
             with self._writing() as connection:
                 chunk = versions.stamp_versions(connection, chunk)
+                chunk = versions.replace_ai_reviews(connection, chunk)
                 by_id = {review.review_id: review for review in chunk}
                 pending = dedupe([review_row(r, stamp) for r in chunk], "review_id", counts)
                 stored = stored_reviews(connection, list(pending))

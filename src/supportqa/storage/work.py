@@ -81,18 +81,23 @@ def _same_conversation(spec: WorkSpec) -> list[ColumnElement[bool]]:
 
 def needs_scoring(spec: WorkSpec) -> ColumnElement[bool]:
     """No AI review of the scorecard version judged this version of the conversation (with current
-    scorers, when `spec.stale` is given)."""
-    done = [
+    scorers, when `spec.stale` is given). A conversation has one AI review per reviewee, written
+    together: it is done when they judged this version and none of them is to be redone."""
+    current = [
         *_same_conversation(spec),
         reviews.c.conversation_version == conversations.c.version_hash,
     ]
+    redo: list[ColumnElement[bool]] = []
     if spec.stale:
-        done.append(
-            or_(reviews.c.scorer_versions.is_(None), reviews.c.scorer_versions.not_in(spec.stale))
+        redo.append(
+            and_(reviews.c.scorer_versions.is_not(None), reviews.c.scorer_versions.in_(spec.stale))
         )
     if spec.reviewer is not None:
-        done.append(_judged_fully())
-    return ~exists().where(*done)
+        redo.append(~_judged_fully())
+    done: ColumnElement[bool] = exists().where(*current)
+    if redo:
+        done = and_(done, ~exists().where(*current, or_(*redo)))
+    return ~done
 
 
 def _judged_fully() -> ColumnElement[bool]:

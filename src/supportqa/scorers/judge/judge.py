@@ -155,7 +155,7 @@ class LlmJudge:
             redacted = dict(redactor.counts)
         else:
             sent, messages, redacted = original, Messages(original, original), {}
-        numbered = transcript([m.role.value for m in conversation.messages], sent)
+        numbered = transcript(role_labels(conversation), sent)
         body = self._body(rubric, numbered)
         key = cache_key(
             transcript=numbered.lines,
@@ -284,3 +284,17 @@ class LlmJudge:
     def close(self) -> None:
         self.client.close()
         self.cache.close()
+
+
+def role_labels(conversation: Conversation) -> list[str]:
+    """Each message's role as the judge reads it. In a participant's view (one review per reviewee)
+    other staff members' replies read `other agent` / `other bot`: the judge rates the reviewed
+    participant's replies and sees the rest as context."""
+    reviewed = conversation.reviewed_indices
+    if reviewed is None:
+        return [m.role.value for m in conversation.messages]
+    own = frozenset(reviewed)
+    return [
+        f"other {m.role.value}" if m.by_staff and i not in own else m.role.value
+        for i, m in enumerate(conversation.messages)
+    ]

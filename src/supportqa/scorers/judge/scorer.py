@@ -13,7 +13,7 @@ from supportqa.scorers.registry import scorer
 from supportqa.settings import Settings
 
 
-@scorer(name=JUDGE_SCORER, version=JUDGE_VERSION, batch=True, family="llm")
+@scorer(name=JUDGE_SCORER, version=JUDGE_VERSION, batch=True, family="llm", scope="either")
 def llm(model: str | None = None) -> LlmJudge:
     """An OpenAI-compatible LLM judges the criterion (one request per conversation; score --llm)."""
     from supportqa.scorers.judge.policy import build_judge
