@@ -27,8 +27,8 @@ from supportqa.importers.service import import_files
 from supportqa.reports.html import write_report
 from supportqa.reports.overview import overview, scorecard_for
 from supportqa.scoring.cx_summary import CxSummary, summarise_cx
-from supportqa.scoring.runner import score_database
-from supportqa.scoring.summaries import iqs_from_database
+from supportqa.services.scoring import score_database
+from supportqa.services.summaries import iqs_from_database
 from supportqa.synthetic import generate_conversations, simulate_reviews
 
 

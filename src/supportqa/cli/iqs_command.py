@@ -24,7 +24,7 @@ from supportqa.domain.aggregates import CriterionSummary, IqsSummary
 from supportqa.domain.review import ScorecardRef
 from supportqa.errors import InputError
 from supportqa.scoring.iqs import GROUPS
-from supportqa.scoring.summaries import KINDS, IqsReport, iqs_from_database, iqs_from_file
+from supportqa.services.summaries import KINDS, IqsReport, iqs_from_database, iqs_from_file
 
 BY_CHOICES = [*GROUPS, "criterion"]
 

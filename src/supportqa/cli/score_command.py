@@ -35,7 +35,7 @@ from supportqa.domain.scorecard import Scorecard
 from supportqa.errors import InputError
 from supportqa.scoring.llm_run import POLICIES, LlmRun
 from supportqa.scoring.profiles import uses_sentence_model
-from supportqa.scoring.runner import (
+from supportqa.services.scoring import (
     RunReport,
     current_scorer_versions,
     parse_line,

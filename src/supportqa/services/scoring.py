@@ -2,7 +2,7 @@
 
 File runs append one batch at a time and skip conversations whose review is already in the output; a
 half-written last line (the process was killed mid-write) is cut off first, and an output that is not a
-reviews file, or is the input itself, is refused before anything is written (`scoring.outfile`).
+reviews file, or is the input itself, is refused before anything is written (`services.outfile`).
 Database runs score only what has no AI review for this scorecard version yet, committing per batch.
 """
 
@@ -30,8 +30,8 @@ from supportqa.importers.records import parse_record
 from supportqa.scorers.registry import registered
 from supportqa.scoring.engine import EngineStats, ScoringEngine, ai_review_id_for
 from supportqa.scoring.llm_run import llm_reviewer
-from supportqa.scoring.outfile import Done, read_reviews_file, refuse_input_as_output
 from supportqa.scoring.parallel import ordered_map, worker_engine
+from supportqa.services.outfile import Done, read_reviews_file, refuse_input_as_output
 from supportqa.storage import Repository
 from supportqa.storage.work import ClaimedBatch, WorkSpec
 
@@ -249,7 +249,7 @@ def score_file(
 ) -> RunReport:
     """Score a conversations JSONL file into a reviews JSONL file, without a database.
 
-    OUT must be absent, empty or a reviews file, and not the input (see `scoring.outfile`).
+    OUT must be absent, empty or a reviews file, and not the input (see `services.outfile`).
     `scorer` replaces the default engine (an `LlmRun` for `score --llm`; it runs in this process), and
     `reviewer` (its tag) then redoes the reviews in OUT it has not written or whose judge failed."""
     source, out = Path(source), Path(out)
