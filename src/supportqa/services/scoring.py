@@ -147,8 +147,9 @@ def _score_chunk(engine: BatchScorer, file: str, chunk: list[tuple[int, bytes]])
             conversations.append(parsed)
         else:
             errors.append(parsed)
-    before = engine.stats.dropped_quotes
-    reviews = engine.score(conversations) if conversations else []
+    reviews, dropped_quotes = (
+        _score_counting_quotes(engine, conversations) if conversations else ([], 0)
+    )
     return _ChunkResult(
         lines=b"".join(review_line(r) for r in reviews),
         ids=[r.review_id for r in reviews],
@@ -156,7 +157,7 @@ def _score_chunk(engine: BatchScorer, file: str, chunk: list[tuple[int, bytes]])
         reviews=len(reviews),
         incomplete=sum(r.incomplete for r in reviews),
         criteria_failed=sum(r.counts.failed for r in reviews),
-        dropped_quotes=engine.stats.dropped_quotes - before,
+        dropped_quotes=dropped_quotes,
         errors=errors,
     )
 
@@ -285,8 +286,18 @@ def score_file(
     return report
 
 
-def _score_in_worker(batch: list[Conversation]) -> list[Review]:
-    return worker_engine().score(batch)
+def _score_counting_quotes(
+    engine: BatchScorer, batch: Sequence[Conversation]
+) -> tuple[list[Review], int]:
+    """A batch's reviews and the quotes the engine dropped from them: each worker process has its
+    own engine, so the count must travel back with the reviews (a parent's engine never scored)."""
+    before = engine.stats.dropped_quotes
+    reviews = engine.score(batch)
+    return reviews, engine.stats.dropped_quotes - before
+
+
+def _score_in_worker(batch: list[Conversation]) -> tuple[list[Review], int]:
+    return _score_counting_quotes(worker_engine(), batch)
 
 
 class _Heartbeat:
@@ -362,16 +373,17 @@ def score_database(
                     claimed.append(batch)
                     yield [Conversation.model_validate(p) for p in batch.payloads]
 
-            scored: Iterator[list[Review]] = (
+            scored: Iterator[tuple[list[Review], int]] = (
                 ordered_map(_score_in_worker, batches(), workers=workers, scorecard=scorecard)
                 if workers > 1
-                else (engine.score(batch) for batch in batches())
+                else (_score_counting_quotes(engine, batch) for batch in batches())
             )
-            for reviews in scored:
+            for reviews, dropped_quotes in scored:
                 done = claimed.popleft()
                 repo.upsert_reviews(reviews)
                 repo.release_claims(run_id, done.pks)
                 report.count(reviews)
+                report.dropped_quotes += dropped_quotes
                 report.rescored_changed += done.changed
                 report.rescored_stale += done.stale
                 if progress:
@@ -382,5 +394,4 @@ def score_database(
     if not rescore_stale:
         report.stale = repo.count_reviews_by_scorers(ref, stale)
     repo.prune_versions()
-    report.dropped_quotes = engine.stats.dropped_quotes
     return report
