@@ -33,6 +33,7 @@ from supportqa.domain.conversation import Conversation
 from supportqa.domain.review import ScorecardRef
 from supportqa.domain.scorecard import Scorecard
 from supportqa.errors import InputError
+from supportqa.jsonl import lines
 from supportqa.scoring.llm_run import POLICIES, LlmRun
 from supportqa.scoring.profiles import uses_sentence_model
 from supportqa.services.scoring import (
@@ -261,17 +262,14 @@ def _dry_run_conversations(
         if not file.is_file():
             raise InputError("no such file", file=str(file))
         found: list[Conversation] = []
-        with file.open("rb") as handle:
-            for number, raw in enumerate(handle, start=1):
-                if not raw.strip():
-                    continue
-                parsed = parse_line(str(file), number, raw)
-                if isinstance(parsed, Conversation):
-                    found.append(parsed)
-                else:
-                    errors.append(parsed)
-                if len(found) >= limit * 20:
-                    break
+        for line in lines(file):
+            parsed = parse_line(line)
+            if isinstance(parsed, Conversation):
+                found.append(parsed)
+            else:
+                errors.append(parsed)
+            if len(found) >= limit * 20:
+                break
     else:
         with open_repository(db) as repo:
             ref = ScorecardRef(name=card.name, version=card.version)

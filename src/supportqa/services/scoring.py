@@ -8,7 +8,6 @@ Database runs score only what has no AI review for this scorecard version yet, c
 
 from __future__ import annotations
 
-import codecs
 import contextlib
 import os
 import threading
@@ -27,6 +26,7 @@ from supportqa.domain.versions import conversation_version
 from supportqa.errors import InputError, StorageError
 from supportqa.gc_tuning import bulk_work
 from supportqa.importers.records import parse_record
+from supportqa.jsonl import Line, chunks, lines, parse
 from supportqa.scorers.registry import registered
 from supportqa.scoring.engine import EngineStats, ScoringEngine, ai_review_id_for
 from supportqa.scoring.llm_run import llm_reviewer
@@ -101,48 +101,26 @@ class _ChunkResult:
     errors: list[dict[str, Any]]
 
 
-def _raw_chunks(source: Path, size: int) -> Iterator[list[tuple[int, bytes]]]:
-    """Non-blank lines with their numbers, a chunk at a time; a UTF-8 byte order mark is dropped."""
-    chunk: list[tuple[int, bytes]] = []
-    with source.open("rb") as handle:
-        for number, raw in enumerate(handle, start=1):
-            if number == 1 and raw.startswith(codecs.BOM_UTF8):
-                raw = raw[len(codecs.BOM_UTF8) :]
-            if raw.strip():
-                chunk.append((number, raw))
-            if len(chunk) >= size:
-                yield chunk
-                chunk = []
-    if chunk:
-        yield chunk
-
-
-def parse_line(file: str, number: int, raw: bytes) -> Conversation | dict[str, Any]:
+def parse_line(line: Line) -> Conversation | dict[str, Any]:
     """A conversation, or the error record (file, line, reason) that explains why not: every reader of
     a conversations JSONL (scoring, the --llm dry run) reports a bad line and goes on."""
+    parsed = parse(line)
     try:
-        try:
-            data = orjson.loads(raw)
-        except orjson.JSONDecodeError:
-            # one undecodable byte costs a U+FFFD, not the conversation (as on import)
-            data = orjson.loads(raw.decode("utf-8", "replace"))
-        if not isinstance(data, dict):
-            raise InputError(f"expected a JSON object, got {type(data).__name__}")
-        parsed = parse_record(data)
-        if not isinstance(parsed, Conversation):
+        if isinstance(parsed, InputError):
+            raise parsed
+        conversation = parse_record(parsed.data)
+        if not isinstance(conversation, Conversation):
             raise InputError("expected a conversation (with 'messages')")
-        return parsed
-    except orjson.JSONDecodeError as exc:
-        return {"file": file, "line": number, "reason": f"not valid JSON ({exc})"}
+        return conversation
     except InputError as exc:
-        return {"file": file, "line": number, "reason": exc.reason}
+        return {"file": line.file, "line": line.number, "reason": exc.reason}
 
 
-def _score_chunk(engine: BatchScorer, file: str, chunk: list[tuple[int, bytes]]) -> _ChunkResult:
+def _score_chunk(engine: BatchScorer, chunk: list[Line]) -> _ChunkResult:
     conversations: list[Conversation] = []
     errors: list[dict[str, Any]] = []
-    for number, raw in chunk:
-        parsed = parse_line(file, number, raw)
+    for line in chunk:
+        parsed = parse_line(line)
         if isinstance(parsed, Conversation):
             conversations.append(parsed)
         else:
@@ -163,11 +141,11 @@ def _score_chunk(engine: BatchScorer, file: str, chunk: list[tuple[int, bytes]])
 
 
 def _not_done(
-    chunk: list[tuple[int, bytes]],
+    chunk: list[Line],
     scorecard: Scorecard,
     done: set[str],
     versions: Mapping[str, str | None],
-) -> tuple[list[tuple[int, bytes]], int, int]:
+) -> tuple[list[Line], int, int]:
     """Drop lines whose review is already written for the conversation as it is now; a line whose
     conversation changed since its review (another version) is kept and counted. Unparsable lines
     stay, to be reported. Returns (kept, skipped, changed)."""
@@ -175,9 +153,9 @@ def _not_done(
         return chunk, 0, 0
     kept = []
     changed = 0
-    for number, raw in chunk:
+    for line in chunk:
         try:
-            data = orjson.loads(raw)
+            data = orjson.loads(line.raw)
             review_id = ai_review_id_for(
                 str(data.get("source", "jsonl")), str(data["id"]), scorecard
             )
@@ -188,7 +166,7 @@ def _not_done(
             if judged is None or _version_of(data) in (None, judged):
                 continue
             changed += 1
-        kept.append((number, raw))
+        kept.append(line)
     return kept, len(chunk) - len(kept), changed
 
 
@@ -201,8 +179,8 @@ def _version_of(data: Any) -> str | None:
     return conversation_version(parsed) if isinstance(parsed, Conversation) else None
 
 
-def _score_chunk_in_worker(job: tuple[str, list[tuple[int, bytes]]]) -> _ChunkResult:
-    return _score_chunk(worker_engine(), *job)
+def _score_chunk_in_worker(chunk: list[Line]) -> _ChunkResult:
+    return _score_chunk(worker_engine(), chunk)
 
 
 def _scored_chunks(
@@ -216,20 +194,19 @@ def _scored_chunks(
     scorer: BatchScorer | None,
 ) -> Iterator[tuple[_ChunkResult, int]]:
     """Score chunks in order, in this process or in `workers` processes."""
-    file = str(source)
     sizes: deque[int] = deque()
 
-    def jobs() -> Iterator[tuple[str, list[tuple[int, bytes]]]]:
-        for chunk in _raw_chunks(source, batch_size):
+    def jobs() -> Iterator[list[Line]]:
+        for chunk in chunks(lines(source), batch_size):
             todo, skipped, changed = _not_done(chunk, scorecard, done, versions)
             report.skipped += skipped
             report.rescored_changed += changed
             sizes.append(len(chunk))
-            yield file, todo
+            yield todo
 
     if workers <= 1 or scorer is not None:
         engine = scorer or ScoringEngine(scorecard)
-        results: Iterator[_ChunkResult] = (_score_chunk(engine, *job) for job in jobs())
+        results: Iterator[_ChunkResult] = (_score_chunk(engine, job) for job in jobs())
     else:
         results = ordered_map(_score_chunk_in_worker, jobs(), workers=workers, scorecard=scorecard)
     for result in results:
