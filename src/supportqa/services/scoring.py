@@ -48,6 +48,9 @@ class BatchScorer(Protocol):
 
 @dataclass
 class RunReport:
+    """What a scoring run did, the same for a file, the database and an LLM run; the bad lines of a
+    file run are in `errors` (file, line, reason)."""
+
     scored: int = 0
     skipped: int = 0
     failed_records: int = 0
@@ -65,6 +68,9 @@ class RunReport:
     """Runs found killed (heartbeat older than the lease) and marked `interrupted` by this one."""
     run_id: int | None = None
     errors: list[dict[str, Any]] = field(default_factory=list)
+    llm: dict[str, Any] | None = None
+    """With the LLM judge (`score --llm`): its accounting — requests, cache hits, tokens, cost, what
+    the policy sent and kept local (`services.llm.account_llm_run`)."""
 
     def count(self, reviews: list[Review]) -> None:
         self.scored += len(reviews)
@@ -72,7 +78,11 @@ class RunReport:
         self.criteria_failed += sum(r.counts.failed for r in reviews)
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The report as data; `llm` only when the judge took part."""
+        data = asdict(self)
+        if data["llm"] is None:
+            del data["llm"]
+        return data
 
 
 def review_line(review: Review) -> bytes:
