@@ -45,7 +45,8 @@ def _workers_know_test_scorers(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def invented_quote_card() -> Scorecard:
     criterion = {"key": "a", "weight": 1, "scale": "binary", "scorer": "test_invented_quote"}
-    return scorecard_from_dict({"name": "quotes", "version": "1", "criteria": [criterion]})
+    data = {"name": "quotes", "version": "1", "criteria": [criterion], "cx": {"enabled": False}}
+    return scorecard_from_dict(data)  # no CX: no sentiment model for the workers to load
 
 
 @pytest.mark.parametrize("workers", [1, 2])
