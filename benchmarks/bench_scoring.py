@@ -25,7 +25,7 @@ from supportqa.domain.conversation import Conversation
 from supportqa.domain.scorecard import default_scorecard
 from supportqa.scoring import profiles
 from supportqa.scoring.engine import ScoringEngine
-from supportqa.scoring.runner import score_file
+from supportqa.services.scoring import score_file
 from supportqa.synthetic import generate_conversations
 
 

@@ -37,6 +37,33 @@ _EXPORTS = {
     "ConfigError": "supportqa.errors",
     "ScorerError": "supportqa.errors",
     "StorageError": "supportqa.errors",
+    # services: one function per use case (docs/api.md)
+    "open_workspace": "supportqa.services.workspace",
+    "Workspace": "supportqa.services.workspace",
+    "init_workspace": "supportqa.services.database",
+    "migrate_workspace": "supportqa.services.database",
+    "backup_workspace": "supportqa.services.database",
+    "import_files": "supportqa.services.importing",
+    "generate_files": "supportqa.services.importing",
+    "ImportReport": "supportqa.services.importing",
+    "score_file": "supportqa.services.scoring",
+    "score_database": "supportqa.services.scoring",
+    "RunReport": "supportqa.services.scoring",
+    "count_to_score": "supportqa.services.score_plan",
+    "dry_run_conversations": "supportqa.services.score_plan",
+    "open_judge": "supportqa.services.llm",
+    "start_llm_run": "supportqa.services.llm",
+    "account_llm_run": "supportqa.services.llm",
+    "dry_run_requests": "supportqa.services.llm",
+    "probe_judge": "supportqa.services.judge",
+    "check_judge": "supportqa.services.judge",
+    "iqs_from_file": "supportqa.services.summaries",
+    "iqs_from_database": "supportqa.services.summaries",
+    "list_runs": "supportqa.services.runs",
+    "validate_scorecard": "supportqa.services.scorecards",
+    "list_scorers": "supportqa.services.scorecards",
+    "run_demo": "supportqa.services.demo",
+    "read_objects": "supportqa.jsonl",
 }
 
 __all__ = [
@@ -46,12 +73,14 @@ __all__ = [
     "Criterion",
     "Database",
     "Evidence",
+    "ImportReport",
     "InputError",
     "Message",
     "RatingsLine",
     "Repository",
     "Review",
     "Role",
+    "RunReport",
     "Score",
     "Scorecard",
     "ScorerError",
@@ -59,14 +88,38 @@ __all__ = [
     "Settings",
     "StorageError",
     "SupportQAError",
+    "Workspace",
     "__version__",
+    "account_llm_run",
     "analyse_sessions",
+    "backup_workspace",
+    "check_judge",
     "compare_ai_human",
     "compare_scorings",
+    "count_to_score",
     "default_scorecard",
+    "dry_run_conversations",
+    "dry_run_requests",
+    "generate_files",
     "human_references",
+    "import_files",
+    "init_workspace",
+    "iqs_from_database",
+    "iqs_from_file",
+    "list_runs",
+    "list_scorers",
     "load_scorecard",
+    "migrate_workspace",
+    "open_judge",
+    "open_workspace",
+    "probe_judge",
+    "read_objects",
+    "run_demo",
+    "score_database",
+    "score_file",
     "scorer",
+    "start_llm_run",
+    "validate_scorecard",
 ]
 
 if TYPE_CHECKING:
@@ -79,8 +132,25 @@ if TYPE_CHECKING:
     from supportqa.domain.score import Evidence, Score
     from supportqa.domain.scorecard import Criterion, Scorecard, default_scorecard, load_scorecard
     from supportqa.errors import ConfigError, InputError, ScorerError, StorageError, SupportQAError
+    from supportqa.jsonl import read_objects
     from supportqa.scorers.registry import scorer
     from supportqa.scoring.engine import ScoringEngine
+    from supportqa.services.database import backup_workspace, init_workspace, migrate_workspace
+    from supportqa.services.demo import run_demo
+    from supportqa.services.importing import ImportReport, generate_files, import_files
+    from supportqa.services.judge import check_judge, probe_judge
+    from supportqa.services.llm import (
+        account_llm_run,
+        dry_run_requests,
+        open_judge,
+        start_llm_run,
+    )
+    from supportqa.services.runs import list_runs
+    from supportqa.services.score_plan import count_to_score, dry_run_conversations
+    from supportqa.services.scorecards import list_scorers, validate_scorecard
+    from supportqa.services.scoring import RunReport, score_database, score_file
+    from supportqa.services.summaries import iqs_from_database, iqs_from_file
+    from supportqa.services.workspace import Workspace, open_workspace
     from supportqa.settings import Settings
     from supportqa.signals.analysis import Analysis
     from supportqa.storage import Database, Repository

@@ -27,7 +27,7 @@ from supportqa.domain.scorecard import default_scorecard
 from supportqa.errors import MissingExtraError
 from supportqa.importers.service import import_files
 from supportqa.scoring.profiles import rules_only
-from supportqa.scoring.runner import score_database
+from supportqa.services.scoring import score_database
 from supportqa.storage import Database, Repository
 from supportqa.synthetic import generate_conversations, simulate_reviews
 from tests.cli.conftest import Runner

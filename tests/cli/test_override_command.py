@@ -9,7 +9,7 @@ import pytest
 
 from supportqa.domain.scorecard import default_scorecard
 from supportqa.scoring.profiles import rules_only
-from supportqa.scoring.runner import score_database
+from supportqa.services.scoring import score_database
 from supportqa.storage import Database, Repository
 from supportqa.testing import conversation
 from tests.cli.conftest import Runner

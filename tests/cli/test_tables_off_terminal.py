@@ -15,7 +15,7 @@ import pytest
 from supportqa.domain.scorecard import default_scorecard
 from supportqa.importers.service import import_files
 from supportqa.scoring.profiles import rules_only
-from supportqa.scoring.runner import score_database
+from supportqa.services.scoring import score_database
 from supportqa.storage import Database, Repository
 from supportqa.synthetic import generate_conversations, simulate_reviews
 from tests.cli.conftest import Result, Runner

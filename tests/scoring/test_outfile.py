@@ -11,7 +11,7 @@ import pytest
 
 from supportqa.domain.scorecard import default_scorecard
 from supportqa.errors import InputError
-from supportqa.scoring.runner import score_file
+from supportqa.services.scoring import score_file
 from tests.scoring.test_runner_file import review_ids, write_conversations
 
 

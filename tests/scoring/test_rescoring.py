@@ -16,7 +16,7 @@ from supportqa.domain.versions import conversation_version
 from supportqa.scorers import registry
 from supportqa.scoring.profiles import rules_only
 from supportqa.scoring.ratings import review_from_ratings
-from supportqa.scoring.runner import score_database
+from supportqa.services.scoring import score_database
 from supportqa.storage import Repository
 from supportqa.storage.tables import conversation_versions
 from tests.storage.builders import conversation

@@ -18,7 +18,7 @@ from supportqa.domain.conversation import Conversation
 from supportqa.domain.review import ScorecardRef
 from supportqa.domain.scorecard import default_scorecard
 from supportqa.scoring.profiles import rules_only
-from supportqa.scoring.runner import score_database
+from supportqa.services.scoring import score_database
 from supportqa.storage import Database, Repository
 from supportqa.storage.tables import ReviewRow, ScoringRunRow
 from supportqa.synthetic import generate_conversations

@@ -9,7 +9,7 @@ import orjson
 
 from supportqa.domain.scorecard import default_scorecard
 from supportqa.scoring.profiles import rules_only
-from supportqa.scoring.runner import score_file
+from supportqa.services.scoring import score_file
 from supportqa.synthetic import generate_conversations
 
 

@@ -28,8 +28,6 @@ from supportqa.domain.scorecard import Scorecard, default_scorecard, load_scorec
 from supportqa.services import workspace
 from supportqa.services.workspace import Workspace
 from supportqa.settings import Settings
-from supportqa.storage import Database
-from supportqa.storage.migrator import MigrateMode
 
 OFF_TERMINAL_WIDTH = 10_000
 
@@ -92,17 +90,6 @@ def resolve_scorecard(path: Path | None) -> Scorecard:
     configured = settings().scorecard
     chosen = path or (Path(configured) if configured else None)
     return load_scorecard(chosen) if chosen else default_scorecard()
-
-
-@contextmanager
-def open_database(
-    db: str | None, *, create: bool = False, migrate: MigrateMode = "auto"
-) -> Iterator[Database]:
-    """The `--db` database (see `supportqa.services.workspace.open_database`)."""
-    with workspace.open_database(
-        db, settings=settings(), create=create, migrate=migrate
-    ) as database:
-        yield database
 
 
 @contextmanager

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Annotated
 
-import orjson
 import typer
 from rich.table import Table
 
@@ -23,30 +21,27 @@ from supportqa.cli.common import (
     settings,
     styled,
 )
-from supportqa.importers.csv_format import csv_reader
-from supportqa.importers.csv_mapping import CsvMapping, load_mapping
-from supportqa.importers.csv_records import CsvLimits
-from supportqa.importers.review_csv import FORMAT_NAME as REVIEW_CSV
-from supportqa.importers.review_csv import review_csv_reader
-from supportqa.importers.service import import_files
-from supportqa.synthetic import generate_conversations, simulate_reviews
+from supportqa.services.database import init_workspace
+from supportqa.services.importing import (
+    bytes_to_import,
+    generate_files,
+    import_files,
+    load_csv_mapping,
+)
 
 
 def init(db: DbOption = None, scorecard: ScorecardOption = None, json: JsonOption = False) -> None:
     """Create the database (or migrate it) and store the scorecard (default: the packaged one)."""
     card = resolve_scorecard(scorecard)
-    with open_repository(db, create=True) as repo:
-        new = repo.save_scorecard(card)
-        url = repo.db.url_for_display
-    result = {"db": url, "scorecard": {"name": card.name, "version": card.version}, "new": new}
+    result = init_workspace(db, card, settings=settings())
     if json:
-        print_json(result)
+        print_json(result.as_dict())
         return
-    state = "stored" if new else "already stored"
+    state = "stored" if result.new else "already stored"
     console.print(
         styled(
             "Database ready at ",
-            (url, "bold"),
+            (result.db, "bold"),
             f"; scorecard {card.name} v{card.version} {state}.",
         )
     )
@@ -89,24 +84,19 @@ def import_(
     Warnings (undecodable bytes, implausible dates, an id repeated in a file) are listed and do not fail.
     """
     card = resolve_scorecard(scorecard)
-    limits = CsvLimits.from_settings(settings())
-    mapping = load_mapping(csv_mapping) if csv_mapping else CsvMapping()
-    readers = {"csv": csv_reader(mapping, limits), REVIEW_CSV: review_csv_reader(limits)}
-    total = sum(f.stat().st_size for f in files if f.is_file())
+    mapping = load_csv_mapping(csv_mapping) if csv_mapping else None
     with open_repository(db, create=True) as repo, progress_bar(quiet=json) as bar:
-        repo.save_scorecard(card)
-        task = bar.add_task("importing", total=total)
+        task = bar.add_task("importing", total=bytes_to_import(files))
         report = import_files(
             repo,
             files,
             scorecard=card,
             fmt=fmt,
-            workers=workers or (os.cpu_count() or 1),
-            readers=readers,
+            csv_mapping=mapping,
+            workers=workers,
             on_bytes=lambda n: bar.advance(task, n),
-            show_personal_data=(
-                settings().show_personal_data if show_personal_data is None else show_personal_data
-            ),
+            show_personal_data=show_personal_data,
+            settings=settings(),
         )
     if json:
         print_json(report.as_dict())
@@ -158,33 +148,21 @@ def generate(
     json: JsonOption = False,
 ) -> None:
     """Generate realistic synthetic conversations with planted defects (ground truth in metadata.truth)."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with out.open("wb") as handle, progress_bar(quiet=json) as bar:
+    with progress_bar(quiet=json) as bar:
         task = bar.add_task("generating", total=n)
-        for index, conversation in enumerate(generate_conversations(n, seed, weeks=weeks)):
-            handle.write(orjson.dumps(conversation) + b"\n")
-            if index % 500 == 0:
-                bar.update(task, completed=index)
-    n_reviews = 0
-    if reviews is not None:
-        reviews.parent.mkdir(parents=True, exist_ok=True)
-        again = generate_conversations(
-            n, seed, weeks=weeks
-        )  # deterministic: no need to hold n in memory
-        with reviews.open("wb") as handle:
-            for line in simulate_reviews(again, seed, share=review_share):
-                handle.write(orjson.dumps(line) + b"\n")
-                n_reviews += 1
-    result = {
-        "conversations": n,
-        "out": str(out),
-        "reviews": n_reviews,
-        "reviews_out": str(reviews) if reviews else None,
-    }
+        result = generate_files(
+            out,
+            n,
+            seed=seed,
+            weeks=weeks,
+            reviews=reviews,
+            review_share=review_share,
+            progress=lambda done: bar.update(task, completed=done),
+        )
     if json:
-        print_json(result)
+        print_json(result.as_dict())
     else:
-        extra = f" and {n_reviews:,} review lines to {reviews}" if reviews else ""
+        extra = f" and {result.reviews:,} review lines to {reviews}" if reviews else ""
         console.print(f"Wrote {n:,} conversations to {out}{extra}.")
 
 

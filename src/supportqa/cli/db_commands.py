@@ -11,13 +11,11 @@ from supportqa.cli.common import (
     DbOption,
     JsonOption,
     console,
-    open_database,
     print_json,
     settings,
     styled,
 )
-from supportqa.storage.backup import backup as backup_database
-from supportqa.storage.migrator import check_schema, head_revision
+from supportqa.services.database import backup_workspace, migrate_workspace
 
 
 def migrate(
@@ -34,28 +32,20 @@ def migrate(
     command. A SQLite file is copied beside itself first (`FILE.pre-REV.bak`) and the copy removed
     once the migration has succeeded.
     """
-    with open_database(db, migrate="never") as database:
-        if check:
-            check_schema(database)
-            current = database.current_revision()
-            result = {"db": database.url, "before": current, "after": current, "migrated": False}
-        else:
-            result = {"db": database.url, **database.migrate().as_dict()}
+    result = migrate_workspace(db, check=check, settings=settings())
     if json:
-        print_json(result | {"head": head_revision()})
+        print_json(result.as_dict())
         return
-    if result["migrated"]:
+    if result.migrated:
         console.print(
             styled(
                 "Migrated ",
-                (str(result["db"]), "bold"),
-                f" from {result['before'] or 'an empty database'} to {result['after']}.",
+                (result.db, "bold"),
+                f" from {result.before or 'an empty database'} to {result.after}.",
             )
         )
     else:
-        console.print(
-            styled((str(result["db"]), "bold"), f" is up to date (revision {result['after']}).")
-        )
+        console.print(styled((result.db, "bold"), f" is up to date (revision {result.after})."))
 
 
 def backup(
@@ -67,8 +57,7 @@ def backup(
 ) -> None:
     """Copy the database to FILE while it stays in use: SQLite's online backup API, or `pg_dump
     --format=custom` for PostgreSQL (restore with `pg_restore`). Never migrates the database."""
-    with open_database(db, migrate="never") as database:
-        result = backup_database(database, out, pg_dump=settings().pg_dump)
+    result = backup_workspace(db, out, settings=settings())
     if json:
         print_json(result.as_dict())
         return

@@ -7,7 +7,6 @@ import time
 from pathlib import Path
 from typing import Annotated
 
-import orjson
 import typer
 from rich.table import Table
 
@@ -21,16 +20,10 @@ from supportqa.cli.common import (
     styled,
 )
 from supportqa.cli.iqs_command import criteria_table, iqs_table
-from supportqa.domain.scorecard import default_scorecard
-from supportqa.errors import InputError
-from supportqa.importers.service import import_files
 from supportqa.reports.html import write_report
-from supportqa.scoring.cx_summary import CxSummary, summarise_cx
-from supportqa.scoring.runner import score_database
-from supportqa.scoring.summaries import iqs_from_database
-from supportqa.services.frames import load_frames
-from supportqa.services.report import overview, scorecard_for
-from supportqa.synthetic import generate_conversations, simulate_reviews
+from supportqa.services.demo import CxSummary, run_demo
+from supportqa.services.frames import ReportFilter
+from supportqa.services.report import report as build_report
 
 
 def cx_table(summary: CxSummary) -> Table:
@@ -51,15 +44,6 @@ def cx_table(summary: CxSummary) -> Table:
     return table
 
 
-def _write_jsonl(path: Path, records: object) -> int:
-    count = 0
-    with path.open("wb") as handle:
-        for record in records:  # type: ignore[attr-defined]
-            handle.write(orjson.dumps(record) + b"\n")
-            count += 1
-    return count
-
-
 def demo(
     directory: Annotated[Path, typer.Option("--dir", help="Where to put the demo files")] = Path(
         "supportqa-demo"
@@ -74,37 +58,27 @@ def demo(
     them, and prints IQS by team, agent and criterion. Safe to re-run: imports update, scoring resumes.
     """
     started = time.perf_counter()
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:  # a file in the way, no permission: one line, not a traceback
-        raise InputError(
-            f"cannot use {directory} for the demo ({exc.strerror or exc}): pass --dir with a "
-            "folder (it is created if missing)"
-        ) from None
-    conversations_file = directory / "conversations.jsonl"
-    reviews_file = directory / "human_reviews.jsonl"
-    n_conv = _write_jsonl(conversations_file, generate_conversations(n, seed))
-    n_rev = _write_jsonl(
-        reviews_file, simulate_reviews(generate_conversations(n, seed), seed, share=0.1)
-    )
-    card = default_scorecard()
-    with open_repository(str(directory / "supportqa.db"), create=True) as repo:
-        repo.save_scorecard(card)
-        imported = import_files(repo, [conversations_file, reviews_file], scorecard=card)
-        with progress_bar(quiet=json) as bar:
-            task = bar.add_task("scoring", total=n_conv)
-            run = score_database(repo, card, progress=lambda k: bar.advance(task, k))
-        by_team = iqs_from_database(repo, None, kind=None, by=["team"])
-        by_agent = iqs_from_database(repo, None, kind=None, by=["agent"])
-        overall = iqs_from_database(repo, None, kind=None, by=[])
-        cx = summarise_cx(repo.iter_reviews(kind="ai"))
-        frames = load_frames(repo, settings=settings())
-        report = write_report(
-            overview(frames, repo=repo, scorecard=scorecard_for(frames, repo, card.name)),
-            directory / "report.html",
-            title="supportqa demo: support quality report",
-            source=str(directory / "supportqa.db"),
+    with progress_bar(quiet=json) as bar:
+        task = bar.add_task("scoring", total=n)
+        result = run_demo(directory, n, seed=seed, progress=lambda k: bar.advance(task, k))
+    # the report part: the report service, as `supportqa report` calls it
+    config = settings()
+    with open_repository(str(result.db)) as repo:
+        built = build_report(
+            repo,
+            ReportFilter(scorecard_name=result.scorecard.name),
+            show_personal_data=config.show_personal_data,
+            settings=config,
         )
+    report = write_report(
+        built.view,
+        directory / "report.html",
+        title="supportqa demo: support quality report",
+        source=str(result.db),
+    )
+    imported, run, cx = result.imported, result.scored, result.cx
+    n_conv, n_rev = result.conversations, result.review_lines
+    overall, by_team, by_agent = result.iqs_overall, result.iqs_by_team, result.iqs_by_agent
     seconds = time.perf_counter() - started
     if json:
         print_json(

@@ -18,7 +18,6 @@ from supportqa.cli.common import (
     JsonOption,
     console,
     err_console,
-    open_database,
     open_repository,
     print_json,
     settings,
@@ -28,7 +27,7 @@ from supportqa.errors import InputError
 from supportqa.jobs import kinds
 from supportqa.services import jobs as job_service
 from supportqa.services.jobs import STATUSES, JobInfo
-from supportqa.services.workspace import Workspace
+from supportqa.services.workspace import Workspace, open_workspace
 
 STATUS_STYLE = {
     "queued": "cyan",
@@ -233,11 +232,8 @@ def worker(
     start as many as you like. SQLite: the database's one job loop — a second worker waits until
     the first stops (or its lease lapses) and then takes over; jobs run one at a time. The worker
     never migrates: run `supportqa migrate` first."""
-    with open_database(db, migrate="check") as database:
-        from supportqa.services.workspace import Workspace as Repo
-
-        repo = Repo(database)
-        if database.dialect == "postgresql":
+    with open_workspace(db, settings=settings(), migrate="check") as repo:
+        if repo.db.dialect == "postgresql":
             from supportqa.jobs.postgres import run_worker
 
             run_worker(repo, settings(), concurrency=concurrency, burst=burst, echo=_echo)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import random
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -26,13 +25,9 @@ from supportqa.cli.llm_support import (
     open_judge,
     print_judge_summary,
 )
-from supportqa.domain.conversation import Conversation
 from supportqa.domain.scorecard import Criterion, Scorecard
-from supportqa.errors import InputError
-from supportqa.scorers.judge.policy import judged_criteria
-from supportqa.scorers.judge.probe import probe as run_probe
-from supportqa.scorers.judge.rubric import Rubric
-from supportqa.testing import conversation as make_conversation
+from supportqa.services.judge import check_judge, probe_judge, sample_conversations
+from supportqa.services.llm import judged_criteria_of
 
 app = typer.Typer(
     help="The optional LLM judge: check the server, probe ratings for identity bias.",
@@ -43,28 +38,7 @@ app = typer.Typer(
 def _judged(path: Path | None) -> tuple[Scorecard, list[Criterion]]:
     """The scorecard and the criteria the LLM judges; none is a clear error, not an empty request."""
     card = resolve_scorecard(path)
-    criteria = judged_criteria(card)
-    if not criteria:
-        raise InputError(f"scorecard {card.name} has no criteria for the LLM judge")
-    return card, criteria
-
-
-def _sample(db: str | None, size: int, seed: int) -> list[Conversation]:
-    """A seeded uniform sample of stored conversations (reservoir sampling, one pass)."""
-    rng = random.Random(seed)
-    chosen: list[Conversation] = []
-    seen = 0
-    with open_repository(db) as repo:
-        for batch in repo.iter_conversations(batch_size=1000):
-            for item in batch:
-                seen += 1
-                if len(chosen) < size:
-                    chosen.append(item)
-                else:
-                    slot = rng.randrange(seen)
-                    if slot < size:
-                        chosen[slot] = item
-    return chosen
+    return card, judged_criteria_of(card)
 
 
 @app.command("probe")
@@ -79,12 +53,11 @@ def probe(
 ) -> None:
     """Re-judge a sample with names and identity cues swapped; report how often a rating flips."""
     card, criteria = _judged(scorecard)
-    conversations = _sample(db, sample, seed)
-    if not conversations:
-        raise InputError("no conversations in the database: import some first")
+    with open_repository(db) as repo:
+        conversations = sample_conversations(repo, sample, seed)
     judge = open_judge(card, db or settings().db, model=llm_model, concurrency=concurrency)
     try:
-        report = run_probe(judge, conversations, criteria)
+        report = probe_judge(judge, conversations, criteria)
         summary = judge_summary(judge)
     finally:
         judge.close()
@@ -149,16 +122,9 @@ def check(
 ) -> None:
     """Send one small made-up conversation (no customer data) and show how the server answered."""
     card, criteria = _judged(scorecard)
-    sample = make_conversation(
-        ("customer", "Hi, I was charged twice for my order this month."),
-        ("agent", "Sorry about that! I have refunded the duplicate charge; it shows in 3-5 days."),
-        ("customer", "Great, thank you so much."),
-        id="supportqa-check",
-        source="check",
-    )
     judge = open_judge(card, settings().db, model=llm_model, concurrency=1, use_cache=False)
     try:
-        scores = judge.judge(sample, Rubric.of(criteria))
+        scores = check_judge(judge, criteria)
         summary = judge_summary(judge)
     finally:
         judge.close()

@@ -1,4 +1,5 @@
-"""The LLM judge as the CLI sets it up: settings, cache beside the database, and the run's accounting."""
+"""The LLM judge in the CLI: its options, waits announced on stderr, and its accounting and dry-run
+requests rendered (`services.llm` sets the judge up and does the accounting)."""
 
 from __future__ import annotations
 
@@ -12,12 +13,8 @@ from rich.table import Table
 from supportqa.cli.common import console, err_console, print_errors, print_json, settings, styled
 from supportqa.domain.conversation import Conversation
 from supportqa.domain.scorecard import Scorecard
-from supportqa.scorers.judge.cache import AnswerCache
-from supportqa.scorers.judge.client import Wait
-from supportqa.scorers.judge.judge import JudgeStats, LlmJudge
-from supportqa.scorers.judge.policy import build_judge, cache_path, judged_criteria, model_name
-from supportqa.scorers.judge.rubric import Rubric
-from supportqa.storage.database import database_url, workspace_dir
+from supportqa.services import llm
+from supportqa.services.llm import LlmJudge, Wait
 
 LlmModelOption = Annotated[
     str | None,
@@ -51,35 +48,22 @@ def open_judge(
     concurrency: int | None = None,
     use_cache: bool = True,
 ) -> LlmJudge:
-    """A judge whose answers are cached beside the database (or SUPPORTQA_LLM_CACHE)."""
-    config = settings()
-    cache = AnswerCache(
-        cache_path(config, workspace_dir(database_url(db_url))) if use_cache else None
-    )
-    return build_judge(
-        config,
-        model_name(card, config, model),
-        cache=cache,
+    """A judge whose answers are cached beside the database (or SUPPORTQA_LLM_CACHE); waits are
+    announced on stderr."""
+    return llm.open_judge(
+        card,
+        db_url,
+        settings=settings(),
+        model=model,
         concurrency=concurrency,
+        use_cache=use_cache,
         on_wait=announce_wait,
     )
 
 
 def judge_summary(judge: LlmJudge, **extra: Any) -> dict[str, Any]:
-    """The run's accounting as data: requests, cache hits, tokens, cost and what the checks caught."""
-    config = settings()
-    stats: JudgeStats = judge.stats
-    cost = stats.cost(config.llm_price_input_per_mtok, config.llm_price_output_per_mtok)
-    return {
-        "model": judge.model,
-        "base_url": judge.client.base_url,
-        "provider": judge.client.provider,
-        **extra,
-        **stats.as_dict(),
-        "cost": round(cost, 6),
-        "priced": bool(config.llm_price_input_per_mtok or config.llm_price_output_per_mtok),
-        "cache": str(judge.cache.path) if judge.cache.path else None,
-    }
+    """The run's accounting as data, at the configured prices (`services.llm.judge_summary`)."""
+    return llm.judge_summary(judge, settings(), **extra)
 
 
 def print_judge_summary(summary: dict[str, Any]) -> None:
@@ -151,19 +135,7 @@ def show_requests(
 ) -> None:
     """The dry run: each request exactly as the client would POST it (the API key masked), and the
     input's bad lines (file, line, reason) as the real run would report them."""
-    rubric = Rubric.of(judged_criteria(card))
-    requests = []
-    for conversation in conversations:
-        prepared = judge.prepare(conversation, rubric)
-        requests.append(
-            {
-                "conversation": f"{conversation.source}/{conversation.id}",
-                "url": judge.client.endpoint,
-                "cached": judge.cached_verdict(prepared, rubric) is not None,
-                "redacted": prepared.redacted,
-                "body": prepared.body,
-            }
-        )
+    requests = llm.dry_run_requests(judge, card, conversations)
     if json:
         print_json(
             {

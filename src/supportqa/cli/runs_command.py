@@ -17,7 +17,7 @@ from supportqa.cli.common import (
     print_json,
     settings,
 )
-from supportqa.storage.work import RunInfo
+from supportqa.services.runs import RunInfo, list_runs
 
 STATUS_STYLE = {"finished": "green", "running": "cyan", "interrupted": "yellow", "failed": "red"}
 
@@ -57,7 +57,7 @@ def runs(
     took, its last heartbeat while running, counts, and how much work it still claims (`--json`
     adds the owner, host:pid)."""
     with open_repository(db) as repo:
-        found = repo.list_runs(lease_s=settings().claim_lease_s, limit=limit)
+        found = list_runs(repo, limit=limit, settings=settings())
     if json:
         print_json({"runs": found})
         return

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.table import Table
@@ -24,41 +23,20 @@ from supportqa.cli.common import (
 from supportqa.cli.llm_support import (
     ConcurrencyOption,
     LlmModelOption,
-    judge_summary,
     open_judge,
     print_judge_summary,
     show_requests,
 )
-from supportqa.domain.conversation import Conversation
-from supportqa.domain.review import ScorecardRef
 from supportqa.domain.scorecard import Scorecard
 from supportqa.errors import InputError
-from supportqa.scoring.llm_run import POLICIES, LlmRun
-from supportqa.scoring.profiles import uses_sentence_model
-from supportqa.scoring.runner import (
-    RunReport,
-    current_scorer_versions,
-    parse_line,
-    score_database,
-    score_file,
+from supportqa.services.llm import POLICIES, LlmRun, account_llm_run, start_llm_run
+from supportqa.services.score_plan import (
+    choose_workers,
+    count_lines,
+    count_to_score,
+    dry_run_conversations,
 )
-
-
-def _count_lines(path: Path) -> int:
-    with path.open("rb") as handle:
-        return sum(1 for _ in handle)
-
-
-def _workers(asked: int, lines: int, card: Scorecard) -> int:
-    """One process per core for big rules-only runs; small runs are not worth starting processes for.
-    A scorecard that uses the sentence model stays in one process: the model already uses every core,
-    and each worker would load its own copy (~850 MB) and encode shared sentences again (measured:
-    47 conversations/s and 1.8 GB with two workers, 72/s and 0.9 GB with one)."""
-    if asked:
-        return asked
-    if uses_sentence_model(card):
-        return 1
-    return (os.cpu_count() or 1) if lines >= 5000 else 1
+from supportqa.services.scoring import RunReport, score_database, score_file
 
 
 def _print_report(report: RunReport, where: str, *, database: bool) -> None:
@@ -148,17 +126,21 @@ def score(
     """
     card = resolve_scorecard(scorecard)
     size = batch_size or settings().batch_size
-    if llm_when not in POLICIES:
+    if llm_when not in POLICIES:  # before the judge is set up: a typo costs no connection
         raise InputError(f"--llm-when {llm_when!r}: use one of {', '.join(POLICIES)}")
     if dry_run and not llm:
         raise InputError("--dry-run shows what --llm would send: add --llm")
     run: LlmRun | None = None
     if llm:
         judge = open_judge(card, db or settings().db, model=llm_model, concurrency=concurrency)
-        run = LlmRun(card, judge, llm_when)
+        run = start_llm_run(card, judge, llm_when)
     try:
         if run is not None and dry_run:
-            found, errors = _dry_run_conversations(file, db, card, run, limit)
+            if file is not None:
+                found, errors = dry_run_conversations(file, None, card, run, limit)
+            else:
+                with open_repository(db) as repo:
+                    found, errors = dry_run_conversations(None, repo, card, run, limit)
             show_requests(run.judge, card, found, json, errors)
             if errors:
                 raise typer.Exit(1)
@@ -166,26 +148,19 @@ def score(
         if rescore_stale and file is not None:
             raise InputError("--rescore-stale works on the database: drop FILE")
         report, where = _run(card, file, out, db, size, restart, workers, json, run, rescore_stale)
+        if run is not None:
+            account_llm_run(report, run, settings())
         data = {
             **report.as_dict(),
             "out": where,
             "scorecard": {"name": card.name, "version": card.version},
         }
-        if run is not None:
-            data["llm"] = judge_summary(
-                run.judge,
-                policy=run.policy,
-                sent_conversations=run.sent_conversations,
-                kept_local=run.kept_local,
-                judged_fully=run.judged_fully,
-                left_pending=run.left_pending,
-            )
         if json:
             print_json(data)
         else:
             _print_report(report, where, database=file is None)
-            if run is not None:
-                print_judge_summary(data["llm"])
+            if report.llm is not None:
+                print_judge_summary(report.llm)
     finally:
         if run is not None:
             run.judge.close()
@@ -210,9 +185,7 @@ def _run(
     if file is not None:
         if out is None:
             raise InputError("with FILE, give -o/--out for the reviews JSONL")
-        if not file.is_file():
-            raise InputError("no such file", file=str(file))
-        total = _count_lines(file)
+        total = count_lines(file)
         with progress_bar(quiet=json) as bar:
             task = bar.add_task(label, total=total)
             report = score_file(
@@ -221,7 +194,7 @@ def _run(
                 card,
                 resume=not restart,
                 batch_size=size,
-                workers=_workers(workers, total, card),
+                workers=choose_workers(workers, total, card),
                 progress=lambda n: bar.advance(task, n),
                 scorer=run,
                 reviewer=run.reviewer if run is not None else None,
@@ -229,9 +202,7 @@ def _run(
         return report, str(out)
     reviewer = run.reviewer if run is not None else None
     with open_repository(db) as repo:
-        ref = ScorecardRef(name=card.name, version=card.version)
-        stale = repo.stale_scorer_versions(ref, current_scorer_versions()) if rescore_stale else []
-        total = repo.count_unscored(ref, reviewer=reviewer, stale=stale)
+        total = count_to_score(repo, card, reviewer=reviewer, rescore_stale=rescore_stale)
         options = settings()
         with progress_bar(quiet=json) as bar:
             task = bar.add_task(label, total=total)
@@ -239,7 +210,7 @@ def _run(
                 repo,
                 card,
                 batch_size=size,
-                workers=_workers(workers, total, card),
+                workers=choose_workers(workers, total, card),
                 progress=lambda n: bar.advance(task, n),
                 scorer=run,
                 reviewer=reviewer,
@@ -248,39 +219,6 @@ def _run(
                 heartbeat_s=options.claim_heartbeat_s,
             )
         return report, repo.db.url_for_display
-
-
-def _dry_run_conversations(
-    file: Path | None, db: str | None, card: Scorecard, run: LlmRun, limit: int
-) -> tuple[list[Conversation], list[dict[str, Any]]]:
-    """The first conversations the run would send (in --llm-when low-confidence, after the local
-    pass picks them), and the bad lines met on the way (file, line, reason), as a real run reports
-    them."""
-    errors: list[dict[str, Any]] = []
-    if file is not None:
-        if not file.is_file():
-            raise InputError("no such file", file=str(file))
-        found: list[Conversation] = []
-        with file.open("rb") as handle:
-            for number, raw in enumerate(handle, start=1):
-                if not raw.strip():
-                    continue
-                parsed = parse_line(str(file), number, raw)
-                if isinstance(parsed, Conversation):
-                    found.append(parsed)
-                else:
-                    errors.append(parsed)
-                if len(found) >= limit * 20:
-                    break
-    else:
-        with open_repository(db) as repo:
-            ref = ScorecardRef(name=card.name, version=card.version)
-            batches = repo.iter_unscored(ref, batch_size=limit * 20, reviewer=run.reviewer)
-            found = next(iter(batches), [])
-    if run.policy == "low-confidence":
-        local = run.local_engine.score(found)
-        found = run.uncertain_conversations(found, local)
-    return found[:limit], errors
 
 
 def register(app: typer.Typer) -> None:

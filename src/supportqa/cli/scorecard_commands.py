@@ -9,36 +9,10 @@ import typer
 from rich.table import Table
 
 from supportqa.cli.common import DbOption, JsonOption, console, open_repository, print_json, styled
-from supportqa.domain.scorecard import Scorecard, default_scorecard, load_scorecard
-from supportqa.errors import ConfigError
-from supportqa.scorers.registry import bind
+from supportqa.domain.scorecard import default_scorecard, load_scorecard
+from supportqa.services.scorecards import list_scorecards, validate_scorecard
 
 app = typer.Typer(help="Validate and inspect scorecards.", no_args_is_help=True)
-
-
-def _check_scorers(card: Scorecard, origin: str) -> None:
-    """Every named scorer must exist and accept its arguments."""
-    for criterion in card.criteria:
-        for spec in criterion.scorers:
-            try:
-                bind(spec)
-            except ConfigError as exc:
-                raise ConfigError(f"{origin}: criterion {criterion.key!r}: {exc}") from None
-
-
-def _summary(card: Scorecard) -> dict[str, object]:
-    groups: dict[str, float] = {}
-    for c in card.criteria:
-        groups[c.group] = groups.get(c.group, 0) + c.weight
-    return {
-        "name": card.name,
-        "version": card.version,
-        "criteria": len(card.criteria),
-        "total_weight": sum(c.weight for c in card.criteria),
-        "group_weights": groups,
-        "critical": [c.key for c in card.criteria if c.critical],
-        "human_only": [c.key for c in card.criteria if c.human_only],
-    }
 
 
 @app.command("validate")
@@ -46,9 +20,7 @@ def validate(
     file: Annotated[Path, typer.Argument(help="Scorecard YAML")], json: JsonOption = False
 ) -> None:
     """Check a scorecard YAML: fields, scales, weights, and that every scorer exists with valid args."""
-    card = load_scorecard(file)
-    _check_scorers(card, str(file))
-    summary = _summary(card)
+    card, summary = validate_scorecard(file)
     if json:
         print_json({"valid": True, **summary})
         return
@@ -93,7 +65,7 @@ def show(
 def list_(db: DbOption = None, json: JsonOption = False) -> None:
     """Scorecard versions stored in the database."""
     with open_repository(db) as repo:
-        refs = repo.list_scorecards()
+        refs = list_scorecards(repo)
     if json:
         print_json([r.model_dump() for r in refs])
         return

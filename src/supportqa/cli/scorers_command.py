@@ -2,35 +2,16 @@
 
 from __future__ import annotations
 
-import inspect
-from typing import Any
-
 import typer
 from rich.table import Table
 
 from supportqa.cli.common import JsonOption, console, print_json
-from supportqa.scorers.registry import registered
+from supportqa.services.scorecards import list_scorers
 
 
 def scorers(json: JsonOption = False) -> None:
     """List registered scorers with their version, arguments and what they rate."""
-    rows: list[dict[str, Any]] = []
-    for name, info in sorted(registered().items()):
-        params = inspect.signature(info.factory).parameters.values()
-        args = [
-            p.name if p.default is inspect.Parameter.empty else f"{p.name}={p.default!r}"
-            for p in params
-        ]
-        rows.append(
-            {
-                "name": name,
-                "version": info.version,
-                "batch": info.batch,
-                "family": info.family,
-                "args": args,
-                "description": info.description,
-            }
-        )
+    rows = list_scorers()
     if json:
         print_json(rows)
         return

@@ -3,12 +3,12 @@ format of `tests/data/labelled/tone_empathy.jsonl`, for criteria no public datas
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from supportqa.domain.conversation import Conversation, Message, Person, Role
 from supportqa.errors import InputError
 from supportqa.evaluation.base import LabelledConversation
+from supportqa.jsonl import read_objects
 
 DATASET = "tone-empathy"
 
@@ -17,15 +17,11 @@ def load_labelled_messages(path: Path) -> list[LabelledConversation]:
     """One two-message conversation per line; labels `tone` (1–4), `empathy` (1–4 or null = N/A) and
     `distress` (1/0). A malformed line raises InputError with file and line."""
     items: list[LabelledConversation] = []
-    try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise InputError(f"cannot read ({exc.strerror})", file=str(path)) from None
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
+    for record in read_objects(path):
+        if isinstance(record, InputError):
+            raise record
+        number, row = record.line, record.data
         try:
-            row = json.loads(line)
             conversation = Conversation(
                 id=str(row["id"]),
                 source=DATASET,

@@ -17,19 +17,16 @@ from supportqa.domain.conversation import Conversation
 from supportqa.domain.review import RatingsLine
 from supportqa.errors import InputError
 from supportqa.evaluation.base import LabelledConversation
-from supportqa.importers.jsonl import read_jsonl
-from supportqa.importers.notices import ImportWarning
+from supportqa.jsonl import read_objects
 
 DATASET = "own"
 
 
 def _records(path: Path) -> list[tuple[int | None, dict[str, object]]]:
     out: list[tuple[int | None, dict[str, object]]] = []
-    for record in read_jsonl(path):
+    for record in read_objects(path):  # an undecodable byte is read as U+FFFD
         if isinstance(record, InputError):
             raise record
-        if isinstance(record, ImportWarning):  # an undecodable byte, read as U+FFFD
-            continue
         out.append((record.line, record.data))
     return out
 

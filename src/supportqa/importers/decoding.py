@@ -4,54 +4,17 @@ in one ticket never refuses a whole export)."""
 
 from __future__ import annotations
 
-import codecs
 import re
-import threading
-from collections.abc import Callable
 from typing import Any
 
 import orjson
 
 from supportqa.importers.notices import ImportWarning
+from supportqa.jsonl import BOM, REPLACEMENT, decode, strip_bom
 
-BOM = codecs.BOM_UTF8
-REPLACEMENT = "\ufffd"
+__all__ = ["BOM", "REPLACEMENT", "decode", "load_document", "strip_bom", "undecodable", "unmark"]
+
 _MARK = re.compile("\U0010fffe([0-9]+)\U0010ffff")
-_found = threading.local()
-
-
-def _note(exc: UnicodeError) -> tuple[str, int]:
-    """Codec error handler: remember where the bad bytes start, put in the current marker."""
-    if not isinstance(exc, UnicodeDecodeError):
-        raise exc
-    offsets: list[int] = _found.offsets
-    offsets.append(exc.start)
-    mark: Callable[[int], str] = _found.mark
-    return mark(len(offsets) - 1), exc.end
-
-
-codecs.register_error("supportqa-note", _note)
-
-
-def strip_bom(raw: bytes) -> tuple[bytes, int]:
-    """`raw` without a leading UTF-8 BOM, and how many bytes were dropped (for byte offsets)."""
-    return (raw[3:], 3) if raw.startswith(BOM) else (raw, 0)
-
-
-def decode(
-    raw: bytes, encoding: str = "utf-8", mark: Callable[[int], str] | None = None
-) -> tuple[str, list[int]]:
-    """The text, and the offsets in `raw` of the bytes that could not be decoded (each replaced by
-    U+FFFD, or by `mark(k)` for the k-th of them). Text that decodes cleanly pays one decode."""
-    try:
-        return raw.decode(encoding), []
-    except UnicodeDecodeError:
-        pass
-    _found.offsets, _found.mark = [], mark or (lambda _: REPLACEMENT)
-    try:
-        return raw.decode(encoding, "supportqa-note"), _found.offsets
-    finally:
-        del _found.offsets, _found.mark
 
 
 def load_document(raw: bytes) -> tuple[Any, list[int]]:

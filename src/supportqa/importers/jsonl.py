@@ -1,7 +1,6 @@
-"""JSONL reading that streams, reports each bad line with its number, and never stops early.
-
-A UTF-8 BOM on the first line is dropped; a line with bytes that are not UTF-8 is read with U+FFFD in
-their place and reported as a warning with its id and the bytes' offsets in the file.
+"""JSONL for the import: `supportqa.jsonl` reads the lines (streaming, each bad line reported with its
+number, never stopping early); here they become records, and a line with bytes that are not UTF-8 (read
+with U+FFFD in their place) becomes a warning with its id and the bytes' offsets in the file.
 """
 
 from __future__ import annotations
@@ -11,11 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from supportqa.errors import InputError
-from supportqa.importers.decoding import decode, strip_bom, undecodable
+from supportqa.importers.decoding import undecodable
 from supportqa.importers.notices import ImportWarning, record_id
+from supportqa.jsonl import JsonObject, Line, parse, read_objects
 
 
 @dataclass(frozen=True)
@@ -34,54 +32,33 @@ def load_line(
 ) -> tuple[RawRecord | InputError, ImportWarning | None]:
     """One line (starting at byte `offset` of the file) as a record or the error that explains why
     not, and the warning for undecodable bytes in it, if any."""
-    bad: list[int] = []
-    try:
-        data = orjson.loads(raw)
-    except orjson.JSONDecodeError as exc:
-        text, bad = decode(raw)
-        try:
-            if not bad:
-                raise exc
-            data = orjson.loads(text)
-        except orjson.JSONDecodeError as final:
-            return InputError(f"not valid JSON ({final})", file=file, line=number), None
-    if not isinstance(data, dict):
-        kind = type(data).__name__
-        return InputError(f"expected a JSON object, got {kind}", file=file, line=number), None
-    record = RawRecord(file, number, data)
-    if not bad:
+    return record_of(parse(Line(file, number, offset, raw)))
+
+
+def record_of(
+    parsed: JsonObject | InputError,
+) -> tuple[RawRecord | InputError, ImportWarning | None]:
+    """The import's view of a parsed line: a record, and a warning when bytes were read as U+FFFD."""
+    if isinstance(parsed, InputError):
+        return parsed, None
+    record = RawRecord(parsed.file, parsed.line, parsed.data)
+    if not parsed.undecodable:
         return record, None
-    offsets = [offset + position for position in bad]
-    return record, undecodable(offsets, file=file, line=number, id=record_id(data))
+    offsets = list(parsed.undecodable)
+    warning = undecodable(offsets, file=parsed.file, line=parsed.line, id=record_id(parsed.data))
+    return record, warning
 
 
 def read_jsonl(
     path: str | Path, on_bytes: Callable[[int], None] | None = None
 ) -> Iterator[RawRecord | InputError | ImportWarning]:
     """Yield each object, or an InputError naming file and line, and a warning after a record that
-    held undecodable bytes; blank lines are skipped.
+    held undecodable bytes; blank lines are skipped (`supportqa.jsonl` reads the lines).
 
     `on_bytes` hears how many bytes each line took, so a caller can draw a progress bar by file size.
     """
-    file = Path(path)
-    try:
-        handle = file.open("rb")
-    except OSError as exc:
-        raise InputError(f"cannot open ({exc.strerror})", file=str(file)) from None
-    name = str(file)
-    offset = 0
-    with handle:
-        for number, raw in enumerate(handle, start=1):
-            if on_bytes is not None:
-                on_bytes(len(raw))
-            start = offset
-            offset += len(raw)
-            if number == 1:
-                raw, skipped = strip_bom(raw)
-                start += skipped
-            if not raw.strip():
-                continue
-            record, warning = load_line(raw, name, number, start)
-            yield record
-            if warning is not None:
-                yield warning
+    for parsed in read_objects(path, on_bytes=on_bytes):
+        record, warning = record_of(parsed)
+        yield record
+        if warning is not None:
+            yield warning

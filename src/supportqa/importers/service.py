@@ -20,12 +20,12 @@ from supportqa.domain.review import RatingsLine, Review
 from supportqa.domain.scorecard import Scorecard, scorecard_from_dict
 from supportqa.errors import InputError
 from supportqa.gc_tuning import bulk_work, tune_worker_process
-from supportqa.importers.decoding import strip_bom
 from supportqa.importers.formats import Item, Reader, detect_format, reader_for
-from supportqa.importers.jsonl import RawRecord, load_line
+from supportqa.importers.jsonl import RawRecord, record_of
 from supportqa.importers.notices import ImportWarning, record_id
 from supportqa.importers.plausible import conversation_doubts, review_doubts
 from supportqa.importers.records import parse_record
+from supportqa.jsonl import Line, chunks, lines, parse
 from supportqa.parallel import ordered_map
 from supportqa.scorers.judge.personal_data import redact_personal_data
 from supportqa.scoring.ratings import review_from_ratings
@@ -165,48 +165,19 @@ def _init_import_worker(scorecard_data: dict[str, Any]) -> None:
     _WORKER_SCORECARD = scorecard_from_dict(scorecard_data)
 
 
-def _parse_chunk(job: tuple[str, list[tuple[int, int, bytes]]]) -> list[Parsed]:
-    file, lines = job
+def _parse_chunk(lines: list[Line]) -> list[Parsed]:
     assert _WORKER_SCORECARD is not None
     stamp = datetime.now(UTC)
     out: list[Parsed] = []
-    for number, offset, raw in lines:
-        record, warning = load_line(raw, file, number, offset)
+    for line in lines:
+        record, warning = record_of(parse(line))
         if isinstance(record, InputError):
-            out.append(("error", record, number, None))
+            out.append(("error", record, line.number, None))
             continue
         out.extend(_parsed(record, _WORKER_SCORECARD, stamp))
         if warning is not None:
-            out.append(("warning", warning, number, None))
+            out.append(("warning", warning, line.number, None))
     return out
-
-
-def _line_chunks(
-    path: Path, on_bytes: OnBytes, size: int = 500
-) -> Iterator[tuple[str, list[tuple[int, int, bytes]]]]:
-    """(file, [(line number, byte offset, line)]) in chunks; a BOM on the first line is dropped."""
-    try:
-        handle = path.open("rb")
-    except OSError as exc:
-        raise InputError(f"cannot open ({exc.strerror})", file=str(path)) from None
-    with handle:
-        chunk: list[tuple[int, int, bytes]] = []
-        offset = 0
-        for number, raw in enumerate(handle, start=1):
-            if on_bytes is not None:
-                on_bytes(len(raw))
-            start = offset
-            offset += len(raw)
-            if number == 1:
-                raw, skipped = strip_bom(raw)
-                start += skipped
-            if raw.strip():
-                chunk.append((number, start, raw))
-            if len(chunk) >= size:
-                yield str(path), chunk
-                chunk = []
-        if chunk:
-            yield str(path), chunk
 
 
 def _records_in_workers(
@@ -214,7 +185,7 @@ def _records_in_workers(
 ) -> Iterator[Parsed]:
     results = ordered_map(
         _parse_chunk,
-        _line_chunks(path, on_bytes),
+        chunks(lines(path, on_bytes=on_bytes), 500),
         workers=workers,
         initializer=_init_import_worker,
         initargs=(scorecard.to_dict(),),

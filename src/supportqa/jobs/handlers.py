@@ -19,9 +19,9 @@ import orjson
 from supportqa.domain.review import ScorecardRef
 from supportqa.domain.scorecard import Scorecard, default_scorecard, load_scorecard
 from supportqa.errors import InputError
-from supportqa.scoring.runner import score_database
-from supportqa.scoring.summaries import iqs_from_database
 from supportqa.services import training
+from supportqa.services.scoring import score_database
+from supportqa.services.summaries import iqs_from_database
 from supportqa.services.workspace import Workspace
 from supportqa.settings import Settings
 from supportqa.storage.database import masked

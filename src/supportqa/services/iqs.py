@@ -1,8 +1,8 @@
 """Internal Quality Score by agent, team, reviewer, week, month or criterion, from the workspace or
 from a reviews/ratings file.
 
-A thin call to `scoring.summaries` as it stands today; the readers behind it move up to services
-in the same issue (svc-ingest), and this module then calls them instead.
+A thin front for `services.summaries`, which reads the reviews (database or file) for the IQS and CX
+summaries the demo and the digest job share.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from supportqa.domain.review import ScorecardRef
 from supportqa.domain.scorecard import Scorecard
 from supportqa.errors import InputError
 from supportqa.scoring.iqs import GROUPS
-from supportqa.scoring.summaries import KINDS, IqsReport, iqs_from_database, iqs_from_file
+from supportqa.services.summaries import KINDS, IqsReport, iqs_from_database, iqs_from_file
 from supportqa.services.workspace import Workspace
 
 BY_CHOICES = (*GROUPS, "criterion")

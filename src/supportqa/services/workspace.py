@@ -43,8 +43,13 @@ def open_database(
 
 @contextmanager
 def open_workspace(
-    db: str | None, *, settings: Settings | None = None, create: bool = False
+    db: str | None,
+    *,
+    settings: Settings | None = None,
+    create: bool = False,
+    migrate: MigrateMode = "auto",
 ) -> Iterator[Workspace]:
-    """The workspace at `db`, for the length of a command, request or job."""
-    with open_database(db, settings=settings, create=create) as database:
+    """The workspace at `db`, for the length of a command, request or job. A long-running process
+    (a worker, a server) passes `migrate="check"`: it never migrates, it asks for `supportqa migrate`."""
+    with open_database(db, settings=settings, create=create, migrate=migrate) as database:
         yield Repository(database)

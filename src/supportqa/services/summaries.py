@@ -14,9 +14,8 @@ from supportqa.domain.aggregates import CriterionSummary, IqsSummary
 from supportqa.domain.review import RatingsLine, Review, ScorecardRef
 from supportqa.domain.scorecard import Scorecard
 from supportqa.errors import InputError
-from supportqa.importers.jsonl import read_jsonl
-from supportqa.importers.notices import ImportWarning
 from supportqa.importers.records import parse_record
+from supportqa.jsonl import read_objects
 from supportqa.scoring.iqs import aggregate_criteria, aggregate_iqs
 from supportqa.scoring.ratings import review_from_ratings
 from supportqa.storage import Repository
@@ -50,11 +49,9 @@ def reviews_from_file(
     path: Path, scorecard: Scorecard, errors: list[dict[str, object]]
 ) -> Iterator[Review]:
     """Reviews as they are; ratings lines scored with `scorecard`; bad lines reported, not fatal."""
-    for record in read_jsonl(path):
+    for record in read_objects(path):  # an undecodable byte is read as U+FFFD
         if isinstance(record, InputError):
             errors.append({"file": record.file, "line": record.line, "reason": record.reason})
-            continue
-        if isinstance(record, ImportWarning):  # an undecodable byte, read as U+FFFD
             continue
         try:
             parsed = parse_record(record.data)

@@ -15,9 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from supportqa.errors import InputError
+from supportqa.jsonl import NOT_AN_OBJECT, Line, lines, parse
 
 REVIEW_LINE_START = b'{"review_id":'
 """How every line `score` writes begins (`Review.model_dump_json()`): what a torn line must look like."""
@@ -83,17 +82,16 @@ def _refuse(out: Path, number: int, why: str) -> InputError:
     )
 
 
-def _review(raw: bytes) -> dict[str, Any] | str:
+def _review(line: Line) -> dict[str, Any] | str:
     """The review record on one line, or why the line is not one."""
-    try:
-        data = orjson.loads(raw)
-    except orjson.JSONDecodeError:
+    parsed = parse(line)
+    if isinstance(parsed, InputError):
+        if parsed.reason.startswith(NOT_AN_OBJECT):
+            return f"a JSON {parsed.reason.removeprefix(NOT_AN_OBJECT)}, not a review record"
         return "not valid JSON"
-    if not isinstance(data, dict):
-        return f"a JSON {type(data).__name__}, not a review record"
-    if "review_id" not in data or "criteria" not in data:
+    if "review_id" not in parsed.data or "criteria" not in parsed.data:
         return "not a review record (it has no 'review_id' and 'criteria')"
-    return data
+    return parsed.data
 
 
 def _torn(raw: bytes) -> bool:
@@ -112,24 +110,22 @@ def read_reviews_file(out: Path, done: Done = _anything) -> ReviewsFile:
         return found
     if not out.is_file():
         raise InputError("not a regular file: give -o/--out a file for the reviews", file=str(out))
-    with out.open("rb") as handle:
-        for number, raw in enumerate(handle, start=1):
-            complete = raw.endswith(b"\n")
-            if complete and not raw.strip():
-                found.keep += len(raw)
-                continue
-            data = _review(raw)
-            if isinstance(data, str):
-                if complete or not _torn(raw):
-                    raise _refuse(out, number, data)
-                break  # the torn last line: cut by `repair`
-            review_id = str(data["review_id"])
-            if done(data):
-                found.done.add(review_id)
-                found.versions[review_id] = data.get("conversation_version")
-            else:
-                found.done.discard(review_id)
-            found.keep += len(raw)
-            found.needs_newline = not complete
+    for line in lines(out, blank=True):
+        if line.complete and not line.raw.strip():
+            found.keep = line.end
+            continue
+        data = _review(line)
+        if isinstance(data, str):
+            if line.complete or not _torn(line.raw):
+                raise _refuse(out, line.number, data)
+            break  # the torn last line: cut by `repair`
+        review_id = str(data["review_id"])
+        if done(data):
+            found.done.add(review_id)
+            found.versions[review_id] = data.get("conversation_version")
+        else:
+            found.done.discard(review_id)
+        found.keep = line.end
+        found.needs_newline = not line.complete
     found.size = out.stat().st_size
     return found

@@ -2,13 +2,12 @@
 
 File runs append one batch at a time and skip conversations whose review is already in the output; a
 half-written last line (the process was killed mid-write) is cut off first, and an output that is not a
-reviews file, or is the input itself, is refused before anything is written (`scoring.outfile`).
+reviews file, or is the input itself, is refused before anything is written (`services.outfile`).
 Database runs score only what has no AI review for this scorecard version yet, committing per batch.
 """
 
 from __future__ import annotations
 
-import codecs
 import contextlib
 import os
 import threading
@@ -27,11 +26,12 @@ from supportqa.domain.versions import conversation_version
 from supportqa.errors import InputError, StorageError
 from supportqa.gc_tuning import bulk_work
 from supportqa.importers.records import parse_record
+from supportqa.jsonl import Line, chunks, lines, parse
 from supportqa.scorers.registry import registered
 from supportqa.scoring.engine import EngineStats, ScoringEngine, ai_review_id_for
 from supportqa.scoring.llm_run import llm_reviewer
-from supportqa.scoring.outfile import Done, read_reviews_file, refuse_input_as_output
 from supportqa.scoring.parallel import ordered_map, worker_engine
+from supportqa.services.outfile import Done, read_reviews_file, refuse_input_as_output
 from supportqa.storage import Repository
 from supportqa.storage.work import ClaimedBatch, WorkSpec
 
@@ -48,6 +48,9 @@ class BatchScorer(Protocol):
 
 @dataclass
 class RunReport:
+    """What a scoring run did, the same for a file, the database and an LLM run; the bad lines of a
+    file run are in `errors` (file, line, reason)."""
+
     scored: int = 0
     """Conversations scored (each has one AI review per participant: `reviews`)."""
     reviews: int = 0
@@ -67,6 +70,9 @@ class RunReport:
     """Runs found killed (heartbeat older than the lease) and marked `interrupted` by this one."""
     run_id: int | None = None
     errors: list[dict[str, Any]] = field(default_factory=list)
+    llm: dict[str, Any] | None = None
+    """With the LLM judge (`score --llm`): its accounting — requests, cache hits, tokens, cost, what
+    the policy sent and kept local (`services.llm.account_llm_run`)."""
 
     def count(self, reviews: list[Review]) -> None:
         self.scored += len({(r.source, r.conversation_id) for r in reviews})
@@ -75,7 +81,11 @@ class RunReport:
         self.criteria_failed += sum(r.counts.failed for r in reviews)
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The report as data; `llm` only when the judge took part."""
+        data = asdict(self)
+        if data["llm"] is None:
+            del data["llm"]
+        return data
 
 
 def review_line(review: Review) -> bytes:
@@ -105,54 +115,33 @@ class _ChunkResult:
     errors: list[dict[str, Any]]
 
 
-def _raw_chunks(source: Path, size: int) -> Iterator[list[tuple[int, bytes]]]:
-    """Non-blank lines with their numbers, a chunk at a time; a UTF-8 byte order mark is dropped."""
-    chunk: list[tuple[int, bytes]] = []
-    with source.open("rb") as handle:
-        for number, raw in enumerate(handle, start=1):
-            if number == 1 and raw.startswith(codecs.BOM_UTF8):
-                raw = raw[len(codecs.BOM_UTF8) :]
-            if raw.strip():
-                chunk.append((number, raw))
-            if len(chunk) >= size:
-                yield chunk
-                chunk = []
-    if chunk:
-        yield chunk
-
-
-def parse_line(file: str, number: int, raw: bytes) -> Conversation | dict[str, Any]:
+def parse_line(line: Line) -> Conversation | dict[str, Any]:
     """A conversation, or the error record (file, line, reason) that explains why not: every reader of
     a conversations JSONL (scoring, the --llm dry run) reports a bad line and goes on."""
+    parsed = parse(line)
     try:
-        try:
-            data = orjson.loads(raw)
-        except orjson.JSONDecodeError:
-            # one undecodable byte costs a U+FFFD, not the conversation (as on import)
-            data = orjson.loads(raw.decode("utf-8", "replace"))
-        if not isinstance(data, dict):
-            raise InputError(f"expected a JSON object, got {type(data).__name__}")
-        parsed = parse_record(data)
-        if not isinstance(parsed, Conversation):
+        if isinstance(parsed, InputError):
+            raise parsed
+        conversation = parse_record(parsed.data)
+        if not isinstance(conversation, Conversation):
             raise InputError("expected a conversation (with 'messages')")
-        return parsed
-    except orjson.JSONDecodeError as exc:
-        return {"file": file, "line": number, "reason": f"not valid JSON ({exc})"}
+        return conversation
     except InputError as exc:
-        return {"file": file, "line": number, "reason": exc.reason}
+        return {"file": line.file, "line": line.number, "reason": exc.reason}
 
 
-def _score_chunk(engine: BatchScorer, file: str, chunk: list[tuple[int, bytes]]) -> _ChunkResult:
+def _score_chunk(engine: BatchScorer, chunk: list[Line]) -> _ChunkResult:
     conversations: list[Conversation] = []
     errors: list[dict[str, Any]] = []
-    for number, raw in chunk:
-        parsed = parse_line(file, number, raw)
+    for line in chunk:
+        parsed = parse_line(line)
         if isinstance(parsed, Conversation):
             conversations.append(parsed)
         else:
             errors.append(parsed)
-    before = engine.stats.dropped_quotes
-    reviews = engine.score(conversations) if conversations else []
+    reviews, dropped_quotes = (
+        _score_counting_quotes(engine, conversations) if conversations else ([], 0)
+    )
     return _ChunkResult(
         lines=b"".join(review_line(r) for r in reviews),
         ids=[r.review_id for r in reviews],
@@ -161,17 +150,17 @@ def _score_chunk(engine: BatchScorer, file: str, chunk: list[tuple[int, bytes]])
         conversations=len({(r.source, r.conversation_id) for r in reviews}),
         incomplete=sum(r.incomplete for r in reviews),
         criteria_failed=sum(r.counts.failed for r in reviews),
-        dropped_quotes=engine.stats.dropped_quotes - before,
+        dropped_quotes=dropped_quotes,
         errors=errors,
     )
 
 
 def _not_done(
-    chunk: list[tuple[int, bytes]],
+    chunk: list[Line],
     scorecard: Scorecard,
     done: set[str],
     versions: Mapping[str, str | None],
-) -> tuple[list[tuple[int, bytes]], int, int]:
+) -> tuple[list[Line], int, int]:
     """Drop lines whose review is already written for the conversation as it is now; a line whose
     conversation changed since its review (another version) is kept and counted. Unparsable lines
     stay, to be reported. Returns (kept, skipped, changed)."""
@@ -179,9 +168,9 @@ def _not_done(
         return chunk, 0, 0
     kept = []
     changed = 0
-    for number, raw in chunk:
+    for line in chunk:
         try:
-            data = orjson.loads(raw)
+            data = orjson.loads(line.raw)
             review_id = ai_review_id_for(
                 str(data.get("source", "jsonl")), str(data["id"]), scorecard
             )
@@ -192,7 +181,7 @@ def _not_done(
             if judged is None or _version_of(data) in (None, judged):
                 continue
             changed += 1
-        kept.append((number, raw))
+        kept.append(line)
     return kept, len(chunk) - len(kept), changed
 
 
@@ -205,8 +194,8 @@ def _version_of(data: Any) -> str | None:
     return conversation_version(parsed) if isinstance(parsed, Conversation) else None
 
 
-def _score_chunk_in_worker(job: tuple[str, list[tuple[int, bytes]]]) -> _ChunkResult:
-    return _score_chunk(worker_engine(), *job)
+def _score_chunk_in_worker(chunk: list[Line]) -> _ChunkResult:
+    return _score_chunk(worker_engine(), chunk)
 
 
 def _scored_chunks(
@@ -220,20 +209,19 @@ def _scored_chunks(
     scorer: BatchScorer | None,
 ) -> Iterator[tuple[_ChunkResult, int]]:
     """Score chunks in order, in this process or in `workers` processes."""
-    file = str(source)
     sizes: deque[int] = deque()
 
-    def jobs() -> Iterator[tuple[str, list[tuple[int, bytes]]]]:
-        for chunk in _raw_chunks(source, batch_size):
+    def jobs() -> Iterator[list[Line]]:
+        for chunk in chunks(lines(source), batch_size):
             todo, skipped, changed = _not_done(chunk, scorecard, done, versions)
             report.skipped += skipped
             report.rescored_changed += changed
             sizes.append(len(chunk))
-            yield file, todo
+            yield todo
 
     if workers <= 1 or scorer is not None:
         engine = scorer or ScoringEngine(scorecard)
-        results: Iterator[_ChunkResult] = (_score_chunk(engine, *job) for job in jobs())
+        results: Iterator[_ChunkResult] = (_score_chunk(engine, job) for job in jobs())
     else:
         results = ordered_map(_score_chunk_in_worker, jobs(), workers=workers, scorecard=scorecard)
     for result in results:
@@ -254,7 +242,7 @@ def score_file(
 ) -> RunReport:
     """Score a conversations JSONL file into a reviews JSONL file, without a database.
 
-    OUT must be absent, empty or a reviews file, and not the input (see `scoring.outfile`).
+    OUT must be absent, empty or a reviews file, and not the input (see `services.outfile`).
     `scorer` replaces the default engine (an `LlmRun` for `score --llm`; it runs in this process), and
     `reviewer` (its tag) then redoes the reviews in OUT it has not written or whose judge failed."""
     source, out = Path(source), Path(out)
@@ -291,8 +279,18 @@ def score_file(
     return report
 
 
-def _score_in_worker(batch: list[Conversation]) -> list[Review]:
-    return worker_engine().score(batch)
+def _score_counting_quotes(
+    engine: BatchScorer, batch: Sequence[Conversation]
+) -> tuple[list[Review], int]:
+    """A batch's reviews and the quotes the engine dropped from them: each worker process has its
+    own engine, so the count must travel back with the reviews (a parent's engine never scored)."""
+    before = engine.stats.dropped_quotes
+    reviews = engine.score(batch)
+    return reviews, engine.stats.dropped_quotes - before
+
+
+def _score_in_worker(batch: list[Conversation]) -> tuple[list[Review], int]:
+    return _score_counting_quotes(worker_engine(), batch)
 
 
 class _Heartbeat:
@@ -370,16 +368,17 @@ def score_database(
                     claimed.append(batch)
                     yield [Conversation.model_validate(p) for p in batch.payloads]
 
-            scored: Iterator[list[Review]] = (
+            scored: Iterator[tuple[list[Review], int]] = (
                 ordered_map(_score_in_worker, batches(), workers=workers, scorecard=scorecard)
                 if workers > 1
-                else (engine.score(batch) for batch in batches())
+                else (_score_counting_quotes(engine, batch) for batch in batches())
             )
-            for reviews in scored:
+            for reviews, dropped_quotes in scored:
                 done = claimed.popleft()
                 repo.upsert_reviews(reviews)
                 repo.release_claims(run_id, done.pks)
                 report.count(reviews)
+                report.dropped_quotes += dropped_quotes
                 report.rescored_changed += done.changed
                 report.rescored_stale += done.stale
                 if progress:
@@ -390,5 +389,4 @@ def score_database(
     if not rescore_stale:
         report.stale = repo.count_reviews_by_scorers(ref, stale)
     repo.prune_versions()
-    report.dropped_quotes = engine.stats.dropped_quotes
     return report
