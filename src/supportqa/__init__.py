@@ -64,7 +64,35 @@ _EXPORTS = {
     "list_scorers": "supportqa.services.scorecards",
     "run_demo": "supportqa.services.demo",
     "read_objects": "supportqa.jsonl",
+    "ReportFilter": "supportqa.services.frames",
+    "report_section": "supportqa.services.analytics",
+    "build_report": "supportqa.services.report",
+    "add_review": "supportqa.services.reviews",
+    "override_rating": "supportqa.services.reviews",
+    "list_overrides": "supportqa.services.reviews",
+    "review_queue": "supportqa.services.queue",
+    "coaching_card": "supportqa.services.coaching",
+    "coaching_summary": "supportqa.services.coaching",
+    "add_coaching_note": "supportqa.services.coaching",
+    "list_agents": "supportqa.services.agents",
+    "link_agents": "supportqa.services.agents",
+    "unlink_agents": "supportqa.services.agents",
+    "compare_with_humans": "supportqa.services.calibration",
+    "apply_calibration": "supportqa.services.calibration",
+    "calibration_sessions": "supportqa.services.sessions",
+    "drift_between_versions": "supportqa.services.drift",
+    "drift_against_candidate": "supportqa.services.drift",
+    "train": "supportqa.services.training",
+    "TrainOptions": "supportqa.services.training",
+    "enqueue_job": "supportqa.services.jobs",
+    "list_jobs": "supportqa.services.jobs",
 }
+_ALIASES = {
+    "report_section": "section",
+    "build_report": "report",
+    "enqueue_job": "enqueue",
+}
+"""Exported names that differ from the name in their module."""
 
 __all__ = [
     "Analysis",
@@ -77,6 +105,7 @@ __all__ = [
     "InputError",
     "Message",
     "RatingsLine",
+    "ReportFilter",
     "Repository",
     "Review",
     "Role",
@@ -88,37 +117,58 @@ __all__ = [
     "Settings",
     "StorageError",
     "SupportQAError",
+    "TrainOptions",
     "Workspace",
     "__version__",
     "account_llm_run",
+    "add_coaching_note",
+    "add_review",
     "analyse_sessions",
+    "apply_calibration",
     "backup_workspace",
+    "build_report",
+    "calibration_sessions",
     "check_judge",
+    "coaching_card",
+    "coaching_summary",
     "compare_ai_human",
     "compare_scorings",
+    "compare_with_humans",
     "count_to_score",
     "default_scorecard",
+    "drift_against_candidate",
+    "drift_between_versions",
     "dry_run_conversations",
     "dry_run_requests",
+    "enqueue_job",
     "generate_files",
     "human_references",
     "import_files",
     "init_workspace",
     "iqs_from_database",
     "iqs_from_file",
+    "link_agents",
+    "list_agents",
+    "list_jobs",
+    "list_overrides",
     "list_runs",
     "list_scorers",
     "load_scorecard",
     "migrate_workspace",
     "open_judge",
     "open_workspace",
+    "override_rating",
     "probe_judge",
     "read_objects",
+    "report_section",
+    "review_queue",
     "run_demo",
     "score_database",
     "score_file",
     "scorer",
     "start_llm_run",
+    "train",
+    "unlink_agents",
     "validate_scorecard",
 ]
 
@@ -135,9 +185,17 @@ if TYPE_CHECKING:
     from supportqa.jsonl import read_objects
     from supportqa.scorers.registry import scorer
     from supportqa.scoring.engine import ScoringEngine
+    from supportqa.services.agents import link_agents, list_agents, unlink_agents
+    from supportqa.services.analytics import section as report_section
+    from supportqa.services.calibration import apply_calibration, compare_with_humans
+    from supportqa.services.coaching import add_coaching_note, coaching_card, coaching_summary
     from supportqa.services.database import backup_workspace, init_workspace, migrate_workspace
     from supportqa.services.demo import run_demo
+    from supportqa.services.drift import drift_against_candidate, drift_between_versions
+    from supportqa.services.frames import ReportFilter
     from supportqa.services.importing import ImportReport, generate_files, import_files
+    from supportqa.services.jobs import enqueue as enqueue_job
+    from supportqa.services.jobs import list_jobs
     from supportqa.services.judge import check_judge, probe_judge
     from supportqa.services.llm import (
         account_llm_run,
@@ -145,11 +203,16 @@ if TYPE_CHECKING:
         open_judge,
         start_llm_run,
     )
+    from supportqa.services.queue import review_queue
+    from supportqa.services.report import report as build_report
+    from supportqa.services.reviews import add_review, list_overrides, override_rating
     from supportqa.services.runs import list_runs
     from supportqa.services.score_plan import count_to_score, dry_run_conversations
     from supportqa.services.scorecards import list_scorers, validate_scorecard
     from supportqa.services.scoring import RunReport, score_database, score_file
+    from supportqa.services.sessions import calibration_sessions
     from supportqa.services.summaries import iqs_from_database, iqs_from_file
+    from supportqa.services.training import TrainOptions, train
     from supportqa.services.workspace import Workspace, open_workspace
     from supportqa.settings import Settings
     from supportqa.signals.analysis import Analysis
@@ -160,4 +223,4 @@ def __getattr__(name: str) -> Any:
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'supportqa' has no attribute {name!r}")
-    return getattr(import_module(module), name)
+    return getattr(import_module(module), _ALIASES.get(name, name))
