@@ -15,7 +15,7 @@ from supportqa.domain.scorecard import default_scorecard
 from supportqa.scoring.engine import ScoringEngine, ai_review_id
 from supportqa.scoring.iqs import build_review
 from supportqa.scoring.ratings import review_from_ratings
-from supportqa.scoring.runner import score_database, score_file
+from supportqa.services.scoring import score_database, score_file
 from supportqa.signals.analysis import Analysis
 from supportqa.storage import Repository
 

@@ -16,7 +16,7 @@ import orjson
 from supportqa.domain.scorecard import Scorecard, default_scorecard, scorecard_from_dict
 from supportqa.importers.service import import_files
 from supportqa.scoring.profiles import rules_only
-from supportqa.scoring.runner import score_database
+from supportqa.services.scoring import score_database
 from supportqa.storage import Database, Repository
 from supportqa.synthetic import generate_conversations, simulate_reviews
 from tests.conftest import postgres_schema
