@@ -127,11 +127,13 @@ def test_a_digest_job_writes_the_iqs_digest(cli: Runner, db_url: str, tmp_path: 
         kinds.enqueue(repo, "score", {"scorecard": "fast"})
         kinds.enqueue(repo, "digest", {"out": str(out), "scorecard": "fast"})
         _run_all(repo, db_url)
+        stored = list(repo.iter_reviews(kind="ai"))  # one per participant of the 8 conversations
     finally:
         repo.db.dispose()
     digest = orjson.loads(out.read_bytes())
     assert digest["digest"] == "weekly" and digest["scorecard"].startswith("fast v")
-    assert sum(row["reviews"] for row in digest["by_week"]) == 8
+    assert len({(r.source, r.conversation_id) for r in stored}) == 8
+    assert sum(row["reviews"] for row in digest["by_week"]) == len(stored)
     assert {row["group"]["kind"] for row in digest["by_agent"]} == {"ai"}
 
 

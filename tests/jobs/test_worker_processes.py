@@ -33,9 +33,15 @@ def _holder(repo: Repository) -> str | None:
     return None if found is None else found[0]
 
 
+def _scored(repo: Repository) -> int:
+    """Conversations with an AI review (a conversation handed between agents has one review per
+    participant, written together)."""
+    return len({(r.source, r.conversation_id) for r in repo.iter_reviews(kind="ai")})
+
+
 def _kill_mid_job(repo: Repository, worker: subprocess.Popen[bytes], job_id: int) -> int:
-    """Wait until the job runs and has written some reviews, SIGKILL the worker; the reviews
-    written by then."""
+    """Wait until the job runs and has written some reviews, SIGKILL the worker; the conversations
+    scored by then."""
     wait_for(
         lambda: (
             job_service.get(repo, job_id).status == "running"
@@ -46,7 +52,7 @@ def _kill_mid_job(repo: Repository, worker: subprocess.Popen[bytes], job_id: int
     )
     os.kill(worker.pid, signal.SIGKILL)
     assert worker.wait(timeout=30) == -signal.SIGKILL
-    written = repo.count_reviews(kind="ai")
+    written = _scored(repo)
     assert 0 < written < N, "the job was not killed halfway"
     return written
 
@@ -57,7 +63,10 @@ def _assert_finished_without_doubling(repo: Repository, job_id: int, written: in
     assert job.attempts == 2
     assert job.result is not None
     assert job.result["scored"] == N - written  # the retry scored only what was left
-    assert repo.count_reviews(kind="ai") == N
+    reviews = list(repo.iter_reviews(kind="ai"))
+    assert _scored(repo) == N
+    # nothing doubled: one review per (conversation, reviewee)
+    assert len(reviews) == len({(r.source, r.conversation_id, r.reviewee.key) for r in reviews})
     runs = repo.list_runs(lease_s=60)
     assert sorted(run.status for run in runs) == ["finished", "interrupted"]
 
