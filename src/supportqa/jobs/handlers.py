@@ -24,7 +24,6 @@ from supportqa.services.scoring import score_database
 from supportqa.services.summaries import iqs_from_database
 from supportqa.services.workspace import Workspace
 from supportqa.settings import Settings
-from supportqa.storage.database import masked
 
 
 def _scorecard(workspace: Workspace, name: str | None, version: str | None) -> Scorecard:
@@ -123,7 +122,7 @@ def digest(
     data = {
         "digest": name,
         "generated_at": datetime.now(UTC),
-        "database": masked(workspace.db.url),
+        "database": workspace.db.url_for_display,
         "scorecard": None if ref is None else f"{ref.name} v{ref.version}",
         **{f"by_{by}": report.rows for by, report in sections.items()},
     }

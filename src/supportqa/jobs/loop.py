@@ -15,9 +15,9 @@ from collections.abc import Callable
 
 from supportqa.jobs import execute
 from supportqa.services import jobs as job_service
+from supportqa.services.jobs import run_owner
 from supportqa.services.workspace import Workspace
 from supportqa.settings import Settings
-from supportqa.storage.work import run_owner
 
 Echo = Callable[[str], None]
 

@@ -21,10 +21,9 @@ from supportqa.errors import SupportQAError
 from supportqa.jobs import execute
 from supportqa.jobs.loop import Echo
 from supportqa.services import jobs as job_service
+from supportqa.services.jobs import QUEUE, TASK, conninfo, require_pinned, run_owner
 from supportqa.services.workspace import Workspace
 from supportqa.settings import Settings
-from supportqa.storage.job_queue import QUEUE, TASK, conninfo, require_pinned
-from supportqa.storage.work import run_owner
 
 log = logging.getLogger(__name__)
 

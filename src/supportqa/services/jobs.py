@@ -17,14 +17,19 @@ from supportqa.services.workspace import Workspace
 from supportqa.settings import Settings
 from supportqa.storage import job_queue
 from supportqa.storage import jobs as records
+from supportqa.storage.job_queue import QUEUE, TASK, conninfo, require_pinned
 from supportqa.storage.jobs import STATUSES, JobInfo
+from supportqa.storage.work import run_owner
 
 __all__ = [
+    "QUEUE",
     "STATUSES",
+    "TASK",
     "JobInfo",
     "beat",
     "cancel",
     "claim_next",
+    "conninfo",
     "enqueue",
     "fail",
     "get",
@@ -32,7 +37,9 @@ __all__ = [
     "loop_lease_holder",
     "recover",
     "release_loop_lease",
+    "require_pinned",
     "retry",
+    "run_owner",
     "start",
     "succeed",
     "take_loop_lease",
