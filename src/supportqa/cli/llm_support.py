@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol
 
 import typer
 from rich.rule import Rule
 from rich.table import Table
 
 from supportqa.cli.common import console, err_console, print_errors, print_json, settings, styled
-from supportqa.domain.conversation import Conversation
-from supportqa.domain.scorecard import Scorecard
+from supportqa.domain.conversation import Conversation, Reviewee
+from supportqa.domain.scorecard import Criterion, Scorecard
 from supportqa.scorers.judge.cache import AnswerCache
 from supportqa.scorers.judge.client import Wait
 from supportqa.scorers.judge.judge import JudgeStats, LlmJudge
-from supportqa.scorers.judge.policy import build_judge, cache_path, judged_criteria, model_name
+from supportqa.scorers.judge.policy import build_judge, cache_path, model_name
 from supportqa.scorers.judge.rubric import Rubric
 from supportqa.storage.database import database_url, workspace_dir
 
@@ -90,7 +90,7 @@ def print_judge_summary(summary: dict[str, Any]) -> None:
     table.add_column("", justify="right")
     checks = summary["checks"]
     rows = [
-        ("conversations judged", summary["conversations"]),
+        ("views judged (one per reviewee)", summary["conversations"]),
         ("requests sent (every attempt)", summary["requests"]),
         ("answers from the cache", summary["cache_hits"]),
         ("retries (timeouts, 429, 5xx)", summary["retries"]),
@@ -142,22 +142,36 @@ def print_judge_summary(summary: dict[str, Any]) -> None:
         console.print(styled(("failed:", "red"), f" {failure}"))
 
 
+class PlannedRequest(Protocol):
+    """A request the run would send (`scoring.llm_run.JudgeRequest`)."""
+
+    @property
+    def conversation(self) -> Conversation: ...
+    @property
+    def criteria(self) -> Sequence[Criterion]: ...
+    @property
+    def reviewee(self) -> Reviewee | None: ...
+
+
 def show_requests(
     judge: LlmJudge,
-    card: Scorecard,
-    conversations: list[Conversation],
+    planned: Sequence[PlannedRequest],
     json: bool,
     errors: Sequence[dict[str, Any]] = (),
 ) -> None:
-    """The dry run: each request exactly as the client would POST it (the API key masked), and the
-    input's bad lines (file, line, reason) as the real run would report them."""
-    rubric = Rubric.of(judged_criteria(card))
+    """The dry run: each request exactly as the client would POST it (the API key masked; one per
+    participant's view, `LlmRun.requests`), and the input's bad lines (file, line, reason) as the
+    real run would report them."""
     requests = []
-    for conversation in conversations:
+    for item in planned:
+        conversation, rubric = item.conversation, Rubric.of(item.criteria)
         prepared = judge.prepare(conversation, rubric)
+        who = item.reviewee
         requests.append(
             {
                 "conversation": f"{conversation.source}/{conversation.id}",
+                "reviewee": None if who is None else who.id,
+                "criteria": [c.key for c in item.criteria],
                 "url": judge.client.endpoint,
                 "cached": judge.cached_verdict(prepared, rubric) is not None,
                 "redacted": prepared.redacted,
@@ -176,7 +190,8 @@ def show_requests(
         return
     for request in requests:
         state = "cached: would not be sent" if request["cached"] else "would be sent"
-        title = f"{request['conversation']} → POST {request['url']} ({state})"
+        whose = request["reviewee"] or "the whole conversation"
+        title = f"{request['conversation']} ({whose}) → POST {request['url']} ({state})"
         console.print(Rule(title), width=min(console.width, RULE_WIDTH))
         console.print_json(data=request["body"])
     console.print(f"{len(requests)} request(s) shown; nothing was sent or written.")

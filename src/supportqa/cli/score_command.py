@@ -159,7 +159,7 @@ def score(
     try:
         if run is not None and dry_run:
             found, errors = _dry_run_conversations(file, db, card, run, limit)
-            show_requests(run.judge, card, found, json, errors)
+            show_requests(run.judge, run.requests(found)[:limit], json, errors)
             if errors:
                 raise typer.Exit(1)
             return
