@@ -3,8 +3,9 @@
 `always`: every conversation is judged for the scorecard's model and LLM-only criteria, one request
 per reviewee's view and one for a whole conversation with conversation-level criteria of its own
 (`requests` lists them). `low-confidence`: conversations are scored locally first and only those
-where a judged criterion's local confidence falls below `llm.confidence_below` (or failed) are sent. Reviews of an
---llm run are tagged by reviewer, so a stopped run resumes with what the LLM has not yet seen.
+where a judged criterion's local confidence falls below `llm.confidence_below` (or failed) are sent.
+Reviews of an --llm run are tagged by reviewer, so a stopped run resumes with what the LLM has not
+yet seen.
 
 A review records which criteria the judge rated (`judged`) and which it was asked about but did not
 rate (`judge_pending`: an outage, an unusable answer — the local fallback's result stands meanwhile), so
