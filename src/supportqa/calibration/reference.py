@@ -86,8 +86,8 @@ def human_references(
             continue
         key = (review.source, review.conversation_id)
         wanted = None if reviewees is None else reviewees.get(key)
-        judged = (review.reviewee.is_bot, review.reviewee.id)
-        if wanted is not None and review.reviewee.id is not None and judged != wanted:
+        # by id: a person's review of the bot often does not say `agent_is_bot`
+        if wanted is not None and review.reviewee.id not in (None, wanted[1]):
             continue
         grouped.setdefault(key, []).append(review)
     return {key: _consensus(key, items) for key, items in grouped.items()}
