@@ -8,13 +8,14 @@ from collections.abc import Iterator
 
 import pytest
 
+from supportqa.domain.conversation import Conversation
 from supportqa.domain.review import Review
 from supportqa.domain.score import Score, Status
 from supportqa.domain.scorecard import default_scorecard, scorecard_from_dict
 from supportqa.models.outcome import outcome
 from supportqa.scorers.judge.client import ChatClient
 from supportqa.scorers.judge.judge import LlmJudge
-from supportqa.scoring.cx import CX_INPUTS, input_fractions, service_quality
+from supportqa.scoring.cx import input_fractions, service_quality
 from supportqa.scoring.engine import ScoringEngine
 from supportqa.scoring.llm_run import LlmRun
 from supportqa.signals.analysis import Analysis
@@ -113,27 +114,39 @@ def test_when_the_holder_s_replies_are_the_whole_side_the_whole_conversation_is_
     assert _judged_by_llm(b) == OWN | WHOLE and _judged_by_llm(bot) == OWN
 
 
-def test_a_handed_over_conversation_s_cx_reads_every_participant_s_tone() -> None:
-    conversation = handed_on()
+def _whole(conversation: Conversation) -> tuple[Analysis, dict[str, Score]]:
+    """Every criterion rated locally on the whole conversation, as before reviewees."""
     engine = ScoringEngine(CARD)
-    reviews = engine.score([conversation])
-    scales = {c.key: (c.scale.min, c.scale.max) for c in CARD.criteria}
-    # the whole conversation's unit rated no tone or responsiveness (B has a view of their own):
-    # service quality takes the participants' ratings, weighted by replies (bot 1, A 2, B 2)
-    weights = {"helpbot": 1, "a": 2, "b": 2}
-    rated = [
-        (
-            {k: s for k in CX_INPUTS if (s := r.criterion(k)) is not None},
-            weights[r.reviewee.id or ""],
-        )
-        for r in reviews
-    ]
-    tones = [scores["tone"] for scores, _ in rated]
-    assert all(t.status is Status.RATED for t in tones)
-    fractions = input_fractions(rated, scales)
-    by_hand = [((t.rating or 0) - 1) / 3 for t in tones]
-    assert fractions["tone"] == pytest.approx((by_hand[0] + 2 * by_hand[1] + 2 * by_hand[2]) / 5)
     item = Analysis(conversation, engine.detectors)
+    return item, engine.score_analyses([item])[0]
+
+
+def test_offline_a_handed_over_conversation_keeps_the_cx_it_always_had() -> None:
+    conversation = handed_on()
+    holder = ScoringEngine(CARD).score([conversation])[-1]
+    item, scores = _whole(conversation)
+    scales = {c.key: (c.scale.min, c.scale.max) for c in CARD.criteria}
+    quality, _ = service_quality(item, outcome(item), input_fractions([(scores, 1)], scales))
+    assert holder.cx is not None and quality is not None
+    assert holder.cx.subscores["service_quality"] == round(quality, 4)
+
+
+def test_with_the_judge_cx_reads_each_participant_s_judged_tone_and_the_whole_s_waits(
+    server: OpenAIServer,
+) -> None:
+    conversation = handed_on()
+    reviews = LlmRun(CARD, _judge(server)).score([conversation])
+    scales = {c.key: (c.scale.min, c.scale.max) for c in CARD.criteria}
+    # the whole conversation was not asked about tone (no wasted request): CX takes the
+    # participants' judged tones weighted by their replies (bot 1, A 2, B 2); the customer's waits
+    # are the whole conversation's, rated locally
+    weights = {"helpbot": 1, "a": 2, "b": 2}
+    tones = [(r.criterion("tone"), weights[r.reviewee.id or ""]) for r in reviews]
+    assert all(t is not None and t.scorer is not None and t.scorer.name == "llm" for t, _ in tones)
+    by_hand = sum((((t.rating or 0) if t else 0) - 1) / 3 * w for t, w in tones) / 5
+    item, scores = _whole(conversation)
+    waits = input_fractions([(scores, 1)], scales)["responsiveness"]
+    fractions = {"responsiveness": waits, "tone": by_hand}
     quality, _ = service_quality(item, outcome(item), fractions)
     holder = reviews[-1]
     assert holder.cx is not None and quality is not None

@@ -27,7 +27,7 @@ from supportqa.gc_tuning import bulk_work
 from supportqa.models.markers import effective_detectors, prepare_markers
 from supportqa.models.outcome import outcome
 from supportqa.scorers.registry import BoundScorer, bind, conversation_level
-from supportqa.scoring.cx import cx_score, input_fractions, resolution_outcome
+from supportqa.scoring.cx import CX_INPUTS, cx_score, input_fractions, resolution_outcome
 from supportqa.scoring.iqs import build_review
 from supportqa.scoring.participants import Plan, plan
 from supportqa.scoring.trained_cx import apply_trained_cx
@@ -101,6 +101,14 @@ class ScoringEngine:
         self.participant_keys = frozenset(
             c.key for c in scorecard.criteria if c.scorers and c.key not in self.conversation_keys
         )
+        self.whole_keys = self.conversation_keys | {
+            c.key
+            for c in scorecard.criteria
+            if c.key in CX_INPUTS and c.scorers and c.scorers[0].name != LLM_SCORER
+        }
+        """What the whole conversation rates when the holder has a view of its own: the
+        conversation-level criteria, and the CX inputs that ask no judge (the customer's waits are
+        the whole conversation's; a judged tone comes from the participants' views instead)."""
         self._bound: dict[str, BoundScorer] = {}
         for criterion in scorecard.criteria:
             for spec in criterion.scorers:
@@ -128,7 +136,7 @@ class ScoringEngine:
         """Per item, its reviews (one per participant; the holder's last, with the CX); callers
         that keep the analyses (evaluation) can read the shared signals afterwards."""
         at = reviewed_at or datetime.now(UTC)
-        plans = [plan(item, self.participant_keys, self.conversation_keys) for item in items]
+        plans = [plan(item, self.participant_keys, self.whole_keys) for item in items]
         units = [unit for p in plans for unit in p.units]
         flat = self.score_analyses([u.analysis for u in units], [u.keys for u in units])
         scores: list[list[dict[str, Score]]] = []
@@ -138,9 +146,7 @@ class ScoringEngine:
             offset += len(p.units)
         groups = [self._group(p, s, at) for p, s in zip(plans, scores, strict=True)]
         if self.scorecard.cx.enabled and items:
-            inputs = [
-                [(s[u], w) for u, w in p.cx_inputs()] for p, s in zip(plans, scores, strict=True)
-            ]
+            inputs = [_cx_inputs(p, s) for p, s in zip(plans, scores, strict=True)]
             self._add_cx(items, inputs, [g[-1] for g in groups])
         return groups
 
@@ -179,16 +185,19 @@ class ScoringEngine:
     def _add_cx(
         self,
         items: Sequence[Analysis],
-        inputs: list[list[tuple[dict[str, Score], int]]],
+        inputs: list[tuple[dict[str, Score], list[tuple[dict[str, Score], int]]]],
         reviews: list[Review],
     ) -> None:
         """Attach the CX score and resolution outcome to each conversation's holder review (one
         per conversation version); the markers are shared with model scorers."""
         prepare_markers(items, self.detectors)
         scales = {c.key: (c.scale.min, c.scale.max) for c in self.scorecard.criteria}
-        for item, rated, review in zip(items, inputs, reviews, strict=True):
+        for item, (whole, rated), review in zip(items, inputs, reviews, strict=True):
             result = outcome(item)
             fractions = input_fractions(rated, scales)
+            fractions.update(  # what the whole conversation rated stands (N/A included)
+                (k, v) for k, v in input_fractions([(whole, 1)], scales).items() if k in whole
+            )
             review.cx = cx_score(item, result, fractions, self.scorecard.cx)
             review.resolution = resolution_outcome(result)
         if self.scorecard.cx.model:
@@ -334,3 +343,11 @@ class ScoringEngine:
                     continue
             kept.append(ev)
         return kept
+
+
+def _cx_inputs(
+    p: Plan, scores: list[dict[str, Score]]
+) -> tuple[dict[str, Score], list[tuple[dict[str, Score], int]]]:
+    """The whole conversation's scores, and the participants' with their weight (`Plan.cx_inputs`)
+    for the CX inputs the whole conversation did not rate."""
+    return scores[0], [(scores[u], w) for u, w in p.cx_inputs()]

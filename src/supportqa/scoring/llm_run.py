@@ -103,7 +103,7 @@ class LlmRun:
             p = plan(
                 Analysis(conversation, engine.detectors),
                 engine.participant_keys,
-                engine.conversation_keys,
+                engine.whole_keys,
             )
             whose = {unit: reviewee or conversation.reviewee() for reviewee, unit in p.reviews}
             for index, unit in enumerate(p.units):

@@ -10,9 +10,10 @@ bot); the other reviews say N/A for them. A conversation with one participant is
 before: one review, of the whole conversation.
 
 Nothing is rated twice: when the holder needs a view of their own (their replies are not the whole
-side's, e.g. bot → A → B), the whole-conversation unit rates only the conversation-level criteria, so
-an LLM judge is asked about each participant's replies once, in that participant's view, and about the
-conversation once (and not at all when no conversation-level criterion is judged).
+side's, e.g. bot → A → B), the whole-conversation unit rates only the conversation-level criteria
+(and the CX inputs no judge rates: the customer's waits), so an LLM judge is asked about each
+participant's replies once, in that participant's view, and about the conversation once (and not at
+all when no conversation-level criterion is judged).
 """
 
 from __future__ import annotations
@@ -48,9 +49,9 @@ class Plan:
     na_reason: str = ""
 
     def cx_inputs(self) -> list[tuple[int, int]]:
-        """The units whose ratings feed the CX score's service quality, with their weight: the whole
-        conversation when it is rated in full, else each participant's view weighted by their
-        replies (so a handed-over conversation's CX still reads every staff member's tone)."""
+        """The units whose ratings feed the CX score's service quality where the whole conversation
+        did not rate them, with their weight: each participant's view weighted by their replies (so a
+        handed-over conversation's CX still reads every staff member's judged tone)."""
         if self.units[0].keys is None:
             return [(0, 1)]
         return [
@@ -59,12 +60,10 @@ class Plan:
         ]
 
 
-def plan(
-    item: Analysis, participant_keys: frozenset[str], conversation_keys: frozenset[str]
-) -> Plan:
+def plan(item: Analysis, participant_keys: frozenset[str], whole_keys: frozenset[str]) -> Plan:
     """The units and reviews of one conversation; `participant_keys` are the criteria rated per
-    participant, `conversation_keys` those rated once on the whole conversation (together, every
-    criterion with scorers)."""
+    participant, `whole_keys` those the whole conversation rates when the holder has a view of
+    their own (the conversation-level criteria, and CX inputs that cost no judge request)."""
     conversation = item.conversation
     whole = Unit(item, None)
     single = Plan(conversation, [whole], [(None, 0)])
@@ -76,7 +75,7 @@ def plan(
     if held is None:  # replies nobody can be told apart by: judged together, as before
         return single
     shared = held.message_indices == agent_message_indices(conversation)
-    units = [whole if shared else Unit(item, conversation_keys)]
+    units = [whole if shared else Unit(item, whole_keys)]
     reviews: list[tuple[Reviewee | None, int]] = []
     for participant in participants:
         if participant is held:
