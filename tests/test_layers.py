@@ -1,6 +1,6 @@
-"""The layers of ARCHITECTURE.md hold: the CLI, the report and jobs are adapters over services, and every top-level
-package has a place in the import-linter contract (`make lint` runs `lint-imports` itself; these
-tests say the same in the suite, with no tool to install)."""
+"""The layers of ARCHITECTURE.md hold: the CLI, the report and jobs are adapters over services,
+and every top-level package has a place in the import-linter contract (`make lint` runs
+`lint-imports` itself; these tests say the same in the suite, with no tool to install)."""
 
 from __future__ import annotations
 

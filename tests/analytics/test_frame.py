@@ -32,7 +32,8 @@ def repo(db: Database) -> Repository:
 def test_frames_have_one_row_per_review_and_per_criterion(repo: Repository) -> None:
     frames = load_frames(repo)
     stored = list(repo.iter_reviews())
-    assert frames.reviews.height == len(stored) == 30
+    assert frames.reviews.height == len(stored)  # a review per reviewee of the 30 conversations
+    assert len({r.conversation_id for r in stored}) == 30
     assert frames.criteria.height == sum(len(r.criteria) for r in stored)
     by_id = {r.review_id: r for r in stored}
     for row in frames.reviews.iter_rows(named=True):

@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from supportqa.cli import main
+from supportqa.domain.conversation import Conversation
 from supportqa.domain.review import Review
 from supportqa.storage import Database, Repository
 
@@ -66,6 +67,17 @@ def judged_workspace(cli: Runner, folder: Path, n: int, card: dict[str, Any]) ->
     assert cli("import", data, "--json").code == 0
     (folder / "judged.yaml").write_text(yaml.safe_dump(card))
     return folder
+
+
+def handovers(folder: Path) -> dict[str, int]:
+    """The conversations in `folder`/conversations.jsonl that more than one staff member answered,
+    with how many did: each has a review, and `score --llm` a judge request, of their own."""
+    found: dict[str, int] = {}
+    for line in (folder / "conversations.jsonl").read_bytes().splitlines():
+        conversation = Conversation.model_validate_json(line)
+        if len(conversation.participants()) > 1:
+            found[conversation.id] = len(conversation.participants())
+    return found
 
 
 def stored_ai_reviews(db: Path) -> list[Review]:

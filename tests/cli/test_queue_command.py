@@ -33,19 +33,20 @@ def db(tmp_path: Path) -> Path:
     return path
 
 
-def test_queue_assign_twice_never_hands_out_the_same_conversation(cli: Runner, db: Path) -> None:
+def test_queue_assign_twice_never_hands_out_the_same_review(cli: Runner, db: Path) -> None:
     args = ("queue", "--db", db, "--reviewers", "ann,bob", "--per-agent", "2", "--json")
     first = cli(*args, "--assign")
     assert first.code == 0, first.err
     items = first.json()["queue"]["items"]
     assert first.json()["saved"] == len(items) > 0
-    ids = [i["conversation_id"] for i in items]
+    # an item is one reviewee's review: a handed-over conversation may give one per reviewee
+    ids = [(i["conversation_id"], i["agent"]) for i in items]
     assert len(ids) == len(set(ids))
     assert max(Counter(i["agent"] for i in items).values()) <= 2
     assert {i["reviewer"] for i in items} == {"ann", "bob"}
     second = cli(*args, "--per-agent", "3", "--assign")
     assert second.code == 0, second.err
-    again = [i["conversation_id"] for i in second.json()["queue"]["items"]]
+    again = [(i["conversation_id"], i["agent"]) for i in second.json()["queue"]["items"]]
     assert not set(again) & set(ids)
     both = Counter(i["agent"] for i in items + second.json()["queue"]["items"])
     assert max(both.values()) <= 3

@@ -11,10 +11,21 @@ import pytest
 
 from supportqa.storage import Database, Repository
 from supportqa.testing import OpenAIServer, Reply, SimulatedJudge
-from tests.cli.conftest import Runner, judged_workspace, point_judge_at
+from tests.cli.conftest import Runner, handovers, judged_workspace, point_judge_at
 from tests.scorers.judge.conftest import JUDGE_CARD
 
 N = 12
+HANDOVER = "gen-000010"
+"""The one generated conversation (seed 3) that agent A handed to agent B: A and B each get a review
+of their own replies, so the judge is asked about each of them in their own view."""
+REQUESTS = N + 1
+"""With JUDGE_CARD, one request per participant: the N - 1 one-agent conversations and A and B. Its
+judged criteria are all about the participant's replies, so the handover's whole conversation is not
+asked about at all."""
+DEFAULT_REQUESTS = N + 2
+"""With the default scorecard, the handover's whole conversation is asked once more, about the
+conversation-level criteria B's review carries (resolution, the customer's sentiment and effort):
+B's replies are not the whole staff side, so B's view cannot answer for the conversation."""
 
 
 @pytest.fixture
@@ -26,7 +37,9 @@ def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[OpenAIServer]:
 
 @pytest.fixture
 def workspace(cli: Runner, tmp_path: Path) -> Path:
-    return judged_workspace(cli, tmp_path, N, JUDGE_CARD)
+    folder = judged_workspace(cli, tmp_path, N, JUDGE_CARD)
+    assert handovers(folder) == {HANDOVER: 2}  # what REQUESTS and DEFAULT_REQUESTS count on
+    return folder
 
 
 def _reviews(tmp_path: Path) -> list[dict[str, object]]:
@@ -37,14 +50,16 @@ def _reviews(tmp_path: Path) -> list[dict[str, object]]:
         database.dispose()
 
 
-def test_score_llm_sends_exactly_one_request_per_conversation(
+def test_score_llm_sends_exactly_one_request_per_participant(
     cli: Runner, workspace: Path, server: OpenAIServer
 ) -> None:
     result = cli("score", "--llm", "--scorecard", workspace / "judged.yaml", "--json")
     assert result.code == 0, result.err
     data = result.json()
-    assert data["scored"] == N and server.request_count == N
-    assert data["llm"]["requests"] == N and data["llm"]["conversations"] == N
+    assert data["scored"] == N and server.request_count == REQUESTS
+    # the judge's `conversations` counts what it judged: a participant's view each
+    assert data["llm"]["requests"] == REQUESTS and data["llm"]["conversations"] == REQUESTS
+    assert data["llm"]["sent_conversations"] == N
     assert data["llm"]["prompt_tokens"] > 0
     for review in _reviews(workspace):
         by_key = {c["key"]: c for c in review["criteria"]}
@@ -60,7 +75,7 @@ def test_a_second_run_makes_no_request_and_a_fresh_database_hits_the_cache(
     card = workspace / "judged.yaml"
     assert cli("score", "--llm", "--scorecard", card, "--json").code == 0
     again = cli("score", "--llm", "--scorecard", card, "--json").json()
-    assert again["scored"] == 0 and server.request_count == N
+    assert again["scored"] == 0 and server.request_count == REQUESTS
     other = tmp_path / "other.db"
     assert cli("init", "--db", other).code == 0  # `score` creates no database
     fresh = cli(
@@ -91,12 +106,13 @@ def test_a_stopped_run_resumes_without_paying_twice(
     monkeypatch.setattr(repository.Repository, "upsert_reviews", crash_once)
     crashed = cli("score", "--llm", "--scorecard", card, "--batch-size", "5", "--json")
     assert crashed.code == 130
-    assert server.request_count == 10  # two batches judged, one written
+    # two batches judged, one written: 5 one-agent conversations, then 4 and the handover's A and B
+    assert server.request_count == 5 + 6
     monkeypatch.setattr(repository.Repository, "upsert_reviews", real)
     resumed = cli("score", "--llm", "--scorecard", card, "--batch-size", "5", "--json").json()
     assert resumed["scored"] == N - 5
-    assert resumed["llm"]["cache_hits"] == 5  # the judged-but-unwritten batch came from the cache
-    assert server.request_count == N  # every conversation paid for exactly once
+    assert resumed["llm"]["cache_hits"] == 6  # the judged-but-unwritten batch came from the cache
+    assert server.request_count == REQUESTS  # every participant paid for exactly once
 
 
 def test_without_llm_nothing_is_sent_and_llm_criteria_stay_unrated(
@@ -132,6 +148,28 @@ def test_dry_run_prints_the_request_and_sends_nothing(
     assert _reviews(workspace) == []
 
 
+@pytest.mark.parametrize("default", [False, True], ids=["judged-card", "default-card"])
+def test_the_dry_run_shows_each_request_the_run_then_sends(
+    cli: Runner, workspace: Path, server: OpenAIServer, default: bool
+) -> None:
+    card = () if default else ("--scorecard", workspace / "judged.yaml")
+    dry = cli("score", "--llm", "--dry-run", "--limit", "100", *card, "--json")
+    assert dry.code == 0, dry.err
+    shown = dry.json()["requests"]
+    assert len(shown) == (DEFAULT_REQUESTS if default else REQUESTS)
+    handover = [r for r in shown if r["conversation"] == f"synthetic/{HANDOVER}"]
+    own = [r for r in handover if r["reviewee"] is not None]
+    assert len(own) == 2 and own[0]["reviewee"] != own[1]["reviewee"]  # A's view, then B's
+    for request in own:  # each view labels the other agent's replies as theirs
+        assert "other agent:" in request["body"]["messages"][1]["content"]
+    whole = [r["criteria"] for r in handover if r["reviewee"] is None]
+    assert whole == ([["resolution", "customer_sentiment", "effort"]] if default else [])
+    assert server.request_count == 0
+    result = cli("score", "--llm", *card, "--json")
+    assert result.code == 0, result.err
+    assert server.request_count == len(shown)  # what was shown is what was sent
+
+
 def test_a_rejected_key_stops_the_run_with_one_clear_line(
     cli: Runner, workspace: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -157,13 +195,17 @@ def test_low_confidence_policy_sends_only_uncertain_conversations(
     assert result.code == 0, result.err
     data = result.json()["llm"]
     assert data["sent_conversations"] + data["kept_local"] == N
-    assert server.request_count == data["sent_conversations"] < N
+    assert data["sent_conversations"] < N
     judged = [
         r
         for r in _reviews(workspace)
         if any(c["scorer"] and c["scorer"]["name"] == "llm" for c in r["criteria"])
     ]
-    assert len(judged) == data["sent_conversations"]
+    sent = {r["conversation_id"] for r in judged}
+    assert len(sent) == data["sent_conversations"]
+    # a conversation is sent whole: a request per participant's review, and for the handover one
+    # more about the whole conversation (resolution, sentiment, effort on B's review)
+    assert server.request_count == len(judged) + (HANDOVER in sent)
 
 
 def test_default_scorecard_hybrid_policy_judges_model_criteria_only(
@@ -175,7 +217,7 @@ def test_default_scorecard_hybrid_policy_judges_model_criteria_only(
     judged = set(schema["properties"]["criteria"]["properties"])
     assert {"resolution", "empathy", "tone"} <= judged
     assert not judged & {"greeting", "pii_exposure", "responsiveness", "forbidden_phrases"}
-    assert server.request_count == N
+    assert server.request_count == DEFAULT_REQUESTS
 
 
 def test_tokens_and_cost_are_accounted_from_the_servers_usage(
@@ -222,7 +264,7 @@ def test_a_dropped_connection_is_retried(
     server.script(Reply.drop())
     data = cli("score", "--llm", "--scorecard", workspace / "judged.yaml", "--json").json()
     assert data["llm"]["retries"] == 1 and data["llm"]["failed_conversations"] == 0
-    assert server.request_count == N + 1
+    assert server.request_count == REQUESTS + 1  # the dropped one was sent again
 
 
 def test_json_object_mode_for_servers_without_structured_outputs(

@@ -19,11 +19,26 @@ import pytest
 
 from supportqa.testing import OpenAIServer, Reply, SimulatedJudge
 from supportqa.testing.openai_server import ChatRequest
-from tests.cli.conftest import Runner, judged_workspace, point_judge_at, stored_ai_reviews
+from tests.cli.conftest import (
+    Runner,
+    handovers,
+    judged_workspace,
+    point_judge_at,
+    stored_ai_reviews,
+)
 from tests.scorers.judge.conftest import JUDGE_CARD
 
 N = 8
 FAILING = 3
+HANDOVER = "gen-000001"
+"""The first generated conversation (seed 3) is agent A's, handed to agent B: A and B each have a
+review of their own replies, and the judge a request about each (JUDGE_CARD's criteria are all about
+the participant's replies, so the whole conversation is not asked about)."""
+REQUESTS = N + 1
+"""One request per participant: the other N - 1 conversations have one agent each."""
+IN_ORDER = ("--concurrency", "1")
+"""One request at a time, in order: the first FAILING requests the server sees are then A's and B's
+views of the handover and the next conversation's, so 3 failed requests owe 2 conversations."""
 
 
 @dataclass
@@ -73,7 +88,9 @@ def server(monkeypatch: pytest.MonkeyPatch, responder: Responder) -> Iterator[Op
 
 @pytest.fixture
 def workspace(cli: Runner, tmp_path: Path) -> Path:
-    return judged_workspace(cli, tmp_path, N, JUDGE_CARD)
+    folder = judged_workspace(cli, tmp_path, N, JUDGE_CARD)
+    assert handovers(folder) == {HANDOVER: 2}  # what REQUESTS and IN_ORDER count on
+    return folder
 
 
 def _score(cli: Runner, workspace: Path, *args: str) -> dict[str, Any]:
@@ -88,11 +105,11 @@ def test_a_non_numeric_usage_keeps_every_answer_and_counts_every_request(
 ) -> None:
     responder.usage = {"prompt_tokens": "n/a", "completion_tokens": "unknown"}
     llm = _score(cli, workspace)["llm"]
-    assert llm["requests"] == server.request_count == N
-    assert llm["requests_without_usage"] == N and llm["prompt_tokens"] == 0
+    assert llm["requests"] == server.request_count == REQUESTS
+    assert llm["requests_without_usage"] == REQUESTS and llm["prompt_tokens"] == 0
     assert (llm["failed_conversations"], llm["judged_fully"], llm["left_pending"]) == (0, N, 0)
     reviews = stored_ai_reviews(workspace / "supportqa.db")
-    assert len(reviews) == N
+    assert len(reviews) == REQUESTS  # a review per participant, each judged
     for review in reviews:
         assert review.judged == ["refund_policy", "tone", "ownership"] and not review.judge_pending
         tone = review.criterion("tone")
@@ -104,12 +121,15 @@ def test_a_429_storm_is_accounted_request_by_request(
 ) -> None:
     responder.failing = FAILING
     responder.first = Reply.error(429, "rate limited")
-    llm = _score(cli, workspace)["llm"]
+    llm = _score(cli, workspace, *IN_ORDER)["llm"]
     sent = server.request_count
-    assert sent == FAILING * 4 + (N - FAILING) * 2
-    assert llm["requests"] == sent and llm["retries"] == sent - N
+    # the failing views are tried 4 times (max_retries 3), the others twice (one 429 first)
+    assert sent == FAILING * 4 + (REQUESTS - FAILING) * 2
+    assert llm["requests"] == sent and llm["retries"] == sent - REQUESTS
+    # the judge counts failed views; what is owed is counted in conversations: the handover's
+    # two views are one conversation
     assert llm["failed_conversations"] == llm["failed_retryable"] == FAILING
-    assert llm["left_pending"] == FAILING
+    assert llm["left_pending"] == FAILING - 1
 
 
 def test_a_retry_after_of_an_hour_does_not_stall_the_run(
@@ -119,19 +139,21 @@ def test_a_retry_after_of_an_hour_does_not_stall_the_run(
     responder.failing = FAILING
     responder.reply = Reply.error(429, "come back later", headers={"Retry-After": "3600"})
     started = time.perf_counter()
-    result = cli("score", "--llm", "--scorecard", workspace / "judged.yaml", "--json")
+    result = cli("score", "--llm", "--scorecard", workspace / "judged.yaml", *IN_ORDER, "--json")
     assert time.perf_counter() - started < 30
     assert result.code == 0, result.err
     llm = result.json()["llm"]
-    assert (llm["requests"], llm["retries"], llm["gave_up_at_deadline"]) == (N, 0, FAILING)
-    assert llm["failed_retryable"] == llm["left_pending"] == FAILING
+    # each view is sent once; the failing ones give up at once (Retry-After past the deadline)
+    assert (llm["requests"], llm["retries"], llm["gave_up_at_deadline"]) == (REQUESTS, 0, FAILING)
+    assert llm["failed_retryable"] == FAILING  # views: the handover's A and B, and one more
+    assert llm["left_pending"] == FAILING - 1  # conversations
     assert "waiting" not in result.err
     doomed = sorted(responder.doomed)
     responder.down = False
     server.reset()
     again = _score(cli, workspace)["llm"]
     assert sorted(r.user_text for r in server.requests) == doomed
-    assert again["judged_fully"] == FAILING and again["left_pending"] == 0
+    assert again["judged_fully"] == FAILING - 1 and again["left_pending"] == 0
 
 
 def test_the_conversation_deadline_is_a_setting(
@@ -156,7 +178,8 @@ def test_past_the_run_deadline_nothing_is_sent_and_everything_is_owed(
     monkeypatch.setenv("SUPPORTQA_LLM_RUN_DEADLINE_S", "0")
     data = _score(cli, workspace)
     assert server.request_count == 0 and data["scored"] == N
-    assert data["llm"]["failed_retryable"] == data["llm"]["left_pending"] == N
+    # every participant's view is owed (REQUESTS), in N conversations
+    assert data["llm"]["failed_retryable"] == REQUESTS and data["llm"]["left_pending"] == N
 
 
 def test_a_wait_is_shown_on_stderr_while_stdout_stays_json(

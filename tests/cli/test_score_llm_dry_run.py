@@ -45,7 +45,14 @@ def test_dry_run_reports_bad_lines_and_shows_the_good_ones(
     result = cli("score", path, "--llm", "--dry-run", "--scorecard", card, "--json")
     assert result.code == 1, result.err
     data = result.json()
-    assert len(data["requests"]) == 2 and server.request_count == 0
+    # the good lines: gen-000001 (one agent) and gen-000002, handed from one agent to another:
+    # a request per participant's replies
+    assert [r["conversation"] for r in data["requests"]] == [
+        "synthetic/gen-000001",
+        "synthetic/gen-000002",
+        "synthetic/gen-000002",
+    ]
+    assert server.request_count == 0
     assert data["failed_records"] == 2
     assert [(e["file"], e["line"]) for e in data["errors"]] == [(str(path), 2), (str(path), 3)]
     assert "not valid JSON" in data["errors"][0]["reason"]
@@ -58,7 +65,7 @@ def test_dry_run_in_the_terminal_names_each_bad_line(
     path = _input_with_bad_lines(workspace)
     result = cli("score", path, "--llm", "--dry-run", "--scorecard", workspace / "judged.yaml")
     assert result.code == 1
-    assert "2 request(s) shown" in result.out
+    assert "3 request(s) shown" in result.out  # one agent, then two (as above)
     assert f"{path}:2" in result.err and f"{path}:3" in result.err
     assert "Traceback" not in result.err
 

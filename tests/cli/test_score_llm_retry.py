@@ -7,6 +7,7 @@ once the server is healthy a second run sends exactly those, and a third sends n
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -20,17 +21,32 @@ from supportqa.domain.review import ScorecardRef
 from supportqa.storage import Database, Repository
 from supportqa.testing import OpenAIServer, Reply, SimulatedJudge
 from supportqa.testing.openai_server import ChatRequest
-from tests.cli.conftest import Runner, judged_workspace, point_judge_at, stored_ai_reviews
+from tests.cli.conftest import (
+    Runner,
+    handovers,
+    judged_workspace,
+    point_judge_at,
+    stored_ai_reviews,
+)
 from tests.scorers.judge.conftest import JUDGE_CARD
 
 N = 12
 FAILING = 3
+HANDOVER = "gen-000010"
+"""The one generated conversation (seed 3) handed from agent A to agent B: A and B each have a review
+of their own replies, judged in their own view (the other's replies labelled `other agent`)."""
+REVIEWS = N + 1
+"""A review per participant: N - 1 one-agent conversations, and A and B. With JUDGE_CARD, whose
+criteria are all about the participant's replies, also one request each."""
+_ONE_OF_SEVERAL = re.compile(r"^\[\d+\] other ", re.M)
 
 
 @dataclass
 class Outage:
-    """A responder: while `down`, the first `len(replies)` distinct conversations (told apart by their
-    transcript) get their reply on every attempt; everything else is judged normally."""
+    """A responder: while `down`, the first `len(replies)` distinct requests (told apart by their
+    transcript) get their reply on every attempt; everything else is judged normally. A view of one
+    participant among several is spared (never fails), so the failed requests are of distinct
+    conversations whichever arrives first: the counts below are conversations and requests alike."""
 
     replies: list[Reply]
     down: bool = True
@@ -39,7 +55,7 @@ class Outage:
 
     def __call__(self, request: ChatRequest) -> Reply:
         with self.lock:
-            if self.down:
+            if self.down and not _ONE_OF_SEVERAL.search(request.user_text):
                 key = request.user_text
                 if key not in self.failed and len(self.failed) < len(self.replies):
                     self.failed[key] = self.replies[len(self.failed)]
@@ -62,7 +78,9 @@ def server(monkeypatch: pytest.MonkeyPatch, outage: Outage) -> Iterator[OpenAISe
 
 @pytest.fixture
 def workspace(cli: Runner, tmp_path: Path) -> Path:
-    return judged_workspace(cli, tmp_path, N, JUDGE_CARD)
+    folder = judged_workspace(cli, tmp_path, N, JUDGE_CARD)
+    assert handovers(folder) == {HANDOVER: 2}  # what REVIEWS counts on
+    return folder
 
 
 def _pending_count(db: Path, card: ScorecardRef, reviewer: str) -> int:
@@ -106,7 +124,7 @@ def test_default_scorecard_criteria_that_fell_back_are_judged_by_the_next_run(
     )
     assert third["scored"] == 0 and third["llm"]["conversations"] == 0
     reviews = stored_ai_reviews(workspace / "supportqa.db")
-    assert len(reviews) == N
+    assert len(reviews) == REVIEWS
     assert all(r.judged and not r.judge_pending for r in reviews)
     for review in reviews:
         assert {c.key for c in review.criteria if c.scorer and c.scorer.name == "llm"} == set(
@@ -168,14 +186,14 @@ def test_file_mode_appends_the_rejudged_reviews_and_the_later_line_wins(
     assert first["scored"] == N and first["llm"]["left_pending"] == FAILING
     assert (second["scored"], second["skipped"], third["skipped"]) == (FAILING, N - FAILING, N)
     lines = out.read_bytes().splitlines()
-    assert len(lines) == N + FAILING
+    assert len(lines) == REVIEWS + FAILING  # each failed conversation had one review to rewrite
     latest = _latest(out)
-    assert len(latest) == N and not any(r["judge_pending"] for r in latest.values())
+    assert len(latest) == REVIEWS and not any(r["judge_pending"] for r in latest.values())
     other = tmp_path / "imported.db"
     assert cli("import", out, "--db", other, "--json").code == 0
     assert (
         not any(r.judge_pending for r in stored_ai_reviews(other))
-        and len(stored_ai_reviews(other)) == N
+        and len(stored_ai_reviews(other)) == REVIEWS
     )
 
 
@@ -189,5 +207,5 @@ def test_file_mode_llm_rejudges_reviews_a_local_run_wrote(
     assert cli("score", *args, "--json").json()["scored"] == N
     assert server.request_count == 0
     judged = cli("score", "--llm", *args, "--json").json()
-    assert judged["scored"] == N and server.request_count == N
+    assert judged["scored"] == N and server.request_count == REVIEWS  # one per participant
     assert all(r["reviewer"] == "supportqa+llm" for r in _latest(out).values())

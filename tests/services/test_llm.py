@@ -60,12 +60,15 @@ def test_an_llm_run_over_the_workspace_puts_its_cost_on_the_run_report(
         judge = open_judge(card(), db_url, settings=config)
         try:
             run = start_llm_run(card(), judge)
+            stored = [c for batch in workspace.iter_conversations() for c in batch]
+            expected = len(run.requests(stored))
             report = score_database(workspace, card(), scorer=run, reviewer=run.reviewer)
             account_llm_run(report, run, config)
         finally:
             judge.close()
     assert report.scored == N and report.llm is not None
-    assert report.llm["sent_conversations"] == N and report.llm["requests"] == N
+    # a request per participant's view with judged criteria (more than N: some are handed over)
+    assert report.llm["requests"] == expected > N
     assert report.llm["priced"] and report.llm["cost"] > 0
     assert report.llm["cache"] == str(tmp_path / "answers.sqlite")
     assert report.as_dict()["llm"] == report.llm
@@ -78,10 +81,16 @@ def test_a_dry_run_prepares_each_request_and_sends_none(
     conversations = [Conversation.model_validate(c) for c in generate_conversations(2, seed=3)]
     judge = open_judge(card(), str(tmp_path / "qa.db"), settings=config)
     try:
-        requests = dry_run_requests(judge, card(), conversations)
+        planned = start_llm_run(card(), judge).requests(conversations)
+        requests = dry_run_requests(judge, planned)
     finally:
         judge.close()
-    assert [r["conversation"] for r in requests] == [f"{c.source}/{c.id}" for c in conversations]
+    # one request per participant's view with judged criteria, in the order the run asks
+    assert len(requests) == len(planned) >= len(conversations)
+    assert [r["conversation"] for r in requests] == [
+        f"{p.conversation.source}/{p.conversation.id}" for p in planned
+    ]
+    assert {r["conversation"] for r in requests} == {f"{c.source}/{c.id}" for c in conversations}
     assert all(r["url"].startswith(server.base_url) and not r["cached"] for r in requests)
     assert server.requests == []
 

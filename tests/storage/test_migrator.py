@@ -4,6 +4,7 @@ a SQLite file is copied before it is migrated, and the copy kept only when the m
 from __future__ import annotations
 
 import os
+import re
 import threading
 import time
 from pathlib import Path
@@ -15,6 +16,7 @@ from supportqa.errors import StorageError
 from supportqa.storage import Database
 from supportqa.storage import migrator as migrator_module
 from supportqa.storage.migrator import MIGRATIONS_DIR, head_revision
+from supportqa.storage.tables import metadata
 
 
 def test_sqlite_ddl_is_rolled_back_with_its_transaction(tmp_path: Path) -> None:
@@ -191,8 +193,17 @@ def test_sqlite_adds_columns_with_alter_never_by_recreating_a_parent_table(tmp_p
         db.migrate()
     finally:
         db.dispose()
-    # (0008 drops and recreates an index; no table is ever dropped)
-    assert not [s for s in statements if "_alembic_tmp" in s or s.lstrip().startswith("DROP TABLE")]
-    alters = [s for s in statements if s.lstrip().upper().startswith("ALTER TABLE")]
+    # (0008 drops and recreates an index; 0010 recreates queue_assignments, which no foreign key
+    # references, to change its unique key: SQLite cannot drop a constraint in place)
+    recreated = set(re.findall(r"CREATE TABLE _alembic_tmp_(\w+)", "\n".join(statements)))
+    parents = {fk.column.table.name for t in metadata.tables.values() for fk in t.foreign_keys}
+    assert recreated == {"queue_assignments"} and not recreated & parents
+    dropped = [s for s in statements if s.lstrip().startswith("DROP TABLE")]
+    assert dropped == ["\nDROP TABLE queue_assignments"]
+    alters = [
+        s
+        for s in statements
+        if s.lstrip().upper().startswith("ALTER TABLE") and "_alembic_tmp_" not in s
+    ]
     assert len(alters) >= 7  # 0002: four columns of reviews; 0004: three of conversations; ...
     assert all(" ADD COLUMN " in s.upper() for s in alters), alters

@@ -1,4 +1,4 @@
-"""A review-queue assignment: one conversation handed to one reviewer in an ISO week.
+"""A review-queue assignment: one conversation's reviewee handed to one reviewer in an ISO week.
 
 The queue reads earlier assignments as records (so a second run skips what was handed out) and
 returns new ones; `storage.assignments` keeps them.
@@ -24,5 +24,6 @@ class Assignment:
     assigned_at: datetime | None = None
 
     @property
-    def key(self) -> tuple[str, str]:
-        return (self.source, self.conversation_id)
+    def key(self) -> tuple[str, str, str | None]:
+        """What is handed out once: one conversation's reviewee (`agent`, the person key)."""
+        return (self.source, self.conversation_id, self.agent)

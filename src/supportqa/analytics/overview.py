@@ -103,7 +103,9 @@ def headline(frames: Frames, targets: Targets | None = None) -> Headline:
     conversations = reviews.select(pl.struct("source", "conversation_id").n_unique()).item()
     flagged = ai.select(pl.col("cx_flagged").drop_nulls())
     with_cx = flagged.height
-    csat = ai.select(pl.col("csat").is_not_null().sum()).item()
+    # CSAT is the conversation's: once per AI-reviewed conversation, however many reviewees
+    outcomes = conversation_outcomes(ai) if ai.height else ai
+    csat = outcomes.select(pl.col("csat").is_not_null().sum()).item() if ai.height else 0
     nps, nps_n, ces_mean, ces_n = _opinion(ai)
     return Headline(
         conversations=int(conversations),
@@ -113,8 +115,8 @@ def headline(frames: Frames, targets: Targets | None = None) -> Headline:
         human_iqs=_mean(human, "iqs"),
         cx_mean=_mean(ai, "cx"),
         cx_flagged_share=(flagged.sum().item() / with_cx) if with_cx else None,
-        csat_mean=_mean(ai, "csat"),
-        csat_coverage=(csat / ai.height) if ai.height else None,
+        csat_mean=_mean(outcomes, "csat"),
+        csat_coverage=(csat / outcomes.height) if ai.height else None,
         target=(targets or Targets()).iqs,
         nps=nps,
         nps_n=nps_n,

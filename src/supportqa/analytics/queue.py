@@ -2,6 +2,9 @@
 
 Rules pick candidates from the week's AI reviews (each with a reason in words); fair quotas cap
 each agent's share; reviewers get the rest round-robin or balanced, never their own conversations.
+An item is one AI review, so one reviewee: a conversation handed from a bot to agent A to agent B
+can yield an item per reviewee, each judged on its own (a human review of A does not count as a
+review of B), and "never their own" keys on the reviewee's person.
 Conversations already reviewed by a person are skipped, except by the second-review rules
 (disagreement and the calibration sample, whose point is a second look), and conversations handed
 out by an earlier run (`previous`, records that `storage.assignments` keeps) are never handed out again.
@@ -12,7 +15,7 @@ from __future__ import annotations
 import random
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,7 +39,9 @@ SECOND_REVIEW_RULES = frozenset({"disagreement", "calibration"})
 MODES = ("balanced", "round-robin")
 CRITICAL_BELOW_PCT = 50.0
 
-Key = tuple[str, str]
+Key = tuple[str, str, str | None]
+"""(source, conversation id, reviewee): the reviewee is the person key (`agent` in the frames)."""
+REVIEWEE = ["source", "conversation_id", "agent"]
 
 
 @dataclass(frozen=True)
@@ -96,7 +101,7 @@ class QueueItem:
 
     @property
     def key(self) -> Key:
-        return (self.source, self.conversation_id)
+        return (self.source, self.conversation_id, self.agent)
 
     @property
     def rules(self) -> tuple[str, ...]:
@@ -151,7 +156,7 @@ class QueueReport:
 
 
 def _week_reviews(frames: Frames, week: str | None) -> tuple[str, pl.DataFrame]:
-    """The latest AI review of each conversation in the week (default: the latest week)."""
+    """The latest AI review of each conversation's reviewee in the week (default: the latest week)."""
     ai = frames.reviews.filter(pl.col("kind") == "ai")
     weeks = ai["week"].drop_nulls()
     if weeks.is_empty():
@@ -164,20 +169,21 @@ def _week_reviews(frames: Frames, week: str | None) -> tuple[str, pl.DataFrame]:
         raise InputError(
             f"no AI reviews in week {chosen}: weeks run {weeks.min()!s} to {weeks.max()!s}"
         )
-    latest = rows.sort("review_pk").unique(["source", "conversation_id"], keep="last")
+    latest = rows.sort("review_pk").unique(REVIEWEE, keep="last")
     return chosen, latest.sort("review_pk")
 
 
 def _human_reviews(
     frames: Frames, week_rows: pl.DataFrame
 ) -> dict[Key, list[tuple[str | None, float | None]]]:
-    """(reviewer, IQS) of every human review of the week's conversations."""
+    """(reviewer, IQS) of every human review of the week's reviewees (a person's review of A is
+    not one of B)."""
     rows = frames.reviews.filter(pl.col("kind") == "human").join(
-        week_rows.select("source", "conversation_id"), on=["source", "conversation_id"], how="semi"
+        week_rows.select(REVIEWEE), on=REVIEWEE, how="semi", nulls_equal=True
     )
     humans: dict[Key, list[tuple[str | None, float | None]]] = defaultdict(list)
-    for r in rows.select("source", "conversation_id", "reviewer", "iqs").iter_rows():
-        humans[(r[0], r[1])].append((r[2], r[3]))
+    for r in rows.select(*REVIEWEE, "reviewer", "iqs").iter_rows():
+        humans[(r[0], r[1], r[2])].append((r[3], r[4]))
     return humans
 
 
@@ -228,12 +234,15 @@ def _rule_reasons(
     human_only = _criteria_of(frames, pks, pl.col("status") == "unrated")
     outliers = _outliers(week_rows, rules) if "outlier" in rules.rules else {}
     reviewed = pl.DataFrame(
-        list(humans), schema={"source": pl.String, "conversation_id": pl.String}, orient="row"
+        list(humans),
+        schema={"source": pl.String, "conversation_id": pl.String, "agent": pl.String},
+        orient="row",
     )
     maybe = week_rows.join(
         reviewed.with_columns(pl.lit(True).alias("_reviewed")),
-        on=["source", "conversation_id"],
+        on=REVIEWEE,
         how="left",
+        nulls_equal=True,
     ).filter(
         pl.col("critical_failed")
         | pl.col("cx_flagged").fill_null(False)
@@ -244,7 +253,7 @@ def _rule_reasons(
     found: dict[Key, list[Reason]] = {}
     rows: dict[Key, dict[str, Any]] = {}
     for row in maybe.drop("_reviewed").iter_rows(named=True):
-        key: Key = (row["source"], row["conversation_id"])
+        key: Key = (row["source"], row["conversation_id"], row["agent"])
         reasons: dict[str, str] = {}
         if row["critical_failed"]:
             keys = ", ".join(failed.get(row["review_pk"], [])) or "a critical criterion"
@@ -308,8 +317,11 @@ def build_queue(
     *,
     previous: Sequence[Assignment] = (),
     mode: str = "balanced",
+    people: Mapping[str, frozenset[str]] | None = None,
 ) -> QueueReport:
-    """This week's queue: rule picks ranked by priority, capped per agent, assigned to reviewers."""
+    """This week's queue: rule picks ranked by priority, capped per agent, assigned to reviewers.
+    `people` maps a name a reviewer may go by (casefolded: an identity's id or name, a person's key
+    or name) to the person keys it names, so nobody reviews any identity of their own."""
     rules = rules or QueueRules()
     quotas = quotas or Quotas()
     if mode not in MODES:
@@ -349,7 +361,7 @@ def build_queue(
         candidates["calibration"] = len(sample)
         items += sample
     loads = Counter(a.reviewer for a in previous if a.week == chosen)
-    unassigned = _assign(items, reviewers, loads, mode) if reviewers else 0
+    unassigned = _assign(items, reviewers, loads, mode, people or {}) if reviewers else 0
     notes = []
     if not reviewers:
         notes.append("no reviewers given: pass --reviewers a,b to assign the queue")
@@ -400,11 +412,12 @@ def _calibration(
     size = rules.calibration_sample if room is None else min(room, rules.calibration_sample)
     excluded = assigned | {i.key for i in taken}
     pool = sorted(
-        (s, c, agent, i)
-        for i, (s, c, agent) in enumerate(
-            week_rows.select("source", "conversation_id", "agent").iter_rows()
-        )
-        if (s, c) not in excluded
+        (
+            (s, c, agent, i)
+            for i, (s, c, agent) in enumerate(week_rows.select(REVIEWEE).iter_rows())
+            if (s, c, agent) not in excluded
+        ),
+        key=lambda row: (row[0], row[1], row[2] or "", row[3]),
     )
     rng.shuffle(pool)
     sample: list[QueueItem] = []
@@ -414,7 +427,9 @@ def _calibration(
         if used[agent] >= quotas.per_agent:
             continue
         used[agent] += 1
-        reviewed_by = sorted({who or "?" for who, _ in humans.get((source, conversation_id), [])})
+        reviewed_by = sorted(
+            {who or "?" for who, _ in humans.get((source, conversation_id, agent), [])}
+        )
         detail = f"random calibration sample (seed {seed})"
         if reviewed_by:
             detail += f": second review, first by {', '.join(reviewed_by)}"
@@ -423,20 +438,27 @@ def _calibration(
     return sample
 
 
-def _own(reviewer: str, item: QueueItem) -> bool:
-    """Not their own conversation (matched on agent id or name), nor one they reviewed already."""
+def _own(reviewer: str, item: QueueItem, people: Mapping[str, frozenset[str]]) -> bool:
+    """Not their own review (the reviewee's person, matched on its key or name or any of its
+    identities), nor one they reviewed already."""
+    name = reviewer.casefold()
     names = {n.casefold() for n in (item.agent, item.agent_name) if n}
-    return reviewer.casefold() in names or reviewer in item.reviewed_by
+    mine = item.agent is not None and item.agent in people.get(name, frozenset())
+    return name in names or mine or reviewer in item.reviewed_by
 
 
 def _assign(
-    items: list[QueueItem], reviewers: Sequence[str], loads: Counter[str], mode: str
+    items: list[QueueItem],
+    reviewers: Sequence[str],
+    loads: Counter[str],
+    mode: str,
+    people: Mapping[str, frozenset[str]],
 ) -> int:
     """Balanced: the eligible reviewer with the fewest this week; round-robin: the next in turn."""
     unassigned = 0
     turn = 0
     for item in items:
-        allowed = [r for r in reviewers if not _own(r, item)]
+        allowed = [r for r in reviewers if not _own(r, item, people)]
         if not allowed:
             unassigned += 1
             continue

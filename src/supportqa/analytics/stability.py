@@ -23,13 +23,16 @@ def conversation_outcomes(reviews: pl.DataFrame) -> pl.DataFrame:
     """One row per conversation: CX (the AI's, else the human reviewers' mean) and CSAT.
 
     CSAT belongs to the conversation, not the review, so counting it once per review would weigh
-    conversations with several human reviews more; every CX/CSAT figure uses this frame.
+    conversations with several human reviews (or several reviewees) more; every CX/CSAT figure uses
+    this frame. Its agent is the one who held the conversation at the end: the AI review carrying
+    the CX comes first.
     """
     extra = [m for m in ("nps", "ces") if m in reviews.columns]
     firsts = ("team", "agent", "channel", "is_bot", "day", "week", "month")
     used = reviews.select("conversation_id", "kind", *firsts, "cx", "csat", *extra)
     return (
-        used.sort("kind")  # "ai" before "human": its fields win in `first()`
+        # "ai" before "human" and the holder's review (with the CX) first: its fields win in `first()`
+        used.sort("kind", pl.col("cx").is_null(), maintain_order=True)
         .group_by("conversation_id", maintain_order=True)
         .agg(
             *(pl.col(c).first() for c in firsts),

@@ -97,7 +97,9 @@ class DriftReport:
     before: str
     after: str
     conversations: int
+    """Conversations paired (the criteria pair each reviewee's reviews: several per conversation)."""
     only_before: int
+    """Conversations scored by the `before` side only (and `only_after`, by the `after` side)."""
     only_after: int
     confidence: float
     resamples: int
@@ -120,19 +122,35 @@ def _by_conversation(reviews: Iterable[Review]) -> dict[tuple[str, str, bool, st
 
 
 def sample_reviews(reviews: Iterable[Review], k: int, seed: int) -> list[Review]:
-    """A seeded uniform sample of ``k`` reviews in one pass (reservoir sampling), in input order."""
+    """A seeded uniform sample of ``k`` conversations, with all their reviews (one per reviewee), in
+    one pass (reservoir sampling over conversations as first met), in input order. With one review
+    per conversation this is the same sample as reservoir sampling the reviews."""
     if k < 1:
         raise InputError(f"the sample size must be at least 1, not {k}")
     rng = Random(seed)
-    kept: list[tuple[int, Review]] = []
+    slots: list[tuple[str, str]] = []
+    kept: dict[tuple[str, str], list[tuple[int, Review]]] = {}
+    seen: set[tuple[str, str]] = set()
     for index, review in enumerate(reviews):
-        if index < k:
-            kept.append((index, review))
+        key = (review.source, review.conversation_id)
+        if key in kept:
+            kept[key].append((index, review))
+            continue
+        if key in seen:
+            continue
+        met = len(seen)
+        seen.add(key)
+        if met < k:
+            slots.append(key)
         else:
-            slot = rng.randrange(index + 1)
-            if slot < k:
-                kept[slot] = (index, review)
-    return [review for _, review in sorted(kept, key=lambda item: item[0])]
+            slot = rng.randrange(met + 1)
+            if slot >= k:
+                continue
+            del kept[slots[slot]]
+            slots[slot] = key
+        kept[key] = [(index, review)]
+    chosen = sorted((item for items in kept.values() for item in items), key=lambda i: i[0])
+    return [review for _, review in chosen]
 
 
 def _outcome(review: Review, key: str) -> tuple[str, float | None]:
@@ -301,12 +319,13 @@ def compare_scorings(
         criteria.append(replace(drift, shift_low=low, shift_high=high))
     iqs_low, iqs_high = _interval(reps, len(drifts), iqs.n, confidence)
     cx_low, cx_high = _interval(reps, len(drifts) + 1, cx.n, confidence)
+    paired = {(r.source, r.conversation_id) for r, _ in pairs}  # several reviewees each
     return DriftReport(
         before=label_before,
         after=label_after,
-        conversations=len(pairs),
-        only_before=len(old) - len(pairs),
-        only_after=len(new) - len(pairs),
+        conversations=len(paired),
+        only_before=len({(r.source, r.conversation_id) for r in old.values()} - paired),
+        only_after=len({(r.source, r.conversation_id) for r in new.values()} - paired),
         confidence=confidence,
         resamples=n_resamples,
         criteria=criteria,

@@ -5,12 +5,19 @@ The reference is their consensus: one review per person (their latest), then per
 of the ratings given (N/A drops out; a
 criterion everybody marked N/A is ``None``; one nobody rated is absent), and the mean of their CX
 judgements and IQS. Calibration compares the AI with this consensus, and `train` learns from it.
+
+A review judges one reviewee (bot → agent A → agent B: three AI reviews), and the AI side of this
+work is the review of whoever held the conversation at the end, which carries the conversation-level
+criteria and the CX. So given `reviewees` (that review's reviewee per conversation), a
+conversation's consensus is made of the people's reviews of that reviewee only (and of reviews that
+name nobody, whose default is that last agent): a review of A never moves the reference B's review
+is compared with, and one person's reviews of A and B are not taken for one opinion.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -21,6 +28,8 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 ConversationKey = tuple[str, str]
 """(source, conversation id): how reviews find their conversation."""
+Reviewee = tuple[bool, str | None]
+"""(is bot, reviewee id), as `Review.reviewee_key` ends."""
 
 
 @dataclass
@@ -58,12 +67,16 @@ def review_ratings(review: Review) -> dict[str, float | None]:
 
 
 def human_references(
-    reviews: Iterable[Review], *, include_sessions: bool = True
+    reviews: Iterable[Review],
+    *,
+    include_sessions: bool = True,
+    reviewees: Mapping[ConversationKey, Reviewee] | None = None,
 ) -> dict[ConversationKey, HumanReference]:
     """One consensus per conversation from its human reviews (AI reviews are ignored).
 
     ``include_sessions=False`` leaves out calibration-session reviews, for when the sessions were
-    scored blind on purpose and should not move the everyday reference.
+    scored blind on purpose and should not move the everyday reference. With `reviewees`, only the
+    reviews of the conversation's given reviewee count (a conversation it does not name keeps all).
     """
     grouped: dict[ConversationKey, list[Review]] = {}
     for review in reviews:
@@ -71,8 +84,23 @@ def human_references(
             continue
         if review.session_id and not include_sessions:
             continue
-        grouped.setdefault((review.source, review.conversation_id), []).append(review)
+        key = (review.source, review.conversation_id)
+        wanted = None if reviewees is None else reviewees.get(key)
+        # by id: a person's review of the bot often does not say `agent_is_bot`
+        if wanted is not None and review.reviewee.id not in (None, wanted[1]):
+            continue
+        grouped.setdefault(key, []).append(review)
     return {key: _consensus(key, items) for key, items in grouped.items()}
+
+
+def holders(ai_reviews: Iterable[Review]) -> dict[ConversationKey, Reviewee]:
+    """Per conversation, the reviewee of its AI review that held it at the end: the `reviewees` the
+    AI-vs-human comparison and `train` build people's references for."""
+    return {
+        (r.source, r.conversation_id): (r.reviewee.is_bot, r.reviewee.id)
+        for r in ai_reviews
+        if r.kind is ReviewKind.AI and r.holder
+    }
 
 
 def _latest_per_reviewer(items: list[Review]) -> dict[str, Review]:

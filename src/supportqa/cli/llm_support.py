@@ -11,10 +11,9 @@ from rich.rule import Rule
 from rich.table import Table
 
 from supportqa.cli.common import console, err_console, print_errors, print_json, settings, styled
-from supportqa.domain.conversation import Conversation
 from supportqa.domain.scorecard import Scorecard
 from supportqa.services import llm
-from supportqa.services.llm import LlmJudge, Wait
+from supportqa.services.llm import JudgeRequest, LlmJudge, Wait
 
 LlmModelOption = Annotated[
     str | None,
@@ -74,7 +73,7 @@ def print_judge_summary(summary: dict[str, Any]) -> None:
     table.add_column("", justify="right")
     checks = summary["checks"]
     rows = [
-        ("conversations judged", summary["conversations"]),
+        ("views judged (one per reviewee)", summary["conversations"]),
         ("requests sent (every attempt)", summary["requests"]),
         ("answers from the cache", summary["cache_hits"]),
         ("retries (timeouts, 429, 5xx)", summary["retries"]),
@@ -128,14 +127,14 @@ def print_judge_summary(summary: dict[str, Any]) -> None:
 
 def show_requests(
     judge: LlmJudge,
-    card: Scorecard,
-    conversations: list[Conversation],
+    planned: Sequence[JudgeRequest],
     json: bool,
     errors: Sequence[dict[str, Any]] = (),
 ) -> None:
-    """The dry run: each request exactly as the client would POST it (the API key masked), and the
-    input's bad lines (file, line, reason) as the real run would report them."""
-    requests = llm.dry_run_requests(judge, card, conversations)
+    """The dry run: each request exactly as the client would POST it (the API key masked; one per
+    participant's view, `LlmRun.requests`), and the input's bad lines (file, line, reason) as the
+    real run would report them."""
+    requests = llm.dry_run_requests(judge, planned)
     if json:
         print_json(
             {
@@ -148,7 +147,8 @@ def show_requests(
         return
     for request in requests:
         state = "cached: would not be sent" if request["cached"] else "would be sent"
-        title = f"{request['conversation']} → POST {request['url']} ({state})"
+        whose = request["reviewee"] or "the whole conversation"
+        title = f"{request['conversation']} ({whose}) → POST {request['url']} ({state})"
         console.print(Rule(title), width=min(console.width, RULE_WIDTH))
         console.print_json(data=request["body"])
     console.print(f"{len(requests)} request(s) shown; nothing was sent or written.")

@@ -141,7 +141,7 @@ def score(
             else:
                 with open_repository(db) as repo:
                     found, errors = dry_run_conversations(None, repo, card, run, limit)
-            show_requests(run.judge, card, found, json, errors)
+            show_requests(run.judge, run.requests(found)[:limit], json, errors)
             if errors:
                 raise typer.Exit(1)
             return

@@ -10,7 +10,7 @@ customer's experience and is never used to rank agents: IQS does that.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from supportqa.domain.detectors import CxConfig
 from supportqa.domain.review import CxScore, ResolutionOutcome
@@ -55,25 +55,51 @@ def _duration(seconds: float) -> str:
     return f"{seconds / 3600:.1f} h"
 
 
-def service_quality(
-    item: Analysis,
-    result: Outcome,
-    scores: Mapping[str, Score],
+CX_INPUTS = ("responsiveness", "tone")
+"""The criteria whose ratings feed service quality (when the scorecard has them)."""
+
+
+def input_fractions(
+    rated: Sequence[tuple[Mapping[str, Score], int]],
     scales: Mapping[str, tuple[float, float]],
+) -> dict[str, float | None]:
+    """Each of `CX_INPUTS` as a fraction of its scale. `rated` is the whole conversation's ratings,
+    or on a conversation handed between staff members each participant's with their reply count:
+    their mean weighted by replies, so CX reads every staff member and asks no judge twice."""
+    fractions: dict[str, float | None] = {}
+    for key in CX_INPUTS:
+        if key not in scales:
+            fractions[key] = None
+            continue
+        parts = [
+            (fraction, weight)
+            for scores, weight in rated
+            if (fraction := _rating_fraction(scores.get(key), *scales[key])) is not None
+        ]
+        total = sum(weight for _, weight in parts)
+        if len(parts) == 1:
+            fractions[key] = parts[0][0]
+        elif parts and total > 0:
+            fractions[key] = sum(f * w for f, w in parts) / total
+        else:
+            fractions[key] = None
+    return fractions
+
+
+def service_quality(
+    item: Analysis, result: Outcome, fractions: Mapping[str, float | None]
 ) -> tuple[float | None, list[str]]:
     """Mean of responsiveness (when timed), effort and agent behaviour (tone), each in [0, 1]."""
     parts: list[float] = []
     notes: list[str] = []
-    responsiveness = scores.get("responsiveness")
-    if "responsiveness" in scales:
-        fraction = _rating_fraction(responsiveness, *scales["responsiveness"])
-        if fraction is not None:
-            parts.append(fraction)
+    responsiveness = fractions.get("responsiveness")
+    if responsiveness is not None:
+        parts.append(responsiveness)
     first = item.signal(response_times).first
     if first is not None:
         notes.append(f"first reply in {_duration(first.seconds)}")
     parts.append(result.effort.value)
-    tone = _rating_fraction(scores.get("tone"), *scales.get("tone", (1, 4)))
+    tone = fractions.get("tone")
     if tone is not None:
         parts.append(tone)
     return (sum(parts) / len(parts) if parts else None), notes
@@ -107,13 +133,10 @@ def _story(item: Analysis, result: Outcome, notes: list[str]) -> str:
 
 
 def cx_score(
-    item: Analysis,
-    result: Outcome,
-    scores: Mapping[str, Score],
-    scales: Mapping[str, tuple[float, float]],
-    config: CxConfig,
+    item: Analysis, result: Outcome, fractions: Mapping[str, float | None], config: CxConfig
 ) -> CxScore:
-    quality, notes = service_quality(item, result, scores, scales)
+    """`fractions`: the service-quality inputs (`input_fractions`)."""
+    quality, notes = service_quality(item, result, fractions)
     subscores: dict[str, float | None] = {
         "resolution": round(result.resolution.expected, 4),
         "sentiment": round(result.mood.value, 4) if result.mood.end_index is not None else None,

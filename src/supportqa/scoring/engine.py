@@ -27,7 +27,7 @@ from supportqa.gc_tuning import bulk_work
 from supportqa.models.markers import effective_detectors, prepare_markers
 from supportqa.models.outcome import outcome
 from supportqa.scorers.registry import BoundScorer, bind, conversation_level
-from supportqa.scoring.cx import cx_score, resolution_outcome
+from supportqa.scoring.cx import CX_INPUTS, cx_score, input_fractions, resolution_outcome
 from supportqa.scoring.iqs import build_review
 from supportqa.scoring.participants import Plan, plan
 from supportqa.scoring.trained_cx import apply_trained_cx
@@ -101,6 +101,14 @@ class ScoringEngine:
         self.participant_keys = frozenset(
             c.key for c in scorecard.criteria if c.scorers and c.key not in self.conversation_keys
         )
+        self.whole_keys = self.conversation_keys | {
+            c.key
+            for c in scorecard.criteria
+            if c.key in CX_INPUTS and c.scorers and c.scorers[0].name != LLM_SCORER
+        }
+        """What the whole conversation rates when the holder has a view of its own: the
+        conversation-level criteria, and the CX inputs that ask no judge (the customer's waits are
+        the whole conversation's; a judged tone comes from the participants' views instead)."""
         self._bound: dict[str, BoundScorer] = {}
         for criterion in scorecard.criteria:
             for spec in criterion.scorers:
@@ -128,7 +136,7 @@ class ScoringEngine:
         """Per item, its reviews (one per participant; the holder's last, with the CX); callers
         that keep the analyses (evaluation) can read the shared signals afterwards."""
         at = reviewed_at or datetime.now(UTC)
-        plans = [plan(item, self.participant_keys) for item in items]
+        plans = [plan(item, self.participant_keys, self.whole_keys) for item in items]
         units = [unit for p in plans for unit in p.units]
         flat = self.score_analyses([u.analysis for u in units], [u.keys for u in units])
         scores: list[list[dict[str, Score]]] = []
@@ -138,7 +146,8 @@ class ScoringEngine:
             offset += len(p.units)
         groups = [self._group(p, s, at) for p, s in zip(plans, scores, strict=True)]
         if self.scorecard.cx.enabled and items:
-            self._add_cx(items, [s[0] for s in scores], [g[-1] for g in groups])
+            inputs = [_cx_inputs(p, s) for p, s in zip(plans, scores, strict=True)]
+            self._add_cx(items, inputs, [g[-1] for g in groups])
         return groups
 
     def _group(self, p: Plan, scores: list[dict[str, Score]], at: datetime) -> list[Review]:
@@ -174,15 +183,22 @@ class ScoringEngine:
         return reviews
 
     def _add_cx(
-        self, items: Sequence[Analysis], scores: list[dict[str, Score]], reviews: list[Review]
+        self,
+        items: Sequence[Analysis],
+        inputs: list[tuple[dict[str, Score], list[tuple[dict[str, Score], int]]]],
+        reviews: list[Review],
     ) -> None:
         """Attach the CX score and resolution outcome to each conversation's holder review (one
         per conversation version); the markers are shared with model scorers."""
         prepare_markers(items, self.detectors)
         scales = {c.key: (c.scale.min, c.scale.max) for c in self.scorecard.criteria}
-        for item, item_scores, review in zip(items, scores, reviews, strict=True):
+        for item, (whole, rated), review in zip(items, inputs, reviews, strict=True):
             result = outcome(item)
-            review.cx = cx_score(item, result, item_scores, scales, self.scorecard.cx)
+            fractions = input_fractions(rated, scales)
+            fractions.update(  # what the whole conversation rated stands (N/A included)
+                (k, v) for k, v in input_fractions([(whole, 1)], scales).items() if k in whole
+            )
+            review.cx = cx_score(item, result, fractions, self.scorecard.cx)
             review.resolution = resolution_outcome(result)
         if self.scorecard.cx.model:
             apply_trained_cx(items, reviews, self.scorecard.cx)
@@ -217,21 +233,19 @@ class ScoringEngine:
         depth: int,
     ) -> None:
         """Run the `depth`-th scorer of every pending criterion; failures move on to depth + 1."""
-        slots: dict[str, _Slot] = {}
-        members: dict[str, list[int]] = {}
+        # one call per scorer and set of criteria: a participant's view and the whole conversation
+        # ask an LLM judge about different criteria, and neither is asked the other's
+        slots: dict[tuple[str, frozenset[str]], _Slot] = {}
+        members: dict[tuple[str, frozenset[str]], list[int]] = {}
         for index, criteria in enumerate(pending):
+            by_spec: dict[str, list[Criterion]] = {}
             for criterion in criteria:
-                spec = criterion.scorers[depth]
-                key = _spec_key(spec)
-                slot = slots.get(key)
-                if slot is None:
-                    slot = slots[key] = _Slot(self._bound[key], [], set())
-                if criterion.key not in slot.keys:
-                    slot.keys.add(criterion.key)
-                    slot.criteria.append(criterion)
-                member = members.setdefault(key, [])
-                if not member or member[-1] != index:
-                    member.append(index)
+                by_spec.setdefault(_spec_key(criterion.scorers[depth]), []).append(criterion)
+            for spec_key, chosen in by_spec.items():
+                key = (spec_key, frozenset(c.key for c in chosen))
+                if key not in slots:
+                    slots[key] = _Slot(self._bound[spec_key], chosen, set(key[1]))
+                members.setdefault(key, []).append(index)
         next_pending: list[list[Criterion]] = [[] for _ in items]
         for key, slot in slots.items():
             indexes = members[key]
@@ -329,3 +343,11 @@ class ScoringEngine:
                     continue
             kept.append(ev)
         return kept
+
+
+def _cx_inputs(
+    p: Plan, scores: list[dict[str, Score]]
+) -> tuple[dict[str, Score], list[tuple[dict[str, Score], int]]]:
+    """The whole conversation's scores, and the participants' with their weight (`Plan.cx_inputs`)
+    for the CX inputs the whole conversation did not rate."""
+    return scores[0], [(scores[u], w) for u, w in p.cx_inputs()]

@@ -1,9 +1,11 @@
 """`score --llm`: the hybrid policy applied to batches of conversations.
 
-`always`: every conversation is judged (one request each) for the scorecard's model and LLM-only
-criteria. `low-confidence`: conversations are scored locally first and only those where a judged
-criterion's local confidence falls below `llm.confidence_below` (or failed) are sent. Reviews of an
---llm run are tagged by reviewer, so a stopped run resumes with what the LLM has not yet seen.
+`always`: every conversation is judged for the scorecard's model and LLM-only criteria, one request
+per reviewee's view and one for a whole conversation with conversation-level criteria of its own
+(`requests` lists them). `low-confidence`: conversations are scored locally first and only those
+where a judged criterion's local confidence falls below `llm.confidence_below` (or failed) are sent.
+Reviews of an --llm run are tagged by reviewer, so a stopped run resumes with what the LLM has not
+yet seen.
 
 A review records which criteria the judge rated (`judged`) and which it was asked about but did not
 rate (`judge_pending`: an outage, an unusable answer — the local fallback's result stands meanwhile), so
@@ -16,19 +18,32 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from supportqa.domain.conversation import Conversation
+from supportqa.domain.conversation import Conversation, Reviewee
 from supportqa.domain.review import Review
 from supportqa.domain.score import Status
-from supportqa.domain.scorecard import Scorecard
+from supportqa.domain.scorecard import Criterion, Scorecard
 from supportqa.scorers.judge.judge import JUDGE_SCORER, LlmJudge
 from supportqa.scorers.judge.policy import bound_scorer, judged_criteria, with_llm
 from supportqa.scoring.engine import AI_REVIEWER, EngineStats, ScoringEngine
+from supportqa.scoring.participants import plan
+from supportqa.signals.analysis import Analysis
 
 POLICIES = ("always", "low-confidence")
 
 
 def llm_reviewer(policy: str) -> str:
     return f"{AI_REVIEWER}+llm" if policy == "always" else f"{AI_REVIEWER}+llm-low"
+
+
+@dataclass(frozen=True)
+class JudgeRequest:
+    """One request `score --llm` sends: a participant's view (or the whole conversation) and the
+    judged criteria to rate on it."""
+
+    conversation: Conversation
+    criteria: list[Criterion]
+    reviewee: Reviewee | None
+    """Whose replies it judges; None: the whole conversation, for its conversation-level criteria."""
 
 
 @dataclass
@@ -76,6 +91,27 @@ class LlmRun:
         """The conversations (in order) with an uncertain local review among their reviewees'."""
         unsure = {(r.source, r.conversation_id) for r in local if self.uncertain(r)}
         return [c for c in conversations if c.key in unsure]
+
+    def requests(self, conversations: Sequence[Conversation]) -> list[JudgeRequest]:
+        """The requests judging these conversations takes, in the order the engine asks (before the
+        cache): one per participant view with judged criteria, and one for the whole conversation
+        when it has any of its own (`scoring.participants`). The dry run shows these."""
+        engine = self.llm_engine
+        judged = [c for c in engine.scorecard.criteria if c.key in self.judged]
+        found: list[JudgeRequest] = []
+        for conversation in conversations:
+            p = plan(
+                Analysis(conversation, engine.detectors),
+                engine.participant_keys,
+                engine.whole_keys,
+            )
+            whose = {unit: reviewee or conversation.reviewee() for reviewee, unit in p.reviews}
+            for index, unit in enumerate(p.units):
+                criteria = [c for c in judged if unit.keys is None or c.key in unit.keys]
+                if criteria:
+                    view = unit.analysis.conversation
+                    found.append(JudgeRequest(view, criteria, whose.get(index)))
+        return found
 
     def record_judgement(self, review: Review) -> None:
         """Note in a judged review which criteria the judge rated and which it still owes."""

@@ -25,7 +25,7 @@ from supportqa.calibration.apply import (
     human_only_version,
     write_scorecard_yaml,
 )
-from supportqa.calibration.reference import human_references
+from supportqa.calibration.reference import holders, human_references
 from supportqa.domain.review import ScorecardRef
 from supportqa.domain.scorecard import Scorecard
 from supportqa.errors import InputError
@@ -118,7 +118,8 @@ def compare_with_humans(
         for review in workspace.iter_reviews(kind="human")
         if not (exclude_sessions and review.session_id)
     ]
-    references = human_references(humans)
+    ai = list(workspace.iter_reviews(kind="ai", scorecard=ref))
+    references = human_references(humans, reviewees=holders(ai))
     csat = {
         key: csat_on_five(value, scale)
         for key, (value, scale) in workspace.csat_by_conversation().items()
@@ -126,7 +127,7 @@ def compare_with_humans(
     }
     report = compare_ai_human(
         card,
-        workspace.iter_reviews(kind="ai", scorecard=ref),
+        ai,
         references,
         human_reviews=len(humans),
         csat=csat,

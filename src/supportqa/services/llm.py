@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from supportqa.domain.conversation import Conversation
 from supportqa.domain.scorecard import Criterion, Scorecard
 from supportqa.errors import InputError
 from supportqa.scorers.judge.cache import AnswerCache
@@ -18,13 +17,14 @@ from supportqa.scorers.judge.client import Wait
 from supportqa.scorers.judge.judge import JudgeStats, LlmJudge
 from supportqa.scorers.judge.policy import build_judge, cache_path, judged_criteria, model_name
 from supportqa.scorers.judge.rubric import Rubric
-from supportqa.scoring.llm_run import POLICIES, LlmRun
+from supportqa.scoring.llm_run import POLICIES, JudgeRequest, LlmRun
 from supportqa.services.scoring import RunReport
 from supportqa.settings import Settings
 from supportqa.storage.database import database_url, workspace_dir
 
 __all__ = [
     "POLICIES",
+    "JudgeRequest",
     "LlmJudge",
     "LlmRun",
     "Wait",
@@ -113,18 +113,20 @@ def account_llm_run(report: RunReport, run: LlmRun, settings: Settings | None = 
     return report
 
 
-def dry_run_requests(
-    judge: LlmJudge, card: Scorecard, conversations: Sequence[Conversation]
-) -> list[dict[str, Any]]:
-    """Each request exactly as the client would POST it (the API key masked), and whether the cache
-    already holds its answer; nothing is sent."""
-    rubric = Rubric.of(judged_criteria(card))
+def dry_run_requests(judge: LlmJudge, planned: Sequence[JudgeRequest]) -> list[dict[str, Any]]:
+    """Each request exactly as the client would POST it (the API key masked; one per participant's
+    view with judged criteria, `LlmRun.requests`), and whether the cache already holds its answer;
+    nothing is sent."""
     requests = []
-    for conversation in conversations:
+    for item in planned:
+        conversation, rubric = item.conversation, Rubric.of(item.criteria)
         prepared = judge.prepare(conversation, rubric)
+        who = item.reviewee
         requests.append(
             {
                 "conversation": f"{conversation.source}/{conversation.id}",
+                "reviewee": None if who is None else who.id,
+                "criteria": [c.key for c in item.criteria],
                 "url": judge.client.endpoint,
                 "cached": judge.cached_verdict(prepared, rubric) is not None,
                 "redacted": prepared.redacted,

@@ -8,12 +8,14 @@ another run is a StorageError and nothing is written).
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from supportqa.analytics.assignments import Assignment
 from supportqa.analytics.queue import QueueReport, QueueRules, Quotas, build_queue
 from supportqa.errors import InputError
+from supportqa.services.agents import list_agents
 from supportqa.services.frames import ReportFilter, load_frames, require_reviews
 from supportqa.services.workspace import Workspace
 from supportqa.settings import Settings
@@ -36,6 +38,19 @@ def check_assign(assign: bool, reviewers: Sequence[str]) -> None:
 def assignments(workspace: Workspace, *, week: str | None = None) -> list[Assignment]:
     """Every stored assignment (of one ISO week, if given), oldest first."""
     return load_assignments(workspace, week=week)
+
+
+def people_by_name(workspace: Workspace) -> dict[str, frozenset[str]]:
+    """Each name a reviewer may go by (casefolded: an identity's id, `source/id` or name, a person's
+    key or name) → the person keys it names: a reviewer never gets a review of any identity of
+    theirs (`agents link` joins them)."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for identity in list_agents(workspace):
+        names = (identity.ref, identity.external_id, identity.name, identity.person)
+        for name in (*names, identity.person_name):
+            if name:
+                found[name.casefold()].add(identity.person)
+    return {name: frozenset(keys) for name, keys in found.items()}
 
 
 def review_queue(
@@ -67,6 +82,7 @@ def review_queue(
         week,
         previous=load_assignments(workspace),
         mode=mode,
+        people=people_by_name(workspace) if reviewers else None,
     )
     saved = 0
     if assign:

@@ -16,7 +16,7 @@ from typing import Any
 
 from supportqa.calibration.apply import write_scorecard_yaml
 from supportqa.calibration.learn import Figure
-from supportqa.calibration.reference import human_references
+from supportqa.calibration.reference import holders, human_references
 from supportqa.calibration.training import (
     TargetResult,
     analyses,
@@ -139,7 +139,8 @@ def train(
         if r.holder  # people's references are per conversation: the holder's review
     }
     humans = human_references(
-        r for r in workspace.iter_reviews(kind="human") if r.scorecard.name == card.name
+        (r for r in workspace.iter_reviews(kind="human") if r.scorecard.name == card.name),
+        reviewees=holders(ai.values()),
     )
     keys = pair_keys(ai, humans)
     if not keys:

@@ -1,7 +1,7 @@
 """procrastinate, PostgreSQL's job queue, seen from our own connection.
 
 procrastinate keeps its jobs in the same database as ours (its schema is installed by migration
-0010, in the same schema). Deferring and cancelling go through its versioned SQL functions on the
+0009, in the same schema). Deferring and cancelling go through its versioned SQL functions on the
 connection that writes our `jobs` row, so a job is recorded and queued in one transaction, or not at
 all. The worker itself (`supportqa.jobs.postgres`) uses procrastinate's Python API.
 """
@@ -19,7 +19,7 @@ from sqlalchemy.engine import URL, make_url
 from supportqa.errors import ConfigError, MissingExtraError
 
 PINNED_VERSION = "3.10.0"
-"""The procrastinate whose schema migration 0010 installs (pyproject pins the same)."""
+"""The procrastinate whose schema migration 0009 installs (pyproject pins the same)."""
 QUEUE = "supportqa"
 TASK = "supportqa.job"
 """The one procrastinate task: it runs our job `job_id` (`supportqa.jobs.postgres`)."""
@@ -91,5 +91,5 @@ def status(connection: Connection, external_id: int) -> str | None:
 
 def not_procrastinate(name: str | None, type_: str, _parents: Any) -> bool:
     """Alembic's `include_name` hook: procrastinate's tables are its own (installed whole by
-    migration 0010), not ours to compare with `tables.metadata` or autogenerate."""
+    migration 0009), not ours to compare with `tables.metadata` or autogenerate."""
     return not (type_ == "table" and (name or "").startswith("procrastinate_"))

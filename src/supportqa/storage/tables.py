@@ -291,12 +291,13 @@ work_claims: Table = metadata.tables["work_claims"]
 
 
 class QueueAssignmentRow(Base):
-    """A conversation handed to a reviewer by `queue --assign`: unique per conversation, so a later
-    run never hands it out again (nothing is reviewed twice by accident)."""
+    """A conversation's reviewee (`agent`) handed to a reviewer by `queue --assign`: unique per
+    (conversation, reviewee), so a later run never hands it out again (nothing is reviewed twice by
+    accident), while each reviewee of a handed-over conversation can be handed out."""
 
     __tablename__ = "queue_assignments"
     __table_args__ = (
-        UniqueConstraint("source", "conversation_id"),
+        UniqueConstraint("source", "conversation_id", "agent"),
         Index(None, "week"),
         Index(None, "reviewer"),
     )

@@ -1,8 +1,9 @@
 """Which criteria the LLM judge takes over under `score --llm`, and how the judge is configured.
 
 The hybrid policy: the scorecard's model criteria (local models) and its LLM-only criteria go to the
-LLM, in one request per conversation; rule criteria (greeting, PII, reply time, ...) stay with the
-rules. A judged criterion keeps its local scorers as fallbacks, used when the judge fails.
+LLM, in one request per reviewee's view (`scoring.participants`); rule criteria (greeting, PII,
+reply time, ...) stay with the rules. A judged criterion keeps its local scorers as fallbacks, used
+when the judge fails.
 """
 
 from __future__ import annotations
