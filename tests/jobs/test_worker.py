@@ -142,3 +142,21 @@ def test_the_sqlite_worker_runs_one_job_at_a_time(cli: Runner, tmp_path: Path) -
     assert cli("init", "--db", db).code == 0
     refused = cli("worker", "--concurrency", "2", "--db", db)
     assert refused.code == 1 and "SQLite runs one job at a time" in refused.err
+
+
+def test_an_import_queues_its_scoring_and_a_worker_scores_it(
+    cli: Runner, db_url: str, tmp_path: Path
+) -> None:
+    source = tmp_path / "c.jsonl"
+    assert cli("generate", "--n", "6", "--seed", "5", "-o", str(source)).code == 0
+    imported = cli("import", str(source), "--queue-scoring", "--json", "--db", db_url)
+    assert imported.code == 0, imported.err
+    job_id = imported.json()["queued_job"]
+    listed = cli("jobs", "--json", "--db", db_url).json()["jobs"]
+    assert [(j["id"], j["kind"], j["status"]) for j in listed] == [(job_id, "score", "queued")]
+    again = cli("import", str(source), "--queue-scoring", "--json", "--db", db_url)
+    assert again.json()["queued_job"] is None  # nothing new or changed: nothing to queue
+    ran = cli("worker", "--burst", "--db", db_url)
+    assert ran.code == 0, ran.err
+    done = cli("jobs", "--json", "--db", db_url).json()["jobs"][0]
+    assert done["status"] == "succeeded" and done["result"]["scored"] == 6

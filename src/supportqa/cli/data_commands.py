@@ -75,6 +75,14 @@ def import_(
             "cards, IBANs, addresses redacted; SUPPORTQA_SHOW_PERSONAL_DATA)",
         ),
     ] = None,
+    queue_scoring: Annotated[
+        bool,
+        typer.Option(
+            "--queue-scoring",
+            help="Queue a background `score` job for what this import brought in or changed "
+            "(`supportqa worker` runs it; see docs/jobs.md)",
+        ),
+    ] = False,
     json: JsonOption = False,
 ) -> None:
     """Import conversations or reviews (detected per record); re-importing updates, never duplicates.
@@ -98,8 +106,13 @@ def import_(
             show_personal_data=show_personal_data,
             settings=settings(),
         )
+        queued = None
+        if queue_scoring and (report.imported or report.updated):
+            from supportqa.jobs import kinds  # the job handlers load the engine: only when asked
+
+            queued = kinds.enqueue(repo, "score", {"scorecard": card.name}, settings=settings())
     if json:
-        print_json(report.as_dict())
+        print_json({**report.as_dict(), "queued_job": None if queued is None else queued.id})
     else:
         table = Table(title="import", show_header=True)
         columns = (
@@ -130,6 +143,10 @@ def import_(
         console.print(table)
         print_errors(report.errors)
         print_errors(report.warnings, colour="yellow", label="warning: ")
+        if queued is not None:
+            console.print(
+                f"Queued scoring as job {queued.id} (lock {queued.lock}); `supportqa worker` runs it."
+            )
     if report.failed:
         raise typer.Exit(1)
 
