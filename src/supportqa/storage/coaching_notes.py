@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from supportqa.analytics.coaching_notes import CoachingNote
 from supportqa.errors import InputError
+from supportqa.jsonl import read_objects
 from supportqa.paths import confined
 from supportqa.storage.database import workspace_dir
 from supportqa.storage.repository import Repository
@@ -30,17 +31,21 @@ def load_notes(path: Path) -> list[CoachingNote]:
     if not path.exists():
         return []
     notes = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
+    for parsed in read_objects(path):  # the one JSONL reader: file:line errors, BOM, bad bytes
+        if isinstance(parsed, InputError):
+            raise InputError(
+                f"not a coaching note ({parsed.reason}): fix or delete the line",
+                file=str(path),
+                line=parsed.line,
+            ) from None
         try:
-            notes.append(CoachingNote.model_validate(orjson.loads(line)))
-        except (orjson.JSONDecodeError, ValidationError) as exc:
+            notes.append(CoachingNote.model_validate(parsed.data))
+        except ValidationError as exc:
             reason = str(exc).splitlines()[0]
             raise InputError(
                 f"not a coaching note ({reason}): fix or delete the line",
                 file=str(path),
-                line=number,
+                line=parsed.line,
             ) from None
     return notes
 
