@@ -213,7 +213,12 @@ def shown(text: str, value: float | None, fmt: str) -> bool:
 
 def test_headline_matches(stored: Stored) -> None:
     ai, human = of_kind(stored, "ai"), of_kind(stored, "human")
-    ai_conversations = [stored.conversations[r.conversation_id] for r in ai]
+    # survey answers belong to the conversation: counted once per AI-reviewed conversation,
+    # however many reviewees (agents, bots) its AI reviews judge
+    ai_conversations = [
+        stored.conversations[cid] for cid in dict.fromkeys(r.conversation_id for r in ai)
+    ]
+    assert len(ai_conversations) < len(ai), "the sample has conversations with several reviewees"
     flags = [r.cx.review_recommended for r in ai if r.cx is not None]
     csat = [csat_1_5(c) for c in ai_conversations]
     nps = [a for a in map(nps_answer, ai_conversations) if a is not None]
@@ -227,7 +232,7 @@ def test_headline_matches(stored: Stored) -> None:
         "cx_mean": avg(r.cx.value for r in ai if r.cx is not None),
         "cx_flagged_share": sum(flags) / len(flags),
         "csat_mean": avg(csat),
-        "csat_coverage": sum(v is not None for v in csat) / len(ai),
+        "csat_coverage": sum(v is not None for v in csat) / len(csat),
         "nps": nps_score(nps),
         "nps_n": len(nps),
         "ces_mean": avg(ces),
