@@ -76,3 +76,29 @@ class MissingExtraError(ConfigError):
             f"{what} needs the '{extra}' extra ({module} is not installed): "
             f"pip install 'supportqa[{extra}]'"
         )
+
+
+class NotFoundError(InputError):
+    """The thing named (a user, a token, a conversation) does not exist — or is outside what the
+    caller may see, which the API answers the same way (404), so ids reveal nothing."""
+
+
+class AccessError(SupportQAError):
+    """A request the server refuses for who is asking (`supportqa serve`)."""
+
+
+class Unauthenticated(AccessError):
+    """No valid session or token, or a wrong login (the same message for a known and an unknown
+    e-mail, so the answer reveals nothing)."""
+
+
+class Forbidden(AccessError):
+    """Authenticated, but the role (or a read-only token, or a missing CSRF token) does not allow it."""
+
+
+class Throttled(AccessError):
+    """Too many failed logins; `retry_after` seconds until the next attempt is heard."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

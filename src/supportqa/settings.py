@@ -110,3 +110,22 @@ class Settings(BaseSettings):
     """How often a worker renews its heartbeat (and a running job's), well inside the lease."""
     job_poll_s: float = 2.0
     """How often an idle worker looks for new jobs (and a waiting SQLite loop for the lease)."""
+
+    # --- `supportqa serve`: sessions, tokens, throttling (docs/serve.md) ---------------------------
+    secret_key: str | None = None
+    """Signs the login form's CSRF cookie. Unset, one is generated once into the database, so every
+    process serving it shares the same key."""
+    public_url: str | None = None
+    """Where users reach the server (e.g. https://qa.example.com): https makes cookies `Secure`."""
+    session_idle_s: float = 8 * 3600
+    """A session unused this long has ended (8 h)."""
+    session_absolute_s: float = 7 * 86400
+    """A session ends this long after its login however much it is used (7 days)."""
+    login_window_s: float = 15 * 60
+    """Failed logins are counted over this window (15 minutes)."""
+    login_max_failures_pair: int = 5
+    """Failures of one e-mail from one client address in the window before logins answer 429."""
+    login_max_failures_address: int = 20
+    """Failures from one client address (any e-mails) in the window before logins answer 429."""
+    agent_team_min_agents: int = 3
+    """An agent sees a team figure only when it aggregates at least this many other agents."""

@@ -35,6 +35,14 @@ TABLES = {
     "job_loop_lease",
     "people",
     "agents",
+    "users",
+    "user_teams",
+    "user_agents",
+    "user_sessions",
+    "api_tokens",
+    "login_failures",
+    "app_secrets",
+    "audit_log",
 }
 
 

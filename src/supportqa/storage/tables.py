@@ -398,3 +398,8 @@ class JobLoopLeaseRow(Base):
 
 jobs: Table = metadata.tables["jobs"]
 job_loop_lease: Table = metadata.tables["job_loop_lease"]
+
+
+# The access tables (users, sessions, tokens, audit) share this metadata; imported last so that
+# anything reading `metadata` sees every table.
+from supportqa.storage import auth_tables as _auth_tables  # noqa: E402, F401
