@@ -1,0 +1,83 @@
+"""The app factory: one FastAPI app serving `/api/v1` (JSON) and the pages, over one workspace.
+
+Adding a resource is one step: write a router module whose every route declares its action
+(`Depends(allow(Action.X))`), and list it in `API_ROUTERS` (or `PAGE_ROUTERS` for pages); the
+authorisation test then checks it against the permission table (docs/serve.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import ExitStack, asynccontextmanager
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, FastAPI
+
+from supportqa.api import admin, problems, reserved, users
+from supportqa.api.headers import SecurityHeaders
+from supportqa.api.security import public
+from supportqa.services.workspace import Workspace, open_workspace
+from supportqa.settings import Settings
+from supportqa.web import pages
+
+API_PREFIX = "/api/v1"
+OPENAPI_URL = "/api/openapi.json"
+API_ROUTERS: tuple[APIRouter, ...] = (users.router, admin.router, reserved.router)
+"""Mounted under `/api/v1`, in this order."""
+PAGE_ROUTERS: tuple[APIRouter, ...] = (pages.router,)
+
+health = APIRouter(tags=["health"])
+
+
+@health.get("/healthz")
+def healthz(_: Annotated[None, Depends(public())]) -> dict[str, str]:
+    """For load balancers and deployments: the process answers (no database round trip)."""
+    return {"status": "ok"}
+
+
+def _wall_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+def create_app(
+    db: str | None = None,
+    *,
+    settings: Settings | None = None,
+    workspace: Workspace | None = None,
+    clock: Callable[[], datetime] | None = None,
+) -> FastAPI:
+    """The app over the database `db` (else SUPPORTQA_DB), or over an open `workspace`. A served
+    database is never migrated here: `supportqa migrate` first (as every long-running process)."""
+    config = settings or Settings()
+    stack = ExitStack()
+    if workspace is None:
+        workspace = stack.enter_context(open_workspace(db, settings=config, migrate="check"))
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            stack.close()
+
+    app = FastAPI(
+        title="supportqa",
+        summary="Customer-support quality: conversations, reviews, analytics, users.",
+        openapi_url=OPENAPI_URL,
+        docs_url=None,  # Swagger UI needs inline scripts and a CDN: the CSP allows neither
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.workspace = workspace
+    app.state.settings = config
+    app.state.clock = clock or _wall_clock
+    problems.install(app)
+    app.add_middleware(SecurityHeaders)
+    app.include_router(health)
+    for router in API_ROUTERS:
+        app.include_router(router, prefix=API_PREFIX)
+    for router in PAGE_ROUTERS:
+        app.include_router(router)
+    pages.mount_static(app)
+    return app
