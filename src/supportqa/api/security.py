@@ -134,9 +134,8 @@ def public() -> Callable[[], None]:
 
 def declared_action(route: Any) -> Action | str | None:
     """The action a route declared (`public` for public routes), else None."""
-    stack = list(
-        getattr(route, "dependant", None).dependencies if hasattr(route, "dependant") else []
-    )
+    root = getattr(route, "dependant", None)
+    stack = list(root.dependencies) if root is not None else []
     while stack:
         dependant = stack.pop()
         mark = getattr(dependant.call, ACTION_MARK, None)
