@@ -38,7 +38,8 @@ REVIEWER = "[bold]x[/bold]"
 CONVERSATION = "c[/]1"
 FORMULA = '=HYPERLINK("http://x","y")'  # the Shipping team, for CSV exports
 CARD_NAME = "qa-card"  # scorecard names are slugs (no markup can reach them); groups carry it
-MISSING = "missing[/]"  # a path whose name is markup: `<dir>/missing[` then `]...`
+MISSING = "missing[/]"
+USER = "[red]sam@example.com"  # an e-mail is data too  # a path whose name is markup: `<dir>/missing[` then `]...`
 CARD = rules_only(default_scorecard(), name=CARD_NAME)
 
 
@@ -108,6 +109,9 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with pytest.raises(SystemExit, match="0"):
         main(["jobs", "enqueue", "digest", "--db", str(folder / "qa.db"), "--name", TEAM,
               "--out", str(folder / "[red]digest.json"), "--json"])  # fmt: skip
+    with pytest.raises(SystemExit, match="0"):
+        main(["users", "add", USER, "--role", "agent", "--name", AGENT, "--team", TEAM,
+              "--agent", f"csv:{CONVERSATION}", "--db", str(folder / "qa.db")])  # fmt: skip
     return folder
 
 
@@ -176,6 +180,13 @@ CASES = [
     Case("jobs retry", ("jobs", "retry", "1", "--db", "{db}")),
     Case("jobs cancel", ("jobs", "cancel", "1", "--db", "{db}"), ("cancelled",)),
     Case("worker", ("worker", "--burst", "--db", "{db}"), ("job 1 digest: succeeded",)),
+    Case("users add", ("users", "add", "[bold]new@x.io", "--role", "viewer", "--name", AGENT,
+                       "--db", "{db}"), ("[bold]new@x.io",)),
+    Case("users list", ("users", "list", "--db", "{db}"), (USER, AGENT, TEAM, f"csv:{CONVERSATION}")),
+    Case("users set-password", ("users", "set-password", USER, "--db", "{db}"), (USER,)),
+    Case("users token", ("users", "token", USER, "--name", TEAM, "--db", "{db}"), (USER, TEAM)),
+    Case("users disable", ("users", "disable", USER, "--db", "{db}"), (USER,)),
+    Case("serve", ("serve", "--db", f"{{dir}}/{MISSING}.db"), (f"{MISSING}.db",)),
 ]  # fmt: skip
 
 

@@ -46,19 +46,25 @@ def create_app(
     settings: Settings | None = None,
     workspace: Workspace | None = None,
     clock: Callable[[], datetime] | None = None,
+    background: Callable[[Workspace, Settings], Callable[[], None]] | None = None,
 ) -> FastAPI:
     """The app over the database `db` (else SUPPORTQA_DB), or over an open `workspace`. A served
-    database is never migrated here: `supportqa migrate` first (as every long-running process)."""
+    database is never migrated here: `supportqa migrate` first (as every long-running process).
+    `background` starts work beside the app (the SQLite job loop) and returns how to stop it."""
     config = settings or Settings()
     stack = ExitStack()
     if workspace is None:
         workspace = stack.enter_context(open_workspace(db, settings=config, migrate="check"))
+    served = workspace
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        stop = background(served, config) if background is not None else None
         try:
             yield
         finally:
+            if stop is not None:
+                stop()
             stack.close()
 
     app = FastAPI(

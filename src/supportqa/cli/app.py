@@ -81,6 +81,10 @@ COMMANDS: dict[str, Entry] = {
     "schema": Entry("schema_command", "Print the JSON Schema of a data contract.", SETUP),
     "jobs": Entry("jobs_command", "Background jobs: list, queue, retry, cancel.", SETUP, True),
     "worker": Entry("jobs_command", "Run background jobs (one loop per SQLite database).", SETUP),
+    "users": Entry(
+        "users_command", "Users of the workspace: roles, passwords, tokens.", SETUP, True
+    ),
+    "serve": Entry("serve_command", "Serve the workspace: API, pages, /healthz.", SETUP),
 }
 
 

@@ -32,6 +32,7 @@ __all__ = [
     "add_user",
     "create_token",
     "disable_user",
+    "find_user",
     "get_user",
     "list_tokens",
     "list_users",
@@ -188,6 +189,12 @@ def list_users(workspace: Workspace) -> list[UserInfo]:
 def get_user(workspace: Workspace, user_id: int) -> UserInfo:
     with workspace.db.engine.connect() as connection:
         return _info(_found(connection, user_id))
+
+
+def find_user(workspace: Workspace, email: str) -> UserInfo:
+    """The user with this e-mail (any case)."""
+    with workspace.db.engine.connect() as connection:
+        return _info(_by_email(connection, email))
 
 
 def update_user(
