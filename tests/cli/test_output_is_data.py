@@ -38,8 +38,8 @@ REVIEWER = "[bold]x[/bold]"
 CONVERSATION = "c[/]1"
 FORMULA = '=HYPERLINK("http://x","y")'  # the Shipping team, for CSV exports
 CARD_NAME = "qa-card"  # scorecard names are slugs (no markup can reach them); groups carry it
-MISSING = "missing[/]"
-USER = "[red]sam@example.com"  # an e-mail is data too  # a path whose name is markup: `<dir>/missing[` then `]...`
+MISSING = "missing[/]"  # a path whose name is markup: `<dir>/missing[` then `]...`
+USER = "[red]sam@example.com"  # an e-mail is data too
 CARD = rules_only(default_scorecard(), name=CARD_NAME)
 
 
