@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from supportqa.api import create_app
-from supportqa.services import users
+from supportqa.services import tokens, users
 from supportqa.services.permissions import Role
 from supportqa.settings import Settings
 from supportqa.storage import Database, Repository
@@ -67,7 +67,7 @@ def make_served(db: Database, settings: Settings | None = None, *, again: bool =
             workspace, email_of(role), role.value, actor="test", password=PASSWORD, now=T0
         )
         served.ids[role] = info.id
-        served.tokens[role] = users.create_token(workspace, info.id, actor="test", now=T0).token
+        served.tokens[role] = tokens.create_token(workspace, info.id, actor="test", now=T0).token
     return served
 
 

@@ -16,7 +16,7 @@ from starlette.routing import Mount, Route
 
 from supportqa.api.app import OPENAPI_URL
 from supportqa.api.security import PUBLIC, declared_action, served_routes
-from supportqa.services import users
+from supportqa.services import tokens
 from supportqa.services.permissions import PERMISSIONS, Action, Role
 from tests.api.conftest import Served
 
@@ -96,7 +96,7 @@ def test_every_action_is_in_the_permission_table() -> None:
 def _fill(served: Served, call: Call) -> str:
     """The path with a real user (the viewer) and a fresh token of theirs."""
     victim = served.ids[Role.VIEWER]
-    token = users.create_token(served.workspace, victim, actor="test").info.id
+    token = tokens.create_token(served.workspace, victim, actor="test").info.id
     return call.path.format(user_id=victim, token_id=token)
 
 
@@ -130,7 +130,7 @@ def test_without_credentials_every_non_public_route_answers_401(served: Served) 
 
 
 def test_a_read_only_token_reads_but_every_write_is_403(served: Served) -> None:
-    token = users.create_token(
+    token = tokens.create_token(
         served.workspace, served.ids[Role.ADMIN], actor="test", read_only=True
     ).token
     client = served.client()

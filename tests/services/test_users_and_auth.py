@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import insert, select
 
 from supportqa.errors import InputError, NotFoundError, Throttled, Unauthenticated
-from supportqa.services import audit, auth, users
+from supportqa.services import audit, auth, tokens, users
 from supportqa.services.permissions import Action, Role
 from supportqa.services.scope import Scope
 from supportqa.settings import Settings
@@ -159,7 +159,7 @@ def test_disabling_a_user_or_changing_their_password_ends_all_their_sessions(
 
 def test_tokens_work_until_revoked_expired_or_their_user_is_disabled(repo: Repository) -> None:
     user = add(repo)
-    new = users.create_token(repo, user.id, actor=None, name="ci", now=T0)
+    new = tokens.create_token(repo, user.id, actor=None, name="ci", now=T0)
     assert new.token.startswith(f"sqa_{new.info.prefix}_")
     principal = auth.token_principal(repo, new.token, now=T0)
     assert principal is not None and principal.via == "token" and not principal.read_only
@@ -167,21 +167,21 @@ def test_tokens_work_until_revoked_expired_or_their_user_is_disabled(repo: Repos
         auth.token_principal(repo, new.token[:-1] + ("A" if new.token[-1] != "A" else "B"), now=T0)
         is None
     )
-    users.revoke_token(repo, new.info.id, actor=None, now=T0)
+    tokens.revoke_token(repo, new.info.id, actor=None, now=T0)
     assert auth.token_principal(repo, new.token, now=T0) is None
 
-    expiring = users.create_token(repo, user.id, actor=None, expires_days=1, now=T0)
+    expiring = tokens.create_token(repo, user.id, actor=None, expires_days=1, now=T0)
     assert auth.token_principal(repo, expiring.token, now=T0 + timedelta(hours=23)) is not None
     assert auth.token_principal(repo, expiring.token, now=T0 + timedelta(days=1)) is None
 
-    kept = users.create_token(repo, user.id, actor=None, now=T0)
+    kept = tokens.create_token(repo, user.id, actor=None, now=T0)
     users.disable_user(repo, user.email, actor=None)
     assert auth.token_principal(repo, kept.token, now=T0) is None
 
 
 def test_a_read_only_token_may_read_but_not_write(repo: Repository) -> None:
     user = add(repo, role="admin")
-    token = users.create_token(repo, user.id, actor=None, read_only=True).token
+    token = tokens.create_token(repo, user.id, actor=None, read_only=True).token
     principal = auth.token_principal(repo, token)
     assert principal is not None and principal.read_only
     assert principal.may(Action.READ_AUDIT) and principal.may(Action.READ_CONVERSATIONS)
@@ -233,8 +233,8 @@ def test_every_write_and_every_failed_login_is_audited(repo: Repository) -> None
     login(repo)
     with pytest.raises(Unauthenticated):
         login(repo, "nobody@example.com")
-    token = users.create_token(repo, user.id, actor="cli:test")
-    users.revoke_token(repo, token.info.id, actor="cli:test")
+    token = tokens.create_token(repo, user.id, actor="cli:test")
+    tokens.revoke_token(repo, token.info.id, actor="cli:test")
     users.update_user(repo, user.id, actor="cli:test", role="lead", teams=["Billing"])
     users.set_password(repo, user.email, actor="cli:test", password="another password")
     session = login(repo, password="another password").session_id
@@ -302,4 +302,4 @@ def test_unknown_users_and_tokens_are_not_found(repo: Repository) -> None:
     with pytest.raises(NotFoundError):
         users.get_user(repo, 99)
     with pytest.raises(NotFoundError):
-        users.revoke_token(repo, 99, actor=None)
+        tokens.revoke_token(repo, 99, actor=None)

@@ -20,7 +20,7 @@ from supportqa.api.schemas import (
     UserPatch,
 )
 from supportqa.api.security import allow, now_of, workspace_of
-from supportqa.services import users
+from supportqa.services import tokens, users
 from supportqa.services.permissions import Action, Principal
 from supportqa.services.workspace import Workspace
 
@@ -106,7 +106,7 @@ def create_token(
     principal: Annotated[Principal, Depends(allow(Action.MANAGE_TOKENS))],
 ) -> CreatedToken:
     """A new bearer token for the user, returned once."""
-    new = users.create_token(
+    new = tokens.create_token(
         workspace,
         user_id,
         actor=principal.email,
@@ -126,5 +126,5 @@ def revoke_token(
     principal: Annotated[Principal, Depends(allow(Action.MANAGE_TOKENS))],
 ) -> TokenOut:
     """Revoke a token: it fails from the next request on."""
-    info = users.revoke_token(workspace, token_id, actor=principal.email, now=now)
+    info = tokens.revoke_token(workspace, token_id, actor=principal.email, now=now)
     return TokenOut(**asdict(info))

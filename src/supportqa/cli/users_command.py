@@ -12,7 +12,7 @@ import typer
 from rich.table import Table
 
 from supportqa.cli.common import DbOption, JsonOption, console, open_repository, print_json, styled
-from supportqa.services import users
+from supportqa.services import tokens, users
 from supportqa.services.audit import cli_actor
 from supportqa.services.permissions import Role
 
@@ -133,7 +133,7 @@ def token_command(
     """Create an API token (`Authorization: Bearer …`) for the user; printed once."""
     with open_repository(db) as workspace:
         user = users.find_user(workspace, email)
-        new = users.create_token(
+        new = tokens.create_token(
             workspace,
             user.id,
             actor=cli_actor(),

@@ -22,7 +22,8 @@ from supportqa.errors import Throttled, Unauthenticated
 from supportqa.services import audit
 from supportqa.services.passwords import verify
 from supportqa.services.permissions import Principal, Role
-from supportqa.services.users import normal_email, token_hash
+from supportqa.services.tokens import token_hash
+from supportqa.services.users import normal_email
 from supportqa.services.workspace import Workspace
 from supportqa.settings import Settings
 from supportqa.storage import accounts
