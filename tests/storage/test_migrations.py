@@ -35,6 +35,8 @@ TABLES = {
     "job_loop_lease",
     "people",
     "agents",
+    "analytics_changes",
+    "analytics_state",
 }
 
 
