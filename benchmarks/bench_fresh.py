@@ -27,14 +27,14 @@ from sqlalchemy import select, update
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_analytics import generate  # noqa: E402
+from bench_analytics import generate
 
-from supportqa.services import analytics  # noqa: E402
-from supportqa.services.frames import frame_cache  # noqa: E402
-from supportqa.settings import Settings  # noqa: E402
-from supportqa.storage import Database, Repository  # noqa: E402
-from supportqa.storage.snapshot import Snapshot, build  # noqa: E402
-from supportqa.storage.tables import reviews  # noqa: E402
+from supportqa.services import analytics
+from supportqa.services.frames import frame_cache
+from supportqa.settings import Settings
+from supportqa.storage import Database, Repository
+from supportqa.storage.snapshot import Snapshot, build
+from supportqa.storage.tables import reviews
 
 
 def timed(action: Callable[[], Any], runs: int) -> tuple[float, Any]:
