@@ -43,6 +43,8 @@ TABLES = {
     "login_failures",
     "app_secrets",
     "audit_log",
+    "analytics_changes",
+    "analytics_state",
 }
 
 

@@ -9,7 +9,8 @@ query that fills them and their tests share.
 `reviews` (one row per review):
   review_pk, review_id, kind ("ai"|"human"), source, conversation_id, reviewer, session_id,
   scorecard_name, scorecard_version, agent (the person's key: identities of one person count
-  together, two help desks' `501` apart), agent_name (the person's name), team, channel, is_bot,
+  together, two help desks' `501` apart), agent_name (the person's name), reviewee_id (the
+  help-desk identity reviewed, with `source`), team, channel, is_bot,
   period_at (datetime, UTC: the conversation's creation, else the review time), day (date),
   week ("2026-W07"), month ("2026-02"), iqs (0–100, null = incomplete or nothing rated),
   critical_failed, incomplete, cx (1–5 value), cx_score (1–5), cx_flagged (CX 1–3),
@@ -24,6 +25,7 @@ query that fills them and their tests share.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -74,13 +76,21 @@ def restrict(
     team: str | None = None,
     since: date | None = None,
     until: date | None = None,
+    agent: str | None = None,
+    channel: str | None = None,
 ) -> Frames:
-    """The reviews of one scorecard name, one team (NO_TEAM: those without one) and conversations
-    from `since` to `until` (inclusive, by `day`), with their criteria: the one filter every report
-    section shares, so the sections of one request describe the same conversations."""
-    if scorecard_name is None and team is None and since is None and until is None:
+    """The reviews of one scorecard name, one team (NO_TEAM: those without one), one agent (the
+    person's key), one channel and conversations from `since` to `until` (inclusive, by `day`),
+    with their criteria: the one filter every report section shares, so the sections of one
+    request describe the same conversations."""
+    chosen = (scorecard_name, team, since, until, agent, channel)
+    if all(value is None for value in chosen):
         return frames
     keep = pl.lit(True)
+    if agent is not None:
+        keep &= pl.col("agent") == agent
+    if channel is not None:
+        keep &= pl.col("channel") == channel
     if scorecard_name is not None:
         keep &= pl.col("scorecard_name") == scorecard_name
     if team is not None:
@@ -90,5 +100,18 @@ def restrict(
     if until is not None:
         keep &= pl.col("day") <= until
     kept = frames.reviews.filter(keep)
+    pks = kept["review_pk"].implode()
+    return Frames(kept, frames.criteria.filter(pl.col("review_pk").is_in(pks)))
+
+
+def of_reviewees(frames: Frames, reviewees: Iterable[tuple[str, str]]) -> Frames:
+    """The reviews of the given (source, reviewee id) identities, with their criteria: what one
+    agent may see of themselves."""
+    pairs = pl.DataFrame(
+        list(reviewees), schema={"source": pl.String, "reviewee_id": pl.String}, orient="row"
+    )
+    kept = frames.reviews.join(
+        pairs, on=["source", "reviewee_id"], how="semi", maintain_order="left"
+    )
     pks = kept["review_pk"].implode()
     return Frames(kept, frames.criteria.filter(pl.col("review_pk").is_in(pks)))

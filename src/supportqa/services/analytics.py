@@ -1,30 +1,35 @@
 """The report's sections as use cases: one function per section, all taking the same filter.
 
 Each returns a typed result made of dataclasses, pydantic models and plain rows (no data frames), so
-the CLI prints it with `--json`, the HTML report renders the same figures (`services.report`) and a
-later `GET /api/v1/analytics/{section}` returns it as it is. Frames are read through the snapshot
-when `SUPPORTQA_ANALYTICS_SNAPSHOT` is on, then narrowed by `ReportFilter` (`services.frames`).
+the CLI prints it with `--json`, the HTML report renders the same figures (`services.report`) and
+`GET /api/v1/analytics/{section}` returns it as it is: `section` wraps one in a `SectionResult` with
+the time its data is as of, scoped to what the caller may see (`services.scope`). Frames come from
+the snapshot (`services.frames`: a server passes its `FrameCache`), narrowed by `ReportFilter`.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, TypedDict, cast
 
 import polars as pl
+from pydantic_core import to_jsonable_python
 
 from supportqa.analytics import overview as figures
 from supportqa.analytics.coaching import AgentCoaching, AgentSummary
 from supportqa.analytics.drivers import DriverReport
-from supportqa.analytics.frame import Frames
+from supportqa.analytics.frame import NO_TEAM, Frames, of_reviewees
 from supportqa.analytics.queue import QueueReport
 from supportqa.analytics.stability import ExternalReport, StabilityReport, external_metrics
 from supportqa.analytics.stability import stability as stability_report
 from supportqa.domain.scorecard import Targets
 from supportqa.errors import InputError
-from supportqa.services.frames import ReportFilter, reviewed_frames
+from supportqa.services.frames import FrameCache, ReportFilter, require_reviews, snapshot_frames
 from supportqa.services.report import coaching_for_report, queue_for_report, scorecard_for
+from supportqa.services.scope import EVERYTHING, Scope
 from supportqa.services.workspace import Workspace
 from supportqa.settings import Settings
 
@@ -112,70 +117,133 @@ def _rows(frame: pl.DataFrame) -> list[Any]:
     return cast(list[Any], frame.to_dicts())
 
 
+Builder = Callable[[Workspace, Frames, ReportFilter, bool], Any]
+"""A section from frames already read and filtered: (workspace, frames, filter, show personal data)."""
+
+
 def _frames(
     workspace: Workspace, filters: ReportFilter | None, settings: Settings | None
 ) -> Frames:
-    return reviewed_frames(workspace, filters, settings=settings)
+    frames, _as_of = snapshot_frames(workspace, filters, settings=settings)
+    return require_reviews(frames, filters=filters)
 
 
-def _targets(workspace: Workspace, frames: Frames, filters: ReportFilter | None) -> Targets | None:
+def _targets(workspace: Workspace, frames: Frames, filters: ReportFilter) -> Targets | None:
     """The IQS targets of the scorecard the report would cover (the filter's, else the main one)."""
-    card = scorecard_for(frames, workspace, (filters or ReportFilter()).scorecard_name)
+    card = scorecard_for(frames, workspace, filters.scorecard_name)
     return card.targets if card else None
+
+
+def _overview(ws: Workspace, frames: Frames, filters: ReportFilter, _show: bool) -> OverviewSection:
+    return OverviewSection(
+        figures.headline(frames, _targets(ws, frames, filters)), figures.cx_distribution(frames)
+    )
+
+
+def _trends(_ws: Workspace, frames: Frames, _filters: ReportFilter, _show: bool) -> TrendsSection:
+    return TrendsSection(_rows(figures.weekly(frames)))
+
+
+def _teams(_ws: Workspace, frames: Frames, _filters: ReportFilter, _show: bool) -> TeamsSection:
+    external = external_metrics(frames) if frames.of_kind("ai").reviews.height else None
+    return TeamsSection(_rows(figures.by_team(frames)), external)
+
+
+def _agents(ws: Workspace, frames: Frames, filters: ReportFilter, _show: bool) -> AgentsSection:
+    return AgentsSection(_rows(figures.by_agent(frames, _targets(ws, frames, filters))))
+
+
+def _criteria(_ws: Workspace, frames: Frames, _f: ReportFilter, _show: bool) -> CriteriaSection:
+    return CriteriaSection(_rows(figures.criteria(frames)))
+
+
+def _drivers(_ws: Workspace, frames: Frames, _f: ReportFilter, _show: bool) -> DriverReport | None:
+    return figures.csat_drivers(frames)
+
+
+def _stability(_ws: Workspace, frames: Frames, _f: ReportFilter, _show: bool) -> StabilityReport:
+    return stability_report(frames)
+
+
+def _coaching(ws: Workspace, frames: Frames, _f: ReportFilter, show: bool) -> CoachingSection:
+    summaries, cards = coaching_for_report(ws, frames, show)
+    return CoachingSection(summaries, cards)
+
+
+def _queue(ws: Workspace, frames: Frames, _f: ReportFilter, show: bool) -> QueueReport | None:
+    return queue_for_report(ws, frames, show)
+
+
+BUILDERS: dict[str, Builder] = {
+    "overview": _overview,
+    "trends": _trends,
+    "teams": _teams,
+    "agents": _agents,
+    "criteria": _criteria,
+    "drivers": _drivers,
+    "stability": _stability,
+    "coaching": _coaching,
+    "queue": _queue,
+}
+"""Every report section by the name `GET /api/v1/analytics/{section}` takes."""
+
+
+def _read(
+    builder: Builder,
+    workspace: Workspace,
+    filters: ReportFilter | None,
+    settings: Settings | None,
+    show_personal_data: bool = False,
+) -> Any:
+    chosen = filters or ReportFilter()
+    return builder(workspace, _frames(workspace, chosen, settings), chosen, show_personal_data)
 
 
 def overview(
     workspace: Workspace, filters: ReportFilter | None = None, *, settings: Settings | None = None
 ) -> OverviewSection:
     """Conversations, reviews, IQS against the target, CX, CSAT coverage, NPS and CES."""
-    frames = _frames(workspace, filters, settings)
-    return OverviewSection(
-        figures.headline(frames, _targets(workspace, frames, filters)),
-        figures.cx_distribution(frames),
-    )
+    return cast(OverviewSection, _read(_overview, workspace, filters, settings))
 
 
 def trends(
     workspace: Workspace, filters: ReportFilter | None = None, *, settings: Settings | None = None
 ) -> TrendsSection:
-    return TrendsSection(_rows(figures.weekly(_frames(workspace, filters, settings))))
+    return cast(TrendsSection, _read(_trends, workspace, filters, settings))
 
 
 def teams(
     workspace: Workspace, filters: ReportFilter | None = None, *, settings: Settings | None = None
 ) -> TeamsSection:
-    frames = _frames(workspace, filters, settings)
-    external = external_metrics(frames) if frames.of_kind("ai").reviews.height else None
-    return TeamsSection(_rows(figures.by_team(frames)), external)
+    return cast(TeamsSection, _read(_teams, workspace, filters, settings))
 
 
 def agents(
     workspace: Workspace, filters: ReportFilter | None = None, *, settings: Settings | None = None
 ) -> AgentsSection:
     """IQS per agent (AI and human), CX, and their team's IQS target."""
-    frames = _frames(workspace, filters, settings)
-    return AgentsSection(_rows(figures.by_agent(frames, _targets(workspace, frames, filters))))
+    return cast(AgentsSection, _read(_agents, workspace, filters, settings))
 
 
 def criteria(
     workspace: Workspace, filters: ReportFilter | None = None, *, settings: Settings | None = None
 ) -> CriteriaSection:
     """Each criterion's mean score and how often it was rated, N/A, failed or unrated, per kind."""
-    return CriteriaSection(_rows(figures.criteria(_frames(workspace, filters, settings))))
+    return cast(CriteriaSection, _read(_criteria, workspace, filters, settings))
 
 
 def drivers(
     workspace: Workspace, filters: ReportFilter | None = None, *, settings: Settings | None = None
 ) -> DriverReport | None:
     """What moves CSAT (None without enough CSAT answers to fit)."""
-    return figures.csat_drivers(_frames(workspace, filters, settings))
+    return cast(DriverReport | None, _read(_drivers, workspace, filters, settings))
 
 
 def stability(
     workspace: Workspace, filters: ReportFilter | None = None, *, settings: Settings | None = None
 ) -> StabilityReport:
     """CX vs CSAT: coverage and week-to-week movement."""
-    return stability_report(_frames(workspace, filters, settings))
+    return cast(StabilityReport, _read(_stability, workspace, filters, settings))
 
 
 def coaching(
@@ -187,9 +255,7 @@ def coaching(
 ) -> CoachingSection:
     """Every agent's top focus, and the report's cards; customers' personal data in the quoted
     examples is redacted unless `show_personal_data`."""
-    frames = _frames(workspace, filters, settings)
-    summaries, cards = coaching_for_report(workspace, frames, show_personal_data)
-    return CoachingSection(summaries, cards)
+    return cast(CoachingSection, _read(_coaching, workspace, filters, settings, show_personal_data))
 
 
 def queue(
@@ -200,7 +266,7 @@ def queue(
     show_personal_data: bool = False,
 ) -> QueueReport | None:
     """The latest week's review queue, without assigning (None without dated AI reviews)."""
-    return queue_for_report(workspace, _frames(workspace, filters, settings), show_personal_data)
+    return cast(QueueReport | None, _read(_queue, workspace, filters, settings, show_personal_data))
 
 
 SECTIONS: dict[str, Callable[..., Any]] = {
@@ -214,17 +280,113 @@ SECTIONS: dict[str, Callable[..., Any]] = {
     "coaching": coaching,
     "queue": queue,
 }
-"""Every report section by the name a later `GET /api/v1/analytics/{section}` will take."""
+"""Every report section as a function of its own (the figures without `section`'s envelope)."""
+
+
+OWN_ONLY = frozenset({"agents", "drivers", "coaching", "queue"})
+"""Sections an agent sees of their own reviews only (per-agent rows, fits, examples); the others
+come with everyone's figures beside, when enough agents are in them, and `teams` lists only the
+teams with enough other agents."""
+
+
+@dataclass(frozen=True)
+class SectionResult:
+    """One section as `GET /api/v1/analytics/{section}` returns it. `as_of`: every write committed
+    before it is in the figures. For an agent `data` covers their own reviews, `comparison` the
+    same section over everyone the filter keeps when that aggregates enough other agents, and
+    `withheld` says what was left out and why."""
+
+    section: str
+    as_of: datetime
+    filters: ReportFilter
+    data: Any
+    comparison: Any = None
+    withheld: list[str] = field(default_factory=list)
+
+    def to_json(self) -> Any:
+        """Plain JSON data (dates as ISO strings; NaN and infinities as null)."""
+        return _finite(to_jsonable_python(self, by_alias=False))
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_finite(item) for item in value]
+    return value
+
+
+def _others(frames: Frames, own: Frames) -> int:
+    """The agents (people, bots left out) with reviews in `frames` other than the `own` ones."""
+    mine = own.reviews["agent"].unique().implode()
+    people = frames.reviews.filter(
+        ~pl.col("is_bot").fill_null(False), pl.col("agent").is_not_null()
+    )
+    return people.filter(~pl.col("agent").is_in(mine))["agent"].n_unique()
+
+
+def _peer_teams(frames: Frames, own: Frames, least: int) -> tuple[Frames, list[str]]:
+    """`frames` narrowed to the teams that aggregate at least `least` agents besides the caller's
+    own, and the teams left out."""
+    mine = own.reviews["agent"].unique().implode()
+    people = frames.reviews.filter(~pl.col("is_bot").fill_null(False), ~pl.col("agent").is_in(mine))
+    counts = people.group_by("team").agg(pl.col("agent").n_unique().alias("n"))
+    shown = counts.filter(pl.col("n") >= least)["team"]
+    hidden = sorted(
+        NO_TEAM if t is None else str(t)
+        for t in frames.reviews["team"].unique()
+        if t not in set(shown)
+    )
+    kept = frames.reviews.filter(pl.col("team").is_in(shown.implode()))
+    pks = kept["review_pk"].implode()
+    return Frames(kept, frames.criteria.filter(pl.col("review_pk").is_in(pks))), hidden
+
+
+def _scoped(
+    ws: Workspace, name: str, frames: Frames, chosen: ReportFilter, scope: Scope, least: int
+) -> tuple[Any, Any, list[str]]:
+    """An agent's (data, comparison, withheld) for one section."""
+    builder, show = BUILDERS[name], not scope.mask_personal_data
+    own = of_reviewees(frames, scope.reviewees or ())
+    data = builder(ws, own, chosen, show) if own.reviews.height else None
+    withheld = [] if own.reviews.height else ["no reviews of yours match the filter"]
+    rule = f"fewer than {least} other agents in it"
+    if name == "teams":
+        teams, hidden = _peer_teams(frames, own, least)
+        withheld += [f"team {team}: {rule}" for team in hidden]
+        return (builder(ws, teams, chosen, show) if teams.reviews.height else None), None, withheld
+    if name in OWN_ONLY:
+        return data, None, withheld
+    if _others(frames, own) >= least:
+        return data, builder(ws, frames, chosen, show), withheld
+    return data, None, [*withheld, f"everyone's {name}: {rule}"]
 
 
 def section(
-    name: str,
     workspace: Workspace,
+    name: str,
     filters: ReportFilter | None = None,
     *,
+    scope: Scope = EVERYTHING,
     settings: Settings | None = None,
-) -> Any:
-    """One section by name (an InputError names the sections for an unknown one)."""
-    if name not in SECTIONS:
-        raise InputError(f"no report section {name!r}: use one of {', '.join(SECTIONS)}")
-    return SECTIONS[name](workspace, filters, settings=settings)
+    cache: FrameCache | None = None,
+) -> SectionResult:
+    """One report section by name, as of the snapshot it was computed from, for one caller:
+    everything for `EVERYTHING`; an agent's own figures (with team and overall figures only where
+    they aggregate at least `analytics_min_peer_agents` others) when `scope.reviewees` is set.
+    Customers' personal data in quoted text is masked when `scope.mask_personal_data`. An unknown
+    name is an InputError naming the sections; so is a filter that keeps no reviews."""
+    if name not in BUILDERS:
+        raise InputError(f"no report section {name!r}: use one of {', '.join(BUILDERS)}")
+    config = settings or Settings()
+    chosen = filters or ReportFilter()
+    frames, as_of = snapshot_frames(workspace, chosen, settings=config, cache=cache)
+    require_reviews(frames, filters=chosen)
+    if scope.everything:
+        data = BUILDERS[name](workspace, frames, chosen, not scope.mask_personal_data)
+        return SectionResult(name, as_of, chosen, data)
+    least = config.analytics_min_peer_agents
+    data, comparison, withheld = _scoped(workspace, name, frames, chosen, scope, least)
+    return SectionResult(name, as_of, chosen, data, comparison, withheld)

@@ -4,13 +4,15 @@ one filter every report section shares."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from supportqa.analytics.frame import Frames, restrict
 from supportqa.errors import InputError
 from supportqa.services.workspace import Workspace
 from supportqa.settings import Settings
-from supportqa.storage.snapshot import analytics_frames
+from supportqa.storage.snapshot import FrameCache, analytics_snapshot, only_scorecard
+
+__all__ = ["FrameCache", "ReportFilter", "frame_cache", "load_frames", "reviewed_frames"]
 
 NO_REVIEWS = "no reviews in the database: run `supportqa score` (or `supportqa demo`)"
 
@@ -18,26 +20,57 @@ NO_REVIEWS = "no reviews in the database: run `supportqa score` (or `supportqa d
 @dataclass(frozen=True)
 class ReportFilter:
     """Which conversations a section describes: one scorecard name, one team (`analytics.frame.
-    NO_TEAM` for those without one), conversations from `since` to `until` (by day, inclusive)."""
+    NO_TEAM` for those without one), one agent (the person's key), one channel, conversations
+    from `since` to `until` (by day, inclusive)."""
 
     scorecard_name: str | None = None
     team: str | None = None
     since: date | None = None
     until: date | None = None
+    agent: str | None = None
+    channel: str | None = None
+
+
+def frame_cache(settings: Settings | None = None) -> FrameCache:
+    """The frames cache a long-running process (a server worker) keeps and passes to every read:
+    answers from memory within `analytics_max_lag_s`, then applies the writes made since."""
+    return FrameCache((settings or Settings()).analytics_max_lag_s)
+
+
+def snapshot_frames(
+    workspace: Workspace,
+    filters: ReportFilter | None = None,
+    *,
+    settings: Settings | None = None,
+    cache: FrameCache | None = None,
+) -> tuple[Frames, datetime]:
+    """The filtered frames and the time they are as of (every write committed before it is in
+    them): from `cache` when given, else the Parquet snapshot beside a SQLite file when
+    `settings.analytics_snapshot` is on, brought up to date from the change log; else read whole."""
+    chosen = filters or ReportFilter()
+    snapshot = analytics_snapshot(
+        workspace, use_snapshot=(settings or Settings()).analytics_snapshot, cache=cache
+    )
+    frames = restrict(
+        only_scorecard(snapshot.frames, chosen.scorecard_name),
+        team=chosen.team,
+        since=chosen.since,
+        until=chosen.until,
+        agent=chosen.agent,
+        channel=chosen.channel,
+    )
+    return frames, snapshot.as_of
 
 
 def load_frames(
-    workspace: Workspace, filters: ReportFilter | None = None, *, settings: Settings | None = None
+    workspace: Workspace,
+    filters: ReportFilter | None = None,
+    *,
+    settings: Settings | None = None,
+    cache: FrameCache | None = None,
 ) -> Frames:
-    """The workspace's analytics frames narrowed by `filters`, from the Parquet snapshot beside a
-    SQLite file when it is current and `settings.analytics_snapshot` is on."""
-    chosen = filters or ReportFilter()
-    frames = analytics_frames(
-        workspace,
-        scorecard_name=chosen.scorecard_name,
-        use_snapshot=(settings or Settings()).analytics_snapshot,
-    )
-    return restrict(frames, team=chosen.team, since=chosen.since, until=chosen.until)
+    """The workspace's analytics frames narrowed by `filters` (`snapshot_frames`)."""
+    return snapshot_frames(workspace, filters, settings=settings, cache=cache)[0]
 
 
 def require_reviews(
@@ -55,7 +88,12 @@ def require_reviews(
 
 
 def reviewed_frames(
-    workspace: Workspace, filters: ReportFilter | None = None, *, settings: Settings | None = None
+    workspace: Workspace,
+    filters: ReportFilter | None = None,
+    *,
+    settings: Settings | None = None,
+    cache: FrameCache | None = None,
 ) -> Frames:
     """`load_frames`, and an InputError when they hold no reviews (`require_reviews`)."""
-    return require_reviews(load_frames(workspace, filters, settings=settings), filters=filters)
+    frames = load_frames(workspace, filters, settings=settings, cache=cache)
+    return require_reviews(frames, filters=filters)

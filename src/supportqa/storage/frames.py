@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import polars as pl
-from sqlalchemy import Connection, Select, and_, func, select
+from sqlalchemy import ColumnElement, Connection, Select, and_, func, select
 
 from supportqa.analytics.frame import Frames, with_derived_columns
 from supportqa.storage.repository import Repository
@@ -28,6 +28,7 @@ REVIEW_COLUMNS = {
     # the person behind the reviewee's identity (source, id); see `storage.identities`
     "agent": func.coalesce(people.c.key, reviews.c.reviewee_id),
     "agent_name": func.coalesce(people.c.name, reviews.c.reviewee_name),
+    "reviewee_id": reviews.c.reviewee_id,
     "team": reviews.c.team,
     "channel": reviews.c.channel,
     "is_bot": reviews.c.is_bot,
@@ -118,25 +119,43 @@ def _read(connection: Connection, query: Select[Any], names: list[str]) -> pl.Da
     return pl.DataFrame([_typed(name, raw[name]) for name in names])
 
 
-def load_frames(repo: Repository, *, scorecard_name: str | None = None) -> Frames:
-    """Every review (of one scorecard name, if given) with its conversation's outcomes."""
+def review_query(where: ColumnElement[bool] | None = None) -> Select[Any]:
+    """The reviews' frame query (of the reviews matching `where`), in review order."""
     identity = and_(
         agents.c.source == reviews.c.source, agents.c.external_id == reviews.c.reviewee_id
     )
-    review_query = select(*(c.label(n) for n, c in REVIEW_COLUMNS.items())).select_from(
+    query = select(*(c.label(n) for n, c in REVIEW_COLUMNS.items())).select_from(
         reviews.outerjoin(conversations, reviews.c.conversation_pk == conversations.c.id)
         .outerjoin(agents, identity)
         .outerjoin(people, agents.c.person_id == people.c.id)
     )
-    # Every criterion row belongs to a review (foreign key, deleted with it): the join to reviews
-    # is needed only to filter on the scorecard name.
-    criterion_query = select(*(c.label(n) for n, c in CRITERION_COLUMNS.items()))
-    if scorecard_name is not None:
-        review_query = review_query.where(reviews.c.scorecard_name == scorecard_name)
-        criterion_query = criterion_query.select_from(
-            review_criteria.join(reviews, review_criteria.c.review_pk == reviews.c.id)
-        ).where(reviews.c.scorecard_name == scorecard_name)
-    with repo.db.engine.connect() as connection:
-        review_frame = _read(connection, review_query, list(REVIEW_COLUMNS))
-        criterion_frame = _read(connection, criterion_query, list(CRITERION_COLUMNS))
+    return (query if where is None else query.where(where)).order_by(reviews.c.id)
+
+
+def criterion_query(where: ColumnElement[bool] | None = None) -> Select[Any]:
+    """The criteria's frame query (of the reviews matching `where`), in the order they were stored
+    (SQLite's natural order: no sort)."""
+    query = select(*(c.label(n) for n, c in CRITERION_COLUMNS.items()))
+    if where is not None:
+        # Every criterion row belongs to a review (foreign key, deleted with it): the reviews are
+        # read only to narrow them.
+        query = query.where(review_criteria.c.review_pk.in_(select(reviews.c.id).where(where)))
+    return query.order_by(review_criteria.c.id)
+
+
+def read_frames(connection: Connection, where: ColumnElement[bool] | None = None) -> Frames:
+    """The frames of the reviews matching `where` (all of them when None), read on `connection`
+    (one transaction, so the two queries see the same reviews). Rows are in review order and a
+    review's criteria in the order they were stored, so a frame refreshed from a few re-read
+    reviews has the rows of a full read in the same order (`storage.frame_changes`)."""
+    review_frame = _read(connection, review_query(where), list(REVIEW_COLUMNS))
+    criterion_frame = _read(connection, criterion_query(where), list(CRITERION_COLUMNS))
+    criterion_frame = criterion_frame.sort("review_pk", maintain_order=True)
     return Frames(with_derived_columns(review_frame), criterion_frame)
+
+
+def load_frames(repo: Repository, *, scorecard_name: str | None = None) -> Frames:
+    """Every review (of one scorecard name, if given) with its conversation's outcomes."""
+    where = None if scorecard_name is None else reviews.c.scorecard_name == scorecard_name
+    with repo.db.engine.connect() as connection:
+        return read_frames(connection, where)

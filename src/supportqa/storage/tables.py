@@ -400,6 +400,36 @@ jobs: Table = metadata.tables["jobs"]
 job_loop_lease: Table = metadata.tables["job_loop_lease"]
 
 
+class AnalyticsChangeRow(Base):
+    """A review a write touched (or a conversation whose survey answers changed), recorded by the
+    triggers of migration 0012, so the cached analytics frames re-read only what changed
+    (`storage.frame_changes`). `txid` is the writing transaction on PostgreSQL."""
+
+    __tablename__ = "analytics_changes"
+    __table_args__ = (Index(None, "txid"), {"sqlite_autoincrement": True})
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    review_pk: Mapped[int | None]
+    conversation_pk: Mapped[int | None]
+    txid: Mapped[int | None] = mapped_column(BigInteger())
+    changed_at: Mapped[datetime]
+
+
+class AnalyticsStateRow(Base):
+    """One row: the database's own token (a cache of another database is never taken for this
+    one's) and the last change id pruning deleted."""
+
+    __tablename__ = "analytics_state"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    token: Mapped[str] = mapped_column(String(32))
+    pruned_through: Mapped[int] = mapped_column(BigInteger())
+
+
+analytics_changes: Table = metadata.tables["analytics_changes"]
+analytics_state: Table = metadata.tables["analytics_state"]
+
+
 # The access tables (users, sessions, tokens, audit) share this metadata; imported last so that
 # anything reading `metadata` sees every table.
 from supportqa.storage import auth_tables as _auth_tables  # noqa: E402, F401
