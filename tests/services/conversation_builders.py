@@ -3,6 +3,7 @@ repository (the importers' and scoring's write path), so summaries and search ar
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -59,7 +60,7 @@ def ai_review(
     iqs: float | None = 80.0,
     cx: int | None = None,
     bot: bool = False,
-    quotes: list[tuple[int, str]] = (),  # type: ignore[assignment]
+    quotes: Sequence[tuple[int, str]] = (),
     at: datetime = T0,
 ) -> Review:
     """An AI review of the conversation's current version judging `reviewee`; with `cx`, the
@@ -121,7 +122,8 @@ def human_review(
 
 
 def store(repo: Repository, *items: Conversation | Review) -> None:
-    repo.save_scorecard(SCORECARD) if repo.get_scorecard(SCORECARD.name) is None else None
+    """Through the repository, as imports and scoring write them: conversations, then reviews."""
+    repo.save_scorecard(SCORECARD)
     conversations = [i for i in items if isinstance(i, Conversation)]
     reviews = [i for i in items if isinstance(i, Review)]
     if conversations:
