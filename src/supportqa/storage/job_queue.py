@@ -91,5 +91,10 @@ def status(connection: Connection, external_id: int) -> str | None:
 
 def not_procrastinate(name: str | None, type_: str, _parents: Any) -> bool:
     """Alembic's `include_name` hook: procrastinate's tables are its own (installed whole by
-    migration 0009), not ours to compare with `tables.metadata` or autogenerate."""
-    return not (type_ == "table" and (name or "").startswith("procrastinate_"))
+    migration 0009), not ours to compare with `tables.metadata` or autogenerate; nor is the
+    full-text index (SQLite's FTS5 table `conversation_search` with its shadow tables, PostgreSQL's
+    `conversation_search_gin`: migration 0013, `storage.search`), which SQLAlchemy cannot describe."""
+    found = name or ""
+    if type_ == "table" and found.startswith("procrastinate_"):
+        return False
+    return not (type_ in ("table", "index") and found.startswith("conversation_search"))

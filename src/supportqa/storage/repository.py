@@ -27,7 +27,7 @@ from supportqa.domain.conversation import Conversation
 from supportqa.domain.review import Review, ScorecardRef
 from supportqa.domain.scorecard import Scorecard, scorecard_from_dict
 from supportqa.errors import StorageError
-from supportqa.storage import identities, queries, versions, work
+from supportqa.storage import conversation_summary, identities, queries, versions, work
 from supportqa.storage.bulk import (
     UpsertCounts,
     chunks,
@@ -87,16 +87,29 @@ class Repository:
             stored = stored_conversations(connection, list(pending))
             new, changed = split(pending, stored, counts)
             if new:
-                connection.execute(insert(conversations), strip(new, "_key"))
+                connection.execute(insert(conversations), strip(new, "_key", "_reviewees"))
                 link_reviews(connection, [r["_key"] for r in new])
             if changed:
                 versions.archive_replaced(connection, changed, changed[0]["updated_at"])
                 statement = update(conversations).where(conversations.c.id == bindparam("_pk"))
-                connection.execute(statement, strip(changed, "_key", "imported_at"))
+                connection.execute(statement, strip(changed, "_key", "_reviewees", "imported_at"))
             if new or changed:
                 sightings = identities.conversation_sightings(new + changed)
                 identities.record(connection, sightings, (new + changed)[0]["updated_at"])
+                self._index_conversations(connection, new, changed)
         return counts
+
+    @staticmethod
+    def _index_conversations(
+        connection: Connection, new: list[dict[str, Any]], changed: list[dict[str, Any]]
+    ) -> None:
+        """Reviewees and list summary of the conversations just written (full-text search is kept
+        by the database's own trigger or index): new ones may have reviews waiting, changed ones
+        may have left their AI reviews' version behind."""
+        pks = conversation_pks(connection, [r["_key"] for r in new])
+        rows = [{**r, "_pk": pks[r["_key"]]} for r in new if r["_key"] in pks] + changed
+        conversation_summary.record_reviewees(connection, rows)
+        conversation_summary.refresh(connection, [r["_pk"] for r in rows], utc_now())
 
     def get_conversation(self, source: str, id: str) -> Conversation | None:
         query = select(conversations.c.payload).where(
@@ -278,11 +291,10 @@ class Repository:
                 pending = dedupe([review_row(r, stamp) for r in chunk], "review_id", counts)
                 stored = stored_reviews(connection, list(pending))
                 new, changed = split(pending, stored, counts)
+                links = conversation_pks(connection, [(r.source, r.conversation_id) for r in chunk])
                 if not new and not changed:
+                    conversation_summary.refresh(connection, links.values(), utc_now())
                     continue
-                links = conversation_pks(
-                    connection, [(r["source"], r["conversation_id"]) for r in new + changed]
-                )
                 for row in new + changed:
                     row["conversation_pk"] = links.get((row["source"], row["conversation_id"]))
                 identities.record(connection, identities.review_sightings(new + changed), stamp)
@@ -304,6 +316,7 @@ class Repository:
                 ]
                 if criteria:
                     connection.execute(insert(review_criteria), criteria)
+                conversation_summary.refresh(connection, links.values(), utc_now())
         return counts
 
     def iter_reviews(

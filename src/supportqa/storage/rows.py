@@ -17,6 +17,8 @@ from supportqa.domain.review import Review
 from supportqa.domain.score import Status
 from supportqa.domain.surveys import survey_answers
 from supportqa.domain.versions import conversation_version
+from supportqa.storage.conversation_summary import reviewees
+from supportqa.storage.search import document
 
 
 class JsonText(str):
@@ -35,7 +37,8 @@ def payload_and_hash(model: BaseModel) -> tuple[JsonText, str]:
 
 
 def conversation_row(conversation: Conversation, now: datetime) -> dict[str, Any]:
-    """Columns of `conversations` for one conversation (without `id`)."""
+    """Columns of `conversations` for one conversation (without `id`), and its `_reviewees`
+    (`conversation_summary.reviewees`, for `conversation_reviewees`; not a column)."""
     payload, content_hash = payload_and_hash(conversation)
     agent = conversation.agent
     survey = survey_answers(conversation.metadata)
@@ -63,6 +66,10 @@ def conversation_row(conversation: Conversation, now: datetime) -> dict[str, Any
         "payload": payload,
         "imported_at": now,
         "updated_at": now,
+        "search_text": document(conversation),
+        "message_count": len(conversation.messages),
+        "changed_at": now,
+        "_reviewees": reviewees(conversation),
     }
 
 

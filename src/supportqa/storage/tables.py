@@ -24,6 +24,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    Text,
     TypeDecorator,
     UniqueConstraint,
     false,
@@ -83,6 +84,11 @@ class ConversationRow(Base):
         Index(None, "created_at"),
         Index(None, "agent_id"),
         Index(None, "team"),
+        # keyset pagination of the conversation list: (sort value, id) for each sort
+        Index(None, "updated_at", "id"),
+        Index(None, "ai_iqs", "id"),
+        Index(None, "ai_cx", "id"),
+        Index(None, "human_iqs", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
@@ -111,6 +117,22 @@ class ConversationRow(Base):
     ces_scale: Mapped[int | None]
     version_hash: Mapped[str | None] = mapped_column(String(64))
     """`domain.versions.conversation_version`: what scorers read; a review judged this if equal."""
+    search_text: Mapped[str | None] = mapped_column(Text())
+    """Subject and message texts, what full-text search indexes (`storage.search`): SQLite's FTS5
+    table `conversation_search` reads it as external content, PostgreSQL a GIN expression index."""
+    message_count: Mapped[int | None]
+    ai_iqs: Mapped[float | None]
+    """The summary the conversation list filters and sorts on (`storage.summaries`), kept current
+    in the transactions that write reviews or change the conversation: the IQS, CX (1–5) and flag
+    of the latest AI review of the current version (the one carrying CX, i.e. the holder's)..."""
+    ai_cx: Mapped[int | None]
+    ai_flagged: Mapped[bool | None]
+    human_iqs: Mapped[float | None]
+    """...the IQS of the latest human review, and how many human reviews there are."""
+    human_reviews: Mapped[int] = mapped_column(default=0, server_default="0")
+    changed_at: Mapped[datetime | None]
+    """When anything a list item shows or sorts on last changed (import or review write): a list
+    traversal leaves out rows changed after it began, so none appears twice."""
 
 
 class ScorecardRow(Base):
@@ -281,7 +303,25 @@ class WorkClaimRow(Base):
     claimed_at: Mapped[datetime]
 
 
+class ConversationRevieweeRow(Base):
+    """A staff identity (agent or bot) with a public reply in a conversation's current version:
+    with the reviews' reviewees, what scopes an agent's view to their own conversations."""
+
+    __tablename__ = "conversation_reviewees"
+    __table_args__ = (
+        UniqueConstraint("conversation_pk", "source", "reviewee_id", "is_bot"),
+        Index(None, "source", "reviewee_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    conversation_pk: Mapped[int] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"))
+    source: Mapped[str]
+    reviewee_id: Mapped[str]
+    is_bot: Mapped[bool]
+
+
 conversations: Table = metadata.tables["conversations"]
+conversation_reviewees: Table = metadata.tables["conversation_reviewees"]
 scorecards: Table = metadata.tables["scorecards"]
 reviews: Table = metadata.tables["reviews"]
 review_criteria: Table = metadata.tables["review_criteria"]
