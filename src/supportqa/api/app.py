@@ -14,19 +14,21 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, FastAPI
 
-from supportqa.api import admin, catalog, conversations, problems, reserved, reviews, users
+from supportqa.api import admin, catalog, problems, reserved, reviews, users
+from supportqa.api import conversations as conversation_api
 from supportqa.api.headers import SecurityHeaders
 from supportqa.api.security import public
 from supportqa.services.frames import frame_cache
 from supportqa.services.workspace import Workspace, open_workspace
 from supportqa.settings import Settings
-from supportqa.web import conversations, dashboard, pages, vendor
+from supportqa.web import conversations as conversation_pages
+from supportqa.web import dashboard, pages, vendor
 from supportqa.web import errors as page_errors
 
 API_PREFIX = "/api/v1"
 OPENAPI_URL = "/api/openapi.json"
 API_ROUTERS: tuple[APIRouter, ...] = (
-    conversations.router,
+    conversation_api.router,
     reviews.router,
     catalog.router,
     users.router,
@@ -37,7 +39,7 @@ API_ROUTERS: tuple[APIRouter, ...] = (
 PAGE_ROUTERS: tuple[APIRouter, ...] = (
     pages.router,
     dashboard.router,
-    conversations.router,
+    conversation_pages.router,
     vendor.router,
 )
 
