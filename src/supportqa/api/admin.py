@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
@@ -29,7 +28,7 @@ def audit_log(
 ) -> list[AuditOut]:
     """The audit log newest first; page on with `before_id` = the last id seen."""
     found = audit.entries(workspace, action=action, actor=actor, before_id=before_id, limit=limit)
-    return [AuditOut(**asdict(entry)) for entry in found]
+    return found
 
 
 @router.get("/jobs", tags=["jobs"])

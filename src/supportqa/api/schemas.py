@@ -3,11 +3,28 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from supportqa.services.audit import AuditEntry as AuditOut
 from supportqa.services.permissions import Role
+from supportqa.services.tokens import TokenInfo as TokenOut
+from supportqa.services.users import UserInfo as UserOut
+
+# Users, tokens and audit entries are answered as the services return them (frozen dataclasses,
+# which FastAPI serialises and describes in the schema): one definition of what a caller may see.
+__all__ = [
+    "AuditOut",
+    "CreatedToken",
+    "CreatedUser",
+    "JobOut",
+    "Me",
+    "TokenCreate",
+    "TokenOut",
+    "UserCreate",
+    "UserOut",
+    "UserPatch",
+]
 
 
 class Me(BaseModel):
@@ -47,18 +64,6 @@ class UserPatch(BaseModel):
     disabled: bool | None = None
 
 
-class UserOut(BaseModel):
-    id: int
-    email: str
-    name: str | None
-    role: str
-    disabled: bool
-    teams: list[str]
-    agents: list[str]
-    created_at: datetime
-    password_changed_at: datetime | None
-
-
 class CreatedUser(BaseModel):
     user: UserOut
     password: str | None
@@ -73,33 +78,10 @@ class TokenCreate(BaseModel):
     expires_days: float | None = Field(default=None, gt=0, le=3650)
 
 
-class TokenOut(BaseModel):
-    id: int
-    user_id: int
-    name: str | None
-    prefix: str
-    read_only: bool
-    created_at: datetime
-    expires_at: datetime | None
-    revoked_at: datetime | None
-    last_used_at: datetime | None
-
-
 class CreatedToken(BaseModel):
     token: str
     """The bearer token, shown this once: only its SHA-256 is stored."""
     info: TokenOut
-
-
-class AuditOut(BaseModel):
-    id: int
-    at: datetime
-    actor: str | None
-    action: str
-    target: str | None
-    before: dict[str, Any] | None
-    after: dict[str, Any] | None
-    address: str | None
 
 
 class JobOut(BaseModel):

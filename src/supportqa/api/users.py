@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from datetime import datetime
 from typing import Annotated
 
@@ -48,7 +47,7 @@ def me(request: Request, principal: Annotated[Principal, Depends(allow(Action.RE
 def list_users(
     workspace: WorkspaceDep, _: Annotated[Principal, Depends(allow(Action.READ_USERS))]
 ) -> list[UserOut]:
-    return [UserOut(**asdict(user)) for user in users.list_users(workspace)]
+    return users.list_users(workspace)
 
 
 @router.post("/users", status_code=201)
@@ -70,7 +69,7 @@ def add_user(
         password=body.password,
         now=now,
     )
-    return CreatedUser(user=UserOut(**asdict(info)), password=password)
+    return CreatedUser(user=info, password=password)
 
 
 @router.patch("/users/{user_id}")
@@ -94,7 +93,7 @@ def update_user(
         disabled=body.disabled,
         now=now,
     )
-    return UserOut(**asdict(info))
+    return info
 
 
 @router.post("/users/{user_id}/tokens", status_code=201)
@@ -115,7 +114,7 @@ def create_token(
         expires_days=body.expires_days,
         now=now,
     )
-    return CreatedToken(token=new.token, info=TokenOut(**asdict(new.info)))
+    return CreatedToken(token=new.token, info=new.info)
 
 
 @router.delete("/tokens/{token_id}")
@@ -127,4 +126,4 @@ def revoke_token(
 ) -> TokenOut:
     """Revoke a token: it fails from the next request on."""
     info = tokens.revoke_token(workspace, token_id, actor=principal.email, now=now)
-    return TokenOut(**asdict(info))
+    return info
