@@ -29,6 +29,7 @@ from supportqa.calibration.reference import holders, human_references
 from supportqa.domain.review import ScorecardRef
 from supportqa.domain.scorecard import Scorecard
 from supportqa.errors import InputError
+from supportqa.services.audit import cli_actor
 from supportqa.services.workspace import Workspace
 from supportqa.storage.database import sqlite_file
 
@@ -170,6 +171,6 @@ def apply_calibration(
     path = out or default_out_path_for(workspace, new.name, new.version)
     if path.exists():
         raise InputError(f"{path} already exists: not overwritten; pass --out for another file")
-    workspace.save_scorecard(new)
+    workspace.save_scorecard(new, actor=cli_actor())
     write_scorecard_yaml(new, path)
     return AppliedCalibration(application, path)

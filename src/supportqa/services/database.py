@@ -9,6 +9,7 @@ from typing import Any
 
 from supportqa.domain.review import ScorecardRef
 from supportqa.domain.scorecard import Scorecard
+from supportqa.services.audit import cli_actor
 from supportqa.services.workspace import open_database, open_workspace
 from supportqa.settings import Settings
 from supportqa.storage.backup import BackupResult
@@ -56,7 +57,7 @@ def init_workspace(
 ) -> InitResult:
     """Create the database (or migrate it) and store the scorecard."""
     with open_workspace(db, settings=settings, create=True) as workspace:
-        new = workspace.save_scorecard(scorecard)
+        new = workspace.save_scorecard(scorecard, actor=cli_actor())
         url = workspace.db.url_for_display
     return InitResult(url, ScorecardRef(name=scorecard.name, version=scorecard.version), new)
 

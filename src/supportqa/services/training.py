@@ -32,6 +32,7 @@ from supportqa.errors import InputError
 from supportqa.models.artefacts import MODELS_FOLDER
 from supportqa.models.features import Features, conversation_features
 from supportqa.paths import confined
+from supportqa.services.audit import cli_actor
 from supportqa.services.calibration import default_out_path_for, stored_scorecard
 from supportqa.services.progress import StartTask, no_progress
 from supportqa.services.workspace import Workspace
@@ -118,7 +119,7 @@ def apply_trained(
     new, targets = made
     path = out or default_out_path_for(workspace, new.name, new.version)
     write_scorecard_yaml(new, path)
-    workspace.save_scorecard(new)
+    workspace.save_scorecard(new, actor=cli_actor())
     return TrainedVersion(
         ScorecardRef(name=new.name, version=new.version), new.version, str(path), targets
     )

@@ -27,6 +27,7 @@ from supportqa.domain.review import Review, ScorecardRef
 from supportqa.domain.scorecard import Scorecard, scorecard_from_dict
 from supportqa.errors import StorageError
 from supportqa.storage import (
+    audit,
     conversation_summary,
     identities,
     queries,
@@ -231,8 +232,10 @@ class Repository:
 
     # ---- scorecards ---------------------------------------------------------------------------
 
-    def save_scorecard(self, scorecard: Scorecard) -> bool:
-        """Store a scorecard version; True if new. A version's content never changes once stored."""
+    def save_scorecard(self, scorecard: Scorecard, *, actor: str | None = None) -> bool:
+        """Store a scorecard version; True if new. A version's content never changes once stored.
+        A new version is audited (`scorecard.add`, by `actor`; None: the workspace itself, e.g. a
+        scorecard stored with the first import) in the same transaction."""
         digest = scorecard.content_hash()
         query = select(scorecards.c.content_hash).where(
             scorecards.c.name == scorecard.name, scorecards.c.version == scorecard.version
@@ -246,8 +249,25 @@ class Repository:
                         version=scorecard.version,
                         content_hash=digest,
                         payload=scorecard.to_dict(),
-                        created_at=utc_now(),
+                        created_at=(now := utc_now()),
                     )
+                )
+                audit.append(
+                    connection,
+                    {
+                        "at": now,
+                        "actor": actor or "supportqa",
+                        "action": "scorecard.add",
+                        "target": f"{scorecard.name} v{scorecard.version}",
+                        "before": None,
+                        "after": {
+                            "name": scorecard.name,
+                            "version": scorecard.version,
+                            "content_hash": digest,
+                            "weights": {c.key: c.weight for c in scorecard.criteria},
+                        },
+                        "address": None,
+                    },
                 )
                 return True
         if stored != digest:
