@@ -7,6 +7,8 @@ authorisation test then checks it against the permission table (docs/serve.md).
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import ExitStack, asynccontextmanager
 from datetime import UTC, datetime
@@ -18,13 +20,14 @@ from supportqa.api import admin, catalog, problems, reserved, reviews, users
 from supportqa.api import conversations as conversation_api
 from supportqa.api.headers import SecurityHeaders
 from supportqa.api.security import public
-from supportqa.services.frames import frame_cache
+from supportqa.services.frames import FrameCache, frame_cache, warm_frames
 from supportqa.services.workspace import Workspace, open_workspace
 from supportqa.settings import Settings
 from supportqa.web import conversations as conversation_pages
 from supportqa.web import dashboard, pages, vendor
 from supportqa.web import errors as page_errors
 
+logger = logging.getLogger(__name__)
 API_PREFIX = "/api/v1"
 OPENAPI_URL = "/api/openapi.json"
 API_ROUTERS: tuple[APIRouter, ...] = (
@@ -52,6 +55,15 @@ def healthz(_: Annotated[None, Depends(public())]) -> dict[str, str]:
     return {"status": "ok"}
 
 
+def _warm(workspace: Workspace, cache: FrameCache, config: Settings) -> None:
+    """Read the analytics frames once at start (see `warm_frames`); a failure is left for the
+    first request to meet and report, never a crash of the server."""
+    try:
+        warm_frames(workspace, cache, config)
+    except Exception:
+        logger.warning("could not load the analytics frames at start; the first read will retry")
+
+
 def _wall_clock() -> datetime:
     return datetime.now(UTC)
 
@@ -74,8 +86,11 @@ def create_app(
     served = workspace
 
     @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         stop = background(served, config) if background is not None else None
+        threading.Thread(
+            target=_warm, args=(served, app.state.frames, config), name="warm-frames", daemon=True
+        ).start()
         try:
             yield
         finally:

@@ -12,7 +12,14 @@ from supportqa.services.workspace import Workspace
 from supportqa.settings import Settings
 from supportqa.storage.snapshot import FrameCache, analytics_snapshot, only_scorecard
 
-__all__ = ["FrameCache", "ReportFilter", "frame_cache", "load_frames", "reviewed_frames"]
+__all__ = [
+    "FrameCache",
+    "ReportFilter",
+    "frame_cache",
+    "load_frames",
+    "reviewed_frames",
+    "warm_frames",
+]
 
 NO_REVIEWS = "no reviews in the database: run `supportqa score` (or `supportqa demo`)"
 
@@ -35,6 +42,15 @@ def frame_cache(settings: Settings | None = None) -> FrameCache:
     """The frames cache a long-running process (a server worker) keeps and passes to every read:
     answers from memory within `analytics_max_lag_s`, then applies the writes made since."""
     return FrameCache((settings or Settings()).analytics_max_lag_s)
+
+
+def warm_frames(workspace: Workspace, cache: FrameCache, settings: Settings | None = None) -> None:
+    """Load the frames into `cache` ahead of the first dashboard: on PostgreSQL (or a SQLite file
+    without a Parquet snapshot) the first read of a process reads every review, which must not be a
+    user's request. A server starts this in a thread when it starts; reads meanwhile wait for it."""
+    analytics_snapshot(
+        workspace, use_snapshot=(settings or Settings()).analytics_snapshot, cache=cache
+    )
 
 
 def snapshot_frames(
