@@ -17,6 +17,7 @@ from supportqa.domain.conversation import Conversation
 from supportqa.domain.review import Review
 from supportqa.domain.scorecard import default_scorecard
 from supportqa.domain.versions import conversation_version
+from supportqa.errors import NotFoundError
 from supportqa.services import tokens, users
 from supportqa.services.agents import list_agents
 from supportqa.services.workspace import Workspace
@@ -122,7 +123,7 @@ def clients(workspace: Workspace, count: int) -> list[Client]:
         email = f"bench-{number}@bench.example"
         try:
             user_id = users.find_user(workspace, email).id
-        except Exception:  # NotFoundError: the first run makes them
+        except NotFoundError:  # the first run makes them
             info, _ = users.add_user(
                 workspace, email, role, actor="bench", agents=[agent] if agent else []
             )
@@ -137,6 +138,6 @@ def writer(workspace: Workspace) -> str:
     email = "bench-writer@bench.example"
     try:
         user_id = users.find_user(workspace, email).id
-    except Exception:
+    except NotFoundError:
         user_id = users.add_user(workspace, email, "reviewer", actor="bench")[0].id
     return tokens.create_token(workspace, user_id, actor="bench", name="bench-writer").token
