@@ -42,6 +42,11 @@ REQUESTS: dict[tuple[str, str], Callable[[Role], Call]] = {
                                        ok=frozenset({403})),  # no CSRF pair: the form's own check
     ("POST", "/logout"): lambda r: Call("/logout", ok=frozenset({303})),
     ("GET", "/"): lambda r: Call("/"),
+    ("GET", "/conversations"): lambda r: Call("/conversations"),
+    ("GET", "/conversations/{source}/{id}"): lambda r: Call("/conversations/jsonl/none",
+                                                            ok=frozenset({404})),  # no data here
+    ("GET", "/vendor/plotly.min.js"): lambda r: Call("/vendor/plotly.min.js"),
+    ("GET", "/vendor/plotly.css"): lambda r: Call("/vendor/plotly.css"),
     ("GET", "/api/v1/me"): lambda r: Call("/api/v1/me"),
     ("GET", "/api/v1/users"): lambda r: Call("/api/v1/users"),
     ("POST", "/api/v1/users"): lambda r: Call("/api/v1/users", json=_new_user(r)),

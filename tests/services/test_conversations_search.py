@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import text
 
 from supportqa.services.conversations import ConversationFilters, list_conversations
+from supportqa.services.scope import EVERYTHING, Scope
 from supportqa.storage import Repository
 from tests.services.conversation_builders import chat, store
 
@@ -89,3 +90,33 @@ def test_operators_in_a_query_are_words_to_find_not_syntax(repo: Repository) -> 
         chat("c2", messages=[("customer", "cust", "refund only")]),
     )
     assert found(repo, "refund OR parcel") == ["c1"]  # all three words, "or" included
+
+
+def test_callers_who_see_personal_data_masked_cannot_find_conversations_by_it(
+    repo: Repository,
+) -> None:
+    """A viewer (or agent) reads customers' e-mails and names masked, so searching for them must
+    not reveal which conversations hold them; the rest of the text is found as for anyone."""
+    store(
+        repo,
+        chat(
+            "c1",
+            customer="Maria Lopez",
+            messages=[("customer", "cust", "I am Maria Lopez, write to maria.lopez@example.com")],
+        ),
+        chat("c2", messages=[("customer", "cust", "Printer jammed")]),
+    )
+    masked = Scope(mask_personal_data=True)
+
+    def seen(q: str, scope: Scope) -> list[str]:
+        page = list_conversations(repo, ConversationFilters(q=q), scope=scope, limit=200)
+        return sorted(item.id for item in page.items)
+
+    for q in ("maria.lopez@example.com", "Lopez", "maria"):
+        assert seen(q, EVERYTHING) == ["c1"], q
+        assert seen(q, masked) == [], q
+    assert seen("write", masked) == ["c1"]
+    assert seen("printer", masked) == ["c2"]
+    # a re-import with the personal data gone leaves nothing stale in either index
+    store(repo, chat("c1", messages=[("customer", "cust", "Please write back")]))
+    assert seen("lopez", EVERYTHING) == [] and seen("write", masked) == ["c1"]

@@ -75,7 +75,7 @@ def test_downgrade_to_base_and_upgrade_again(db: Database) -> None:
 
 ADDED_IN_0005 = ("version_hash", "conversation_version", "scorer_versions")
 ADDED_IN_0006 = ("judge_pending",)
-ADDED_IN_0012 = ("search_text", "message_count", "changed_at", "_reviewees")
+ADDED_IN_0013 = ("search_text", "search_text_masked", "message_count", "changed_at", "_reviewees")
 
 
 def test_0002_fills_cx_and_confidence_columns_of_existing_reviews(tmp_path: Path) -> None:
@@ -132,7 +132,7 @@ def test_0004_fills_nps_and_ces_from_the_metadata_of_existing_conversations(
             {
                 k: v
                 for k, v in conversation_row(c, MONDAY_W07).items()
-                if k not in (*added, *ADDED_IN_0005, *ADDED_IN_0006, *ADDED_IN_0012)
+                if k not in (*added, *ADDED_IN_0005, *ADDED_IN_0006, *ADDED_IN_0013)
             }
             for c in (answered, bad, conversation("c3"))
         ]
@@ -163,7 +163,7 @@ def test_0005_fills_versions_and_scorer_versions_of_existing_rows(tmp_path: Path
         c_row = {
             k: v
             for k, v in conversation_row(stored_conversation, MONDAY_W07).items()
-            if k not in (*ADDED_IN_0005, *ADDED_IN_0006, *ADDED_IN_0012)
+            if k not in (*ADDED_IN_0005, *ADDED_IN_0006, *ADDED_IN_0013)
         }
         r_row = {
             k: v

@@ -19,13 +19,19 @@ from supportqa.api.headers import SecurityHeaders
 from supportqa.api.security import public
 from supportqa.services.workspace import Workspace, open_workspace
 from supportqa.settings import Settings
-from supportqa.web import pages
+from supportqa.web import conversations, dashboard, pages, vendor
+from supportqa.web import errors as page_errors
 
 API_PREFIX = "/api/v1"
 OPENAPI_URL = "/api/openapi.json"
 API_ROUTERS: tuple[APIRouter, ...] = (users.router, admin.router, reserved.router)
 """Mounted under `/api/v1`, in this order."""
-PAGE_ROUTERS: tuple[APIRouter, ...] = (pages.router,)
+PAGE_ROUTERS: tuple[APIRouter, ...] = (
+    pages.router,
+    dashboard.router,
+    conversations.router,
+    vendor.router,
+)
 
 health = APIRouter(tags=["health"])
 
@@ -79,6 +85,7 @@ def create_app(
     app.state.settings = config
     app.state.clock = clock or _wall_clock
     problems.install(app)
+    page_errors.install(app, pages.templates)
     app.add_middleware(SecurityHeaders)
     app.include_router(health)
     for router in API_ROUTERS:

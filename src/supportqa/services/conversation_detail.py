@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from supportqa.domain.conversation import Conversation, Reviewee, Role
-from supportqa.domain.review import CriterionResult, Review, ReviewKind, ScorecardRef
+from supportqa.domain.review import CriterionResult, CxScore, Review, ReviewKind, ScorecardRef
 from supportqa.domain.scorecard import Scorecard
 from supportqa.scorers.judge.personal_data import customer_names, personal_data_redactor
 from supportqa.scorers.judge.redaction import Redactor
@@ -28,7 +28,6 @@ from supportqa.storage import conversation_list
 __all__ = [
     "ConversationDetail",
     "CriterionView",
-    "CxView",
     "EvidenceView",
     "OverrideView",
     "ReviewView",
@@ -98,17 +97,6 @@ class ReviewView(BaseModel):
     criteria: list[CriterionView]
 
 
-class CxView(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    score: int
-    value: float
-    subscores: dict[str, float | None]
-    weights: dict[str, float]
-    explanation: str
-    review_recommended: bool
-
-
 class OverrideView(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -139,7 +127,7 @@ class ConversationDetail(BaseModel):
     masked: bool
     messages: list[TranscriptMessage]
     ai_reviews: list[ReviewView]
-    cx: CxView | None
+    cx: CxScore | None
     human_reviews: list[ReviewView]
     overrides: list[OverrideView]
 
@@ -205,17 +193,11 @@ def conversation_detail(
     )
 
 
-def _cx(review: Review, view: _Viewer) -> CxView:
+def _cx(review: Review, view: _Viewer) -> CxScore:
+    """The stored CX as the caller may see it: only its explanation can quote the customer."""
     cx = review.cx
     assert cx is not None
-    return CxView(
-        score=cx.score,
-        value=cx.value,
-        subscores=dict(cx.subscores),
-        weights=dict(cx.weights),
-        explanation=view.text(cx.explanation) or "",
-        review_recommended=cx.review_recommended,
-    )
+    return cx.model_copy(update={"explanation": view.text(cx.explanation) or ""})
 
 
 class _Viewer:

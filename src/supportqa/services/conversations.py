@@ -130,6 +130,7 @@ def list_conversations(
         after=after,
         as_of=as_of,
         limit=limit,
+        masked=scope.mask_personal_data,
     )
     with workspace.db.engine.connect() as connection:
         rows = conversation_list.page(connection, query)

@@ -165,8 +165,11 @@ def conditions(
     dialect: str,
     numbers: Figures,
     agent: Reviewees | None,
+    *,
+    masked: bool = False,
 ) -> list[ColumnElement[bool]]:
-    """The WHERE clauses of `filters` (the agent already resolved to identities)."""
+    """The WHERE clauses of `filters` (the agent already resolved to identities); `masked`: the
+    caller sees personal data masked, so `q` searches the masked text."""
     c = conversations.c
     found: list[ColumnElement[bool]] = []
     if agent is not None:
@@ -200,5 +203,5 @@ def conditions(
         count = numbers.human_reviews
         found.append(count > 0 if filters.reviewed else count == 0)
     if filters.q is not None and filters.q.strip():
-        found.append(search.matching(dialect, filters.q))
+        found.append(search.matching(dialect, filters.q, masked=masked))
     return found or [true()]

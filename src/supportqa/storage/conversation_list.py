@@ -48,6 +48,8 @@ class PageQuery:
     after: After | None
     as_of: datetime
     limit: int
+    masked: bool = False
+    """The caller sees customers' personal data masked: search reads the masked text."""
 
 
 def _sort_value(query: PageQuery, numbers: Figures) -> ColumnElement[Any]:
@@ -68,7 +70,7 @@ def _base(
     agent = (
         resolve_agent(connection, query.filters.agent) if query.filters.agent is not None else None
     )
-    where = conditions(query.filters, connection.dialect.name, numbers, agent)
+    where = conditions(query.filters, connection.dialect.name, numbers, agent, masked=query.masked)
     if query.scope is not None:
         where.append(involving(Reviewees(pairs=query.scope)))
     where.append(or_(c.changed_at.is_(None), c.changed_at <= query.as_of))

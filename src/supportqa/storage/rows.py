@@ -18,7 +18,7 @@ from supportqa.domain.score import Status
 from supportqa.domain.surveys import survey_answers
 from supportqa.domain.versions import conversation_version
 from supportqa.storage.conversation_summary import reviewees
-from supportqa.storage.search import document
+from supportqa.storage.search import documents
 
 
 class JsonText(str):
@@ -42,6 +42,7 @@ def conversation_row(conversation: Conversation, now: datetime) -> dict[str, Any
     payload, content_hash = payload_and_hash(conversation)
     agent = conversation.agent
     survey = survey_answers(conversation.metadata)
+    searched, searched_masked = documents(conversation)
     return {
         "source": conversation.source,
         "external_id": conversation.id,
@@ -66,7 +67,8 @@ def conversation_row(conversation: Conversation, now: datetime) -> dict[str, Any
         "payload": payload,
         "imported_at": now,
         "updated_at": now,
-        "search_text": document(conversation),
+        "search_text": searched,
+        "search_text_masked": searched_masked,
         "message_count": len(conversation.messages),
         "changed_at": now,
         "_reviewees": reviewees(conversation),

@@ -120,6 +120,9 @@ class ConversationRow(Base):
     search_text: Mapped[str | None] = mapped_column(Text())
     """Subject and message texts, what full-text search indexes (`storage.search`): SQLite's FTS5
     table `conversation_search` reads it as external content, PostgreSQL a GIN expression index."""
+    search_text_masked: Mapped[str | None] = mapped_column(Text())
+    """The same with customers' personal data masked: what agents and viewers search (indexed by
+    `conversation_search_masked` / a second GIN index), so they find only what they can read."""
     message_count: Mapped[int | None]
     ai_iqs: Mapped[float | None]
     """The summary the conversation list filters and sorts on (`storage.summaries`), kept current

@@ -1,5 +1,6 @@
-"""Pages: log in, log out, and the signed-in landing page. Server-rendered with Jinja2 (autoescape
-on: data is always text), readable without JavaScript; the API's auth dependencies guard them."""
+"""Pages: log in and log out (the dashboard and conversations have modules of their own).
+Server-rendered with Jinja2 (autoescape on: data is always text), readable without JavaScript;
+the API's auth dependencies guard them."""
 
 from __future__ import annotations
 
@@ -141,15 +142,3 @@ def logout(
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
-
-
-@router.get("/", response_class=HTMLResponse)
-def home(
-    request: Request, principal: Annotated[Principal, Depends(allow(Action.READ_ME))]
-) -> HTMLResponse:
-    """The signed-in landing page (the dashboard replaces its body); its JSON twin is /api/v1/me."""
-    return templates.TemplateResponse(
-        request,
-        "home.html",
-        {"principal": principal, "twin": "/api/v1/me"},
-    )

@@ -37,6 +37,7 @@ SORTED = ("updated_at", "ai_iqs", "ai_cx", "human_iqs")
 def upgrade() -> None:
     for name, type_ in (
         ("search_text", sa.Text()),
+        ("search_text_masked", sa.Text()),
         ("message_count", sa.Integer()),
         ("ai_iqs", sa.Float()),
         ("ai_cx", sa.Integer()),
@@ -83,7 +84,8 @@ def upgrade() -> None:
     if connection.dialect.name == "sqlite":
         for statement in search.SQLITE_DDL:
             op.execute(statement)
-        op.execute(search.SQLITE_REBUILD)
+        for statement in search.SQLITE_REBUILD:
+            op.execute(statement)
     else:
         for statement in search.POSTGRES_DDL:
             op.execute(statement)
@@ -98,6 +100,7 @@ def _fill() -> None:
         sa.column("source", sa.String()),
         sa.column("payload", sa.JSON()),
         sa.column("search_text", sa.Text()),
+        sa.column("search_text_masked", sa.Text()),
         sa.column("message_count", sa.Integer()),
         sa.column("updated_at", sa.DateTime(timezone=True)),
         sa.column("changed_at", sa.DateTime(timezone=True)),
@@ -126,10 +129,15 @@ def _fill() -> None:
         connection.execute(
             conversations.update()
             .where(conversations.c.id == sa.bindparam("pk"))
-            .values(search_text=sa.bindparam("text"), message_count=sa.bindparam("count")),
+            .values(
+                search_text=sa.bindparam("text"),
+                search_text_masked=sa.bindparam("masked"),
+                message_count=sa.bindparam("count"),
+            ),
             [
-                {"pk": row.id, "text": search.document(c), "count": len(c.messages)}
+                {"pk": row.id, "text": text, "masked": masked, "count": len(c.messages)}
                 for row, c in parsed
+                for text, masked in [search.documents(c)]
             ],
         )
         found = [
@@ -152,6 +160,7 @@ def downgrade() -> None:
         op.drop_index(op.f(f"ix_conversations_{column}_id"), table_name="conversations")
     for name in (
         "search_text",
+        "search_text_masked",
         "message_count",
         "ai_iqs",
         "ai_cx",
