@@ -78,6 +78,16 @@ class MissingExtraError(ConfigError):
         )
 
 
+class InvalidField(InputError):
+    """One named field of a record breaks a rule of the scorecard (a rating outside its scale, N/A
+    where the criterion does not allow it, an unknown criterion): `field` is its dotted path in the
+    record (`ratings.greeting`), so the API answers 422 naming it."""
+
+    def __init__(self, reason: str, *, field: str) -> None:
+        super().__init__(reason)
+        self.field = field
+
+
 class NotFoundError(InputError):
     """The thing named (a user, a token, a conversation) does not exist — or is outside what the
     caller may see, which the API answers the same way (404), so ids reveal nothing."""

@@ -1,5 +1,5 @@
-"""An app over a fresh database (SQLite and PostgreSQL), a clock the tests move, and one user (with
-a bearer token) per role."""
+"""An app over a fresh database (SQLite and PostgreSQL) seeded with three scored conversations
+(`tests.api.seed`), a clock the tests move, and one user (with a bearer token) per role."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from supportqa.services import tokens, users
 from supportqa.services.permissions import Role
 from supportqa.settings import Settings
 from supportqa.storage import Database, Repository
+from tests.api.seed import seed
 
 PASSWORD = "correct horse battery"
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -62,6 +63,7 @@ def make_served(db: Database, settings: Settings | None = None, *, again: bool =
     served = Served(app, workspace, clock)
     if again:
         return served
+    seed(workspace)
     for role in Role:
         info, _ = users.add_user(
             workspace, email_of(role), role.value, actor="test", password=PASSWORD, now=T0

@@ -19,6 +19,7 @@ from supportqa.api.security import PUBLIC, declared_action, served_routes
 from supportqa.services import tokens
 from supportqa.services.permissions import PERMISSIONS, Action, Role
 from tests.api.conftest import Served
+from tests.api.seed import KEY, SCORECARD
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,20 @@ class Call:
 
 def _new_user(role: Role) -> dict[str, Any]:
     return {"email": f"new-{role.value}@example.com", "role": "viewer", "password": "x" * 12}
+
+
+def _seen(role: Role) -> frozenset[int]:
+    """The matrix's agent is linked to no identity: every conversation is out of their scope."""
+    return frozenset({404 if role is Role.AGENT else 200})
+
+
+def _review() -> dict[str, Any]:
+    return {"conversation": "jsonl/c1", "ratings": {KEY: 1}, "comment": "Friendly and exact"}
+
+
+def _override() -> dict[str, Any]:
+    return {"conversation": "c1", "criterion": KEY, "value": 0, "reason_code": "incorrect_score",
+            "comment": "No greeting at all"}  # fmt: skip
 
 
 REQUESTS: dict[tuple[str, str], Callable[[Role], Call]] = {
@@ -55,6 +70,16 @@ REQUESTS: dict[tuple[str, str], Callable[[Role], Call]] = {
     ("POST", "/api/v1/users/{user_id}/tokens"): lambda r: Call("/api/v1/users/{user_id}/tokens",
                                                                json={"name": "script"}),
     ("DELETE", "/api/v1/tokens/{token_id}"): lambda r: Call("/api/v1/tokens/{token_id}"),
+    ("GET", "/api/v1/conversations"): lambda r: Call("/api/v1/conversations?q=refund"),
+    ("GET", "/api/v1/conversations/{source}/{conversation_id}"): lambda r: Call(
+        "/api/v1/conversations/jsonl/c1", ok=_seen(r)),
+    ("POST", "/api/v1/reviews"): lambda r: Call("/api/v1/reviews", json=_review()),
+    ("GET", "/api/v1/reviews"): lambda r: Call("/api/v1/reviews?kind=ai"),
+    ("POST", "/api/v1/overrides"): lambda r: Call("/api/v1/overrides", json=_override()),
+    ("GET", "/api/v1/scorecards"): lambda r: Call("/api/v1/scorecards"),
+    ("GET", "/api/v1/scorecards/{name}/versions/{version}"): lambda r: Call(
+        f"/api/v1/scorecards/{SCORECARD.name}/versions/{SCORECARD.version}"),
+    ("GET", "/api/v1/analytics/{section}"): lambda r: Call("/api/v1/analytics/overview"),
     ("GET", "/api/v1/audit"): lambda r: Call("/api/v1/audit"),
     ("GET", "/api/v1/jobs"): lambda r: Call("/api/v1/jobs"),
     **{

@@ -14,22 +14,32 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, FastAPI
 
-from supportqa.api import admin, problems, reserved, users
+from supportqa.api import admin, catalog, problems, reserved, reviews, users
+from supportqa.api import conversations as conversation_api
 from supportqa.api.headers import SecurityHeaders
 from supportqa.api.security import public
+from supportqa.services.frames import frame_cache
 from supportqa.services.workspace import Workspace, open_workspace
 from supportqa.settings import Settings
-from supportqa.web import conversations, dashboard, pages, vendor
+from supportqa.web import conversations as conversation_pages
+from supportqa.web import dashboard, pages, vendor
 from supportqa.web import errors as page_errors
 
 API_PREFIX = "/api/v1"
 OPENAPI_URL = "/api/openapi.json"
-API_ROUTERS: tuple[APIRouter, ...] = (users.router, admin.router, reserved.router)
+API_ROUTERS: tuple[APIRouter, ...] = (
+    conversation_api.router,
+    reviews.router,
+    catalog.router,
+    users.router,
+    admin.router,
+    reserved.router,
+)
 """Mounted under `/api/v1`, in this order."""
 PAGE_ROUTERS: tuple[APIRouter, ...] = (
     pages.router,
     dashboard.router,
-    conversations.router,
+    conversation_pages.router,
     vendor.router,
 )
 
@@ -84,6 +94,7 @@ def create_app(
     app.state.workspace = workspace
     app.state.settings = config
     app.state.clock = clock or _wall_clock
+    app.state.frames = frame_cache(config)  # one per process: analytics answer from memory
     problems.install(app)
     page_errors.install(app, pages.templates)
     app.add_middleware(SecurityHeaders)

@@ -16,6 +16,7 @@ from supportqa.errors import (
     ConfigError,
     Forbidden,
     InputError,
+    InvalidField,
     NotFoundError,
     StorageError,
     SupportQAError,
@@ -38,6 +39,7 @@ class Problem(BaseModel):
 
 STATUS_OF: tuple[tuple[type[SupportQAError], int], ...] = (
     (NotFoundError, 404),
+    (InvalidField, 422),
     (Unauthenticated, 401),
     (Forbidden, 403),
     (Throttled, 429),
@@ -74,7 +76,10 @@ def _headers(exc: SupportQAError) -> dict[str, str] | None:
 
 async def _project_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, SupportQAError)
-    return problem(status_of(exc), str(exc), headers=_headers(exc))
+    errors = None
+    if isinstance(exc, InvalidField):  # a scorecard rule broken by one field of the body
+        errors = [{"loc": ["body", *exc.field.split(".")], "msg": exc.reason}]
+    return problem(status_of(exc), str(exc), headers=_headers(exc), errors=errors)
 
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
@@ -96,6 +101,26 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(SupportQAError, _project_error)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = problem_bodies(build())
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def problem_bodies(schema: dict[str, Any]) -> dict[str, Any]:
+    """The schema with every error documented as what it is: FastAPI files a response `model`
+    under `application/json`; errors are `application/problem+json` only."""
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            for response in operation.get("responses", {}).values():
+                content = response.get("content", {})
+                if PROBLEM in content and "application/json" in content:
+                    content[PROBLEM] = content.pop("application/json")
+    return schema
 
 
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {

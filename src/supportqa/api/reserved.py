@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from fastapi import APIRouter, Depends, HTTPException
 
-from supportqa.api.problems import PROBLEM_RESPONSES, Problem
+from supportqa.api.problems import PROBLEM, PROBLEM_RESPONSES, Problem
 from supportqa.api.security import allow
 from supportqa.services.permissions import Action
 
@@ -21,7 +21,10 @@ RESERVED: dict[str, tuple[Action, Action]] = {
 
 router = APIRouter(
     tags=["reserved"],
-    responses={**PROBLEM_RESPONSES, 501: {"model": Problem, "description": "Not built yet"}},
+    responses={
+        **PROBLEM_RESPONSES,
+        501: {"model": Problem, "content": {PROBLEM: {}}, "description": "Not built yet"},
+    },
 )
 
 

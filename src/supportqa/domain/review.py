@@ -77,6 +77,15 @@ class ResolutionOutcome(BaseModel):
     probability: float
 
 
+class OverrideReason(StrEnum):
+    """Why a person corrected an AI rating: the categories calibration and scorer owners count."""
+
+    INCORRECT_SCORE = "incorrect_score"
+    INCORRECT_EVIDENCE = "incorrect_evidence"
+    MISSING_EVIDENCE = "missing_evidence"
+    OTHER = "other"
+
+
 class Override(BaseModel):
     """A person's rating that replaced an AI rating, on that person's human review: the AI review itself
     is never changed, so both stay side by side and the record says who, when, why and what it replaced.
@@ -96,6 +105,8 @@ class Override(BaseModel):
     by: str
     at: datetime
     reason: str
+    reason_code: OverrideReason | None = None
+    """The category of `reason` (overrides made before reason codes existed have none)."""
 
     @field_validator("at", mode="after")
     @classmethod
@@ -146,6 +157,8 @@ class Review(BaseModel):
     resolution: ResolutionOutcome | None = None
     overrides: list[Override] = Field(default_factory=list)
     """Human reviews only: the AI ratings this person overrode, one record per criterion."""
+    comment: str | None = None
+    """Human reviews only: the reviewer's comment on the whole conversation."""
     conversation_version: str | None = None
     """The version of the conversation this review judged (`domain.versions.conversation_version`):
     set by the engine, and on storing for reviews that do not say; old versions are kept while a

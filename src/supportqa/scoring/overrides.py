@@ -13,10 +13,17 @@ from datetime import UTC, datetime
 
 from pydantic import BaseModel, ConfigDict
 
-from supportqa.domain.review import CriterionResult, Override, RatingsLine, Review, ReviewKind
+from supportqa.domain.review import (
+    CriterionResult,
+    Override,
+    OverrideReason,
+    RatingsLine,
+    Review,
+    ReviewKind,
+)
 from supportqa.domain.score import Score, ScorerRef, Status
 from supportqa.domain.scorecard import Scorecard
-from supportqa.errors import InputError
+from supportqa.errors import InputError, InvalidField
 from supportqa.scoring.iqs import build_review
 from supportqa.scoring.ratings import human_review_id
 
@@ -30,6 +37,7 @@ class OverrideRequest:
     by: str
     reason: str
     at: datetime
+    reason_code: OverrideReason | None = None
 
 
 class OverrideRow(BaseModel):
@@ -51,6 +59,7 @@ class OverrideRow(BaseModel):
     by: str
     at: datetime
     reason: str
+    reason_code: OverrideReason | None = None
 
 
 def override_review_id(ai_review: Review, by: str) -> str:
@@ -119,17 +128,21 @@ def _check_request(scorecard: Scorecard, request: OverrideRequest) -> None:
     if not request.reason.strip():
         raise InputError("--why is empty: say why the AI rating is wrong")
     if request.criterion not in scorecard.keys:
-        raise InputError(
+        raise InvalidField(
             f"unknown criterion {request.criterion!r} for scorecard {scorecard.name} "
-            f"v{scorecard.version} (known: {', '.join(scorecard.keys)})"
+            f"v{scorecard.version} (known: {', '.join(scorecard.keys)})",
+            field="criterion",
         )
     criterion = scorecard.criterion(request.criterion)
     if request.rating is None and not criterion.allow_na:
-        raise InputError(f"{criterion.key} does not allow N/A in scorecard {scorecard.name}")
+        raise InvalidField(
+            f"{criterion.key} does not allow N/A in scorecard {scorecard.name}", field="value"
+        )
     if request.rating is not None and not criterion.scale.contains(request.rating):
-        raise InputError(
+        raise InvalidField(
             f"rating {request.rating:g} for {criterion.key} is outside its scale "
-            f"{criterion.scale.min:g}..{criterion.scale.max:g}"
+            f"{criterion.scale.min:g}..{criterion.scale.max:g}",
+            field="value",
         )
 
 
@@ -197,6 +210,7 @@ def apply_override(
         by=request.by,
         at=request.at,
         reason=request.reason,
+        reason_code=request.reason_code,
     )
     review = build_review(
         review_id=existing.review_id if existing else override_review_id(ai_review, request.by),

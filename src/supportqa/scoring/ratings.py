@@ -8,7 +8,7 @@ from supportqa.domain.conversation import Reviewee
 from supportqa.domain.review import CxScore, RatingsLine, Review, ReviewKind, ScorecardRef
 from supportqa.domain.score import Score
 from supportqa.domain.scorecard import Scorecard
-from supportqa.errors import InputError
+from supportqa.errors import InvalidField
 from supportqa.scoring.cx import REVIEW_AT_OR_BELOW, round_half_up
 from supportqa.scoring.iqs import build_review
 
@@ -20,27 +20,39 @@ def human_review_id(line: RatingsLine, scorecard_name: str) -> str:
     return "human-" + hashlib.sha256(key.encode()).hexdigest()[:24]
 
 
-def review_from_ratings(line: RatingsLine, scorecard: Scorecard) -> Review:
+def review_from_ratings(
+    line: RatingsLine, scorecard: Scorecard, *, strict_na: bool = False
+) -> Review:
     """Rate each listed criterion (null = N/A); unlisted criteria are `unrated`.
 
-    Unknown criterion keys and ratings outside the scale are errors, not guesses.
+    Unknown criterion keys and ratings outside the scale are errors, not guesses (`InvalidField`
+    naming `ratings.<key>`). With `strict_na` (a review written in the workspace), N/A on a
+    criterion that does not allow it is one too; imports accept it, because other tools' exports
+    do not share our scorecard's N/A rules.
     """
     known = set(scorecard.keys)
     unknown = sorted(set(line.ratings) - known)
     if unknown:
-        raise InputError(
+        raise InvalidField(
             f"unknown criterion {', '.join(unknown)} for scorecard "
-            f"{scorecard.name} v{scorecard.version} (known: {', '.join(scorecard.keys)})"
+            f"{scorecard.name} v{scorecard.version} (known: {', '.join(scorecard.keys)})",
+            field=f"ratings.{unknown[0]}",
         )
     scores: dict[str, Score] = {}
     for key, value in line.ratings.items():
         criterion = scorecard.criterion(key)
+        if value is None and strict_na and not criterion.allow_na:
+            raise InvalidField(
+                f"{key} does not allow N/A in scorecard {scorecard.name} v{scorecard.version}",
+                field=f"ratings.{key}",
+            )
         if value is None:
             scores[key] = Score.not_applicable("marked N/A by the reviewer")
         elif not criterion.scale.contains(value):
-            raise InputError(
+            raise InvalidField(
                 f"rating {value:g} for {key} is outside its scale "
-                f"{criterion.scale.min:g}..{criterion.scale.max:g}"
+                f"{criterion.scale.min:g}..{criterion.scale.max:g}",
+                field=f"ratings.{key}",
             )
         else:
             scores[key] = Score.rated(value, "rated by the reviewer")

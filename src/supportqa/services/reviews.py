@@ -8,10 +8,14 @@ finds the reviews and the scorecard in the workspace and stores the result.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
 
 from supportqa.domain.review import Override, RatingsLine, Review, ReviewKind, ScorecardRef
 from supportqa.domain.scorecard import Scorecard
-from supportqa.errors import InputError
+from supportqa.errors import InputError, StorageError
 from supportqa.scoring.overrides import (
     OverrideRequest,
     OverrideRow,
@@ -22,7 +26,10 @@ from supportqa.scoring.overrides import (
     pick_ai_review,
 )
 from supportqa.scoring.ratings import review_from_ratings
+from supportqa.services import audit
 from supportqa.services.workspace import Workspace
+from supportqa.storage import UpsertCounts
+from supportqa.storage.review_writes import write_chunk
 
 __all__ = [
     "OverrideRequest",
@@ -31,7 +38,65 @@ __all__ = [
     "add_review",
     "list_overrides",
     "override_rating",
+    "review_audited",
+    "store_audited",
 ]
+
+
+def review_audited(review: Review | None) -> dict[str, Any] | None:
+    """What the audit log keeps of a person's review: whose, on which scorecard, the ratings and
+    the IQS (not the explanations, which may quote customers)."""
+    if review is None:
+        return None
+    return {
+        "review_id": review.review_id,
+        "conversation": f"{review.source}/{review.conversation_id}",
+        "reviewer": review.reviewer,
+        "reviewee": review.reviewee.id,
+        "scorecard": f"{review.scorecard.name} v{review.scorecard.version}",
+        "ratings": {
+            c.key: (c.rating if c.status.value == "rated" else c.status.value)
+            for c in review.criteria
+            if c.status.value != "unrated"
+        },
+        "iqs": review.iqs,
+        "overrides": [
+            {"criterion": o.criterion, "rating": o.rating, "reason_code": o.reason_code}
+            for o in review.overrides
+        ],
+    }
+
+
+def store_audited(
+    workspace: Workspace,
+    review: Review,
+    *,
+    actor: str,
+    action: str,
+    before: Review | None,
+    address: str | None = None,
+    now: datetime | None = None,
+) -> Review:
+    """Store one person's review and its audit row in one transaction; the review as stored (its
+    id may carry a suffix when it is stored beside an earlier one of theirs)."""
+    try:
+        with workspace.db.write_transaction() as connection:
+            stored = write_chunk(connection, [review], UpsertCounts())[0]
+            audit.record(
+                connection,
+                actor=actor,
+                action=action,
+                target=f"review:{stored.review_id}",
+                before=review_audited(before),
+                after=review_audited(stored),
+                address=address,
+                now=now,
+            )
+    except IntegrityError:
+        raise StorageError(
+            f"another write to review {review.review_id} committed first: send it again"
+        ) from None
+    return stored
 
 
 def add_review(workspace: Workspace, line: RatingsLine, scorecard: Scorecard) -> Review:
@@ -66,9 +131,13 @@ def override_rating(
     *,
     source: str | None = None,
     scorecard_version: str | None = None,
+    actor: str | None = None,
+    address: str | None = None,
 ) -> OverrideResult:
     """Override one AI rating: it becomes (or updates) the person's human review of the conversation
-    on the AI review's scorecard version, with a record of the AI rating, scorer, who, when and why."""
+    on the AI review's scorecard version, with a record of the AI rating, scorer, who, when and why.
+    The write is audited (`override.add`, by `actor`, else the person overriding) in its
+    transaction."""
     reviews = workspace.reviews_of(conversation_id, source=source)
     if not any(r.kind is ReviewKind.AI for r in reviews):
         where = f" in source {source}" if source else ""
@@ -89,7 +158,15 @@ def override_rating(
         human = human.model_copy(
             update={"review_id": new_review_id(reviews, ai_review, request.by)}
         )
-    workspace.upsert_reviews([human])
+    human = store_audited(
+        workspace,
+        human,
+        actor=actor or request.by,
+        action="override.add",
+        before=existing,
+        address=address,
+        now=request.at,
+    )
     return OverrideResult(
         override=human.overrides[-1],
         human_review_id=human.review_id,

@@ -10,7 +10,7 @@ from typing import Any
 
 from supportqa.domain.review import ScorecardRef
 from supportqa.domain.scorecard import Scorecard, load_scorecard
-from supportqa.errors import ConfigError
+from supportqa.errors import ConfigError, NotFoundError
 from supportqa.scorers.registry import bind, registered
 from supportqa.services.workspace import Workspace
 
@@ -19,6 +19,7 @@ __all__ = [
     "list_scorecards",
     "list_scorers",
     "scorecard_summary",
+    "stored_scorecard",
     "validate_scorecard",
 ]
 
@@ -60,6 +61,16 @@ def validate_scorecard(path: Path) -> tuple[Scorecard, dict[str, Any]]:
 def list_scorecards(workspace: Workspace) -> list[ScorecardRef]:
     """The scorecard versions stored in the workspace."""
     return workspace.list_scorecards()
+
+
+def stored_scorecard(workspace: Workspace, name: str, version: str) -> Scorecard:
+    """One stored scorecard version; NotFoundError naming the versions stored under `name`."""
+    card = workspace.get_scorecard(name, version)
+    if card is None:
+        held = [ref.version for ref in workspace.list_scorecards() if ref.name == name]
+        also = f" (stored versions: {', '.join(held)})" if held else ""
+        raise NotFoundError(f"no scorecard {name} version {version}{also}")
+    return card
 
 
 def list_scorers() -> list[dict[str, Any]]:

@@ -155,3 +155,14 @@ def visible(
     if scope is not None:
         query = query.where(involving(Reviewees(pairs=scope)))
     return connection.execute(query).first()
+
+
+def sources_of(
+    connection: Connection, id: str, scope: frozenset[tuple[str, str]] | None
+) -> list[str]:
+    """The sources holding a conversation with external id `id` that `scope` sees, sorted."""
+    c = conversations.c
+    query = select(c.source).where(c.external_id == id)
+    if scope is not None:
+        query = query.where(involving(Reviewees(pairs=scope)))
+    return sorted(connection.execute(query).scalars())

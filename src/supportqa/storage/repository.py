@@ -15,7 +15,6 @@ from sqlalchemy import (
     Connection,
     Table,
     bindparam,
-    delete,
     func,
     insert,
     select,
@@ -27,7 +26,14 @@ from supportqa.domain.conversation import Conversation
 from supportqa.domain.review import Review, ScorecardRef
 from supportqa.domain.scorecard import Scorecard, scorecard_from_dict
 from supportqa.errors import StorageError
-from supportqa.storage import conversation_summary, identities, queries, versions, work
+from supportqa.storage import (
+    conversation_summary,
+    identities,
+    queries,
+    review_writes,
+    versions,
+    work,
+)
 from supportqa.storage.bulk import (
     UpsertCounts,
     chunks,
@@ -37,16 +43,14 @@ from supportqa.storage.bulk import (
     link_reviews,
     split,
     stored_conversations,
-    stored_reviews,
     strip,
     utc_now,
 )
 from supportqa.storage.database import Database
 from supportqa.storage.queries import CriterionRow, IqsRow
-from supportqa.storage.rows import conversation_row, criteria_rows, review_row
+from supportqa.storage.rows import conversation_row
 from supportqa.storage.tables import (
     conversations,
-    review_criteria,
     reviews,
     scorecards,
     scoring_runs,
@@ -283,40 +287,8 @@ class Repository:
         (`versions.replace_ai_reviews`)."""
         counts = UpsertCounts()
         for chunk in versions.conversation_chunks(items, batch_size):
-            stamp = utc_now()
             with self._writing() as connection:
-                chunk = versions.stamp_versions(connection, chunk)
-                chunk = versions.replace_ai_reviews(connection, chunk)
-                by_id = {review.review_id: review for review in chunk}
-                pending = dedupe([review_row(r, stamp) for r in chunk], "review_id", counts)
-                stored = stored_reviews(connection, list(pending))
-                new, changed = split(pending, stored, counts)
-                links = conversation_pks(connection, [(r.source, r.conversation_id) for r in chunk])
-                if not new and not changed:
-                    conversation_summary.refresh(connection, links.values(), utc_now())
-                    continue
-                for row in new + changed:
-                    row["conversation_pk"] = links.get((row["source"], row["conversation_id"]))
-                identities.record(connection, identities.review_sightings(new + changed), stamp)
-                if new:
-                    connection.execute(insert(reviews), new)
-                if changed:
-                    statement = update(reviews).where(reviews.c.id == bindparam("_pk"))
-                    connection.execute(statement, strip(changed, "imported_at"))
-                    pks = [row["_pk"] for row in changed]
-                    connection.execute(
-                        delete(review_criteria).where(review_criteria.c.review_pk.in_(pks))
-                    )
-                written = [r["review_id"] for r in new + changed]
-                pk_of = stored_reviews(connection, written)
-                criteria = [
-                    row
-                    for review_id in written
-                    for row in criteria_rows(by_id[review_id], pk_of[review_id][0])
-                ]
-                if criteria:
-                    connection.execute(insert(review_criteria), criteria)
-                conversation_summary.refresh(connection, links.values(), utc_now())
+                review_writes.write_chunk(connection, chunk, counts)
         return counts
 
     def iter_reviews(

@@ -9,7 +9,6 @@ script from the same data embedded as `application/json` (never executable inlin
 
 from __future__ import annotations
 
-import threading
 from datetime import date
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -20,7 +19,7 @@ from fastapi.responses import HTMLResponse
 from supportqa.api.security import allow, settings_of, workspace_of
 from supportqa.errors import InputError
 from supportqa.services import analytics
-from supportqa.services.frames import FrameCache, ReportFilter, frame_cache
+from supportqa.services.frames import FrameCache, ReportFilter
 from supportqa.services.permissions import Action, Principal
 from supportqa.web import vendor
 from supportqa.web.pages import templates
@@ -28,16 +27,12 @@ from supportqa.web.pages import templates
 router = APIRouter(include_in_schema=False)
 SECTIONS = ("overview", "trends", "teams")
 FIELDS = ("team", "since", "until")
-_cache_guard = threading.Lock()
 
 
 def frames_cache_of(request: Request) -> FrameCache:
-    """The process's frames cache (one per app), made at first use."""
-    state = request.app.state
-    with _cache_guard:
-        cache: FrameCache | None = getattr(state, "frame_cache", None)
-        if cache is None:
-            cache = state.frame_cache = frame_cache(settings_of(request))
+    """The process's frames cache, the one the API's analytics use (`create_app` makes it), so the
+    dashboard and its JSON twin show the same figures as of the same time."""
+    cache: FrameCache = request.app.state.frames
     return cache
 
 
