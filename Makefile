@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 DEMO_DIR ?= supportqa-demo
+SERVE ?= 1
+PORT ?= 8000
 
 .PHONY: setup demo test lint format typecheck bench check clean
 
@@ -15,8 +17,8 @@ $(BIN)/supportqa: pyproject.toml
 
 setup: $(BIN)/supportqa  ## create .venv and install supportqa with its dev tools
 
-demo: setup  ## generate, import, score and report on 2,000 conversations in ./supportqa-demo (SQLite)
-	$(BIN)/supportqa demo --dir $(DEMO_DIR)
+demo: setup  ## 2,000 conversations in ./supportqa-demo (SQLite): score, report, demo users, serve (SERVE=0: don't)
+	$(BIN)/supportqa demo --dir $(DEMO_DIR) --port $(PORT) $(if $(filter 0,$(SERVE)),--no-serve,)
 
 test: setup  ## run the test suite
 	$(BIN)/pytest

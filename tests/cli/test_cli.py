@@ -198,14 +198,14 @@ def test_scorecard_show_json_round_trips(cli: Runner) -> None:
 
 
 def test_demo_runs_end_to_end(cli: Runner, tmp_path: Path) -> None:
-    result = cli("demo", "--dir", tmp_path / "demo", "--n", "200", "--json")
+    result = cli("demo", "--dir", tmp_path / "demo", "--n", "200", "--no-serve", "--json")
     assert result.code == 0, result.err
     data = result.json()
     assert data["score"]["scored"] == 200
     kinds = {row["group"]["kind"] for row in data["iqs"]["team"]["rows"]}
     assert kinds == {"ai", "human"}
     assert (tmp_path / "demo" / "supportqa.db").exists()
-    again = cli("demo", "--dir", tmp_path / "demo", "--n", "200", "--json").json()
+    again = cli("demo", "--dir", tmp_path / "demo", "--n", "200", "--no-serve", "--json").json()
     assert again["score"]["scored"] == 0 and again["import"]["imported"] == 0
 
 
@@ -299,6 +299,6 @@ def test_demo_into_a_path_that_is_a_file_is_one_line_not_a_traceback(
 ) -> None:
     blocker = tmp_path / "taken"
     blocker.write_text("not a folder")
-    result = cli("demo", "--dir", blocker)
+    result = cli("demo", "--dir", blocker, "--no-serve")
     assert result.code == 1
     assert "cannot use" in result.err and "Traceback" not in result.err

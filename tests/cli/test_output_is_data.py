@@ -137,7 +137,7 @@ CASES = [
     Case("runs", ("runs", "--db", "{db}"), (CARD_NAME,)),
     Case("iqs", ("iqs", "--by", "agent", "--db", "{db}"), (AGENT, "Mei [/] Chen")),
     Case("iqs", ("iqs", "--by", "team", "--db", "{db}"), (TEAM,)),
-    Case("demo", ("demo", "--dir", "{dir}/[red]demo", "--n", "30"), ("[red]demo",)),
+    Case("demo", ("demo", "--dir", "{dir}/[red]demo", "--n", "30", "--no-serve"), ("[red]demo",)),
     Case("schema", ("schema", TEAM), (TEAM,)),
     Case("scorers", ("scorers",)),
     Case("eval", ("eval", "--data", f"{{dir}}/{MISSING}"), (MISSING,)),

@@ -20,8 +20,11 @@ from supportqa.cli.common import (
     styled,
 )
 from supportqa.cli.iqs_command import criteria_table, iqs_table
+from supportqa.cli.serve_command import ensure_port_free, run_server
 from supportqa.reports.html import write_report
-from supportqa.services.demo import CxSummary, run_demo
+from supportqa.services.audit import cli_actor
+from supportqa.services.demo import CxSummary, DemoResult, run_demo
+from supportqa.services.demo_users import DemoLogin, reset_demo_users
 from supportqa.services.frames import ReportFilter
 from supportqa.services.report import report as build_report
 
@@ -50,13 +53,28 @@ def demo(
     ),
     n: Annotated[int, typer.Option("--n", min=10, help="Conversations to generate")] = 2000,
     seed: Annotated[int, typer.Option("--seed")] = 7,
+    serve: Annotated[
+        bool,
+        typer.Option(
+            "--serve/--no-serve",
+            help="Serve the workspace when done (Ctrl+C stops); --no-serve ends after the report",
+        ),
+    ] = True,
+    host: Annotated[str, typer.Option("--host", help="Address to serve on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to serve on")] = 8000,
     json: JsonOption = False,
 ) -> None:
-    """Run the whole loop on synthetic data in DIR: generate, import, score, IQS (AI next to human).
+    """Run the whole loop on synthetic data in DIR, then serve it: generate, import, score, IQS
+    (AI next to human), the HTML report, one demo user per role, and the workspace at
+    http://HOST:PORT/ until Ctrl+C.
 
     Generates 2,000 conversations with simulated human reviews into DIR/supportqa.db (SQLite), scores
-    them, and prints IQS by team, agent and criterion. Safe to re-run: imports update, scoring resumes.
+    them, and prints IQS by team, agent and criterion. Safe to re-run: imports update, scoring resumes,
+    and the demo users get new passwords (printed once; the old ones stop working). --no-serve stops
+    after printing the logins (`supportqa serve --db DIR/supportqa.db` serves them later).
     """
+    if serve:
+        ensure_port_free(host, port)  # before minutes of work, not after
     started = time.perf_counter()
     with progress_bar(quiet=json) as bar:
         task = bar.add_task("scoring", total=n)
@@ -70,12 +88,14 @@ def demo(
             show_personal_data=config.show_personal_data,
             settings=config,
         )
+        logins = reset_demo_users(repo, actor=cli_actor())
     report = write_report(
         built.view,
         directory / "report.html",
         title="supportqa demo: support quality report",
         source=str(result.db),
     )
+    url = f"http://{host}:{port}/"
     imported, run, cx = result.imported, result.scored, result.cx
     n_conv, n_rev = result.conversations, result.review_lines
     overall, by_team, by_agent = result.iqs_overall, result.iqs_by_team, result.iqs_by_agent
@@ -90,10 +110,63 @@ def demo(
                 "iqs": {"overall": overall, "team": by_team, "agent": by_agent},
                 "cx": cx.model_dump(mode="json"),
                 "report": str(report),
+                "users": logins,
+                "url": url if serve else None,
                 "seconds": seconds,
             }
         )
-        return
+    else:
+        _print_summary(result, report, seconds)
+        console.print(logins_table(logins))
+        if not serve:
+            console.print(f"Serve them with: supportqa serve --db {result.db}")
+    if serve:
+        _serve(result.db, url, host, port, quiet=json)
+
+
+def logins_table(logins: list[DemoLogin]) -> Table:
+    """One login per line, whole (never wrapped: a cut password is no password)."""
+    table = Table(title="Demo logins (new random passwords, shown once; a re-run resets them)")
+    for column in ("role", "e-mail", "password", "sees"):
+        table.add_column(column, no_wrap=column != "sees")
+    for login in logins:
+        table.add_row(login.role, login.email, login.password, _sees(login))
+    return table
+
+
+def _sees(login: DemoLogin) -> str:
+    """What the role is for, in a few words (the permission table has the whole truth)."""
+    if login.agents:
+        return f"only the conversations of {', '.join(login.agents)}; customers masked"
+    if login.teams:
+        return f"every conversation; leads {', '.join(login.teams)}"
+    return {
+        "admin": "everything, and users, tokens, audit",
+        "reviewer": "every conversation; writes reviews",
+        "viewer": "read-only; customers masked",
+    }.get(login.role, "")
+
+
+def _serve(db: Path, url: str, host: str, port: int, *, quiet: bool) -> None:
+    if not quiet:
+        console.print(
+            styled(
+                ("Serving the demo at ", "bold"),
+                (url, "bold green"),
+                " — open it in a browser and log in with one of the logins above; "
+                "Ctrl+C stops the server.",
+            )
+        )
+    run_server(str(db), host=host, port=port)
+    if not quiet:
+        console.print(f"Stopped. `supportqa serve --db {db}` serves it again.")
+
+
+def _print_summary(result: DemoResult, report: Path, seconds: float) -> None:
+    directory = result.directory
+    imported, run, cx = result.imported, result.scored, result.cx
+    n_conv, n_rev = result.conversations, result.review_lines
+    by_team, by_agent, overall = result.iqs_by_team, result.iqs_by_agent, result.iqs_overall
     console.print(
         styled(
             ("supportqa demo", "bold"),
