@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import polars as pl
@@ -75,6 +75,18 @@ def test_within_the_lag_a_read_answers_from_memory_and_says_how_old_it_is(
     after = analytics.section(small, "overview", cache=cache)
     assert cache.paths["cached"] == 1 and after.as_of == before.as_of
     assert after.data.headline == before.data.headline
+
+
+def test_one_snapshot_computes_a_section_once_per_filter_and_scope(small: Repository) -> None:
+    """A server's callers share the figures of one snapshot: the same section, filter and scope is
+    computed once; another scope or filter is its own result."""
+    cache = frame_cache(Settings(analytics_max_lag_s=3600))
+    first = analytics.section(small, "teams", cache=cache)
+    assert analytics.section(small, "teams", cache=cache) is first
+    masked = analytics.section(small, "teams", cache=cache, scope=Scope(mask_personal_data=True))
+    assert masked is not first
+    since = analytics.section(small, "teams", ReportFilter(since=date(2000, 1, 1)), cache=cache)
+    assert since is not first
 
 
 def test_every_section_is_json_with_its_as_of(workspace: Repository) -> None:

@@ -10,6 +10,8 @@ the snapshot (`services.frames`: a server passes its `FrameCache`), narrowed by 
 from __future__ import annotations
 
 import math
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -27,11 +29,18 @@ from supportqa.analytics.stability import ExternalReport, StabilityReport, exter
 from supportqa.analytics.stability import stability as stability_report
 from supportqa.domain.scorecard import Targets
 from supportqa.errors import InputError
-from supportqa.services.frames import FrameCache, ReportFilter, require_reviews, snapshot_frames
+from supportqa.services.frames import (
+    FrameCache,
+    ReportFilter,
+    narrowed,
+    require_reviews,
+    snapshot_frames,
+)
 from supportqa.services.report import coaching_for_report, queue_for_report, scorecard_for
 from supportqa.services.scope import EVERYTHING, Scope
 from supportqa.services.workspace import Workspace
 from supportqa.settings import Settings
+from supportqa.storage.snapshot import analytics_snapshot
 
 
 class WeekRow(TypedDict):
@@ -382,7 +391,40 @@ def section(
         raise InputError(f"no report section {name!r}: use one of {', '.join(BUILDERS)}")
     config = settings or Settings()
     chosen = filters or ReportFilter()
-    frames, as_of = snapshot_frames(workspace, chosen, settings=config, cache=cache)
+    if cache is None:
+        frames, as_of = snapshot_frames(workspace, chosen, settings=config)
+        return _computed(workspace, name, frames, as_of, chosen, scope, config)
+    # A server answers many callers from one snapshot: the same section for the same filters and
+    # scope is the same until the snapshot moves on (at most `analytics_max_lag_s`), so it is
+    # computed once per snapshot, not once per request.
+    snapshot = analytics_snapshot(workspace, use_snapshot=config.analytics_snapshot, cache=cache)
+    key = (id(cache), workspace.db.url_for_display, name, chosen, scope, snapshot.as_of)
+    with _RESULTS_GUARD:
+        found = _RESULTS.get(key)
+    if found is None:
+        frames = narrowed(snapshot.frames, chosen)
+        found = _computed(workspace, name, frames, snapshot.as_of, chosen, scope, config)
+        with _RESULTS_GUARD:
+            _RESULTS[key] = found
+            while len(_RESULTS) > _RESULTS_KEPT:
+                _RESULTS.popitem(last=False)
+    return found
+
+
+_RESULTS: OrderedDict[tuple[object, ...], SectionResult] = OrderedDict()
+_RESULTS_GUARD = threading.Lock()
+_RESULTS_KEPT = 256
+
+
+def _computed(
+    workspace: Workspace,
+    name: str,
+    frames: Frames,
+    as_of: datetime,
+    chosen: ReportFilter,
+    scope: Scope,
+    config: Settings,
+) -> SectionResult:
     require_reviews(frames, filters=chosen)
     if scope.everything:
         data = BUILDERS[name](workspace, frames, chosen, not scope.mask_personal_data)

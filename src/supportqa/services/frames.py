@@ -63,19 +63,22 @@ def snapshot_frames(
     """The filtered frames and the time they are as of (every write committed before it is in
     them): from `cache` when given, else the Parquet snapshot beside a SQLite file when
     `settings.analytics_snapshot` is on, brought up to date from the change log; else read whole."""
-    chosen = filters or ReportFilter()
     snapshot = analytics_snapshot(
         workspace, use_snapshot=(settings or Settings()).analytics_snapshot, cache=cache
     )
-    frames = restrict(
-        only_scorecard(snapshot.frames, chosen.scorecard_name),
+    return narrowed(snapshot.frames, filters or ReportFilter()), snapshot.as_of
+
+
+def narrowed(frames: Frames, chosen: ReportFilter) -> Frames:
+    """`frames` cut to what `chosen` describes."""
+    return restrict(
+        only_scorecard(frames, chosen.scorecard_name),
         team=chosen.team,
         since=chosen.since,
         until=chosen.until,
         agent=chosen.agent,
         channel=chosen.channel,
     )
-    return frames, snapshot.as_of
 
 
 def load_frames(
