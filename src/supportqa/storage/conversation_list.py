@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Any, Literal
 
 from sqlalchemy import ColumnElement, Connection, Row, Select, literal, or_, select, tuple_
@@ -63,9 +64,10 @@ def _sort_value(query: PageQuery, numbers: Figures) -> ColumnElement[Any]:
     return numbers.human_iqs if query.filters.kind == "human" else numbers.ai_iqs
 
 
-def _base(
+def _keys(
     connection: Connection, query: PageQuery, numbers: Figures, value: ColumnElement[Any]
 ) -> Select[Any]:
+    """The ids and sort values of the conversations the query lists, not yet ordered or cut."""
     c = conversations.c
     agent = (
         resolve_agent(connection, query.filters.agent) if query.filters.agent is not None else None
@@ -74,7 +76,18 @@ def _base(
     if query.scope is not None:
         where.append(involving(Reviewees(pairs=query.scope)))
     where.append(or_(c.changed_at.is_(None), c.changed_at <= query.as_of))
-    return select(
+    return select(c.id, value.label("sort_value")).where(*where)
+
+
+def _shown(connection: Connection, numbers: Figures, keyed: list[Row[Any]]) -> list[Any]:
+    """What a page shows of the conversations `keyed` names, in its order, each with the sort
+    value it was ordered by (the cursor's). Read apart from the ordering: a caller scoped to some
+    reviewees has their own figures computed per row, which costs per row — so for the page's
+    rows only, never for every conversation the filters keep."""
+    if not keyed:
+        return []
+    c = conversations.c
+    query = select(
         c.id,
         c.source,
         c.external_id,
@@ -91,16 +104,21 @@ def _base(
         numbers.ai_iqs.label("ai_iqs"),
         numbers.human_iqs.label("human_iqs"),
         numbers.human_reviews.label("human_reviews"),
-        value.label("sort_value"),
-    ).where(*where)
+    ).where(c.id.in_([key.id for key in keyed]))
+    found = {row.id: row._mapping for row in connection.execute(query)}
+    return [
+        SimpleNamespace(**found[key.id], sort_value=key.sort_value)
+        for key in keyed
+        if key.id in found
+    ]
 
 
-def page(connection: Connection, query: PageQuery) -> list[Row[Any]]:
+def page(connection: Connection, query: PageQuery) -> list[Any]:
     """Up to `limit + 1` rows after `query.after` in sort order (one more than a page tells
     whether another page follows)."""
     numbers = figures(query.scope)
     value = _sort_value(query, numbers)
-    base = _base(connection, query, numbers, value)
+    base = _keys(connection, query, numbers, value)
     ids = conversations.c.id
     wanted = query.limit + 1
     rows: list[Row[Any]] = []
@@ -119,7 +137,7 @@ def page(connection: Connection, query: PageQuery) -> list[Row[Any]]:
             tail = tail.where(ids < after.id if query.descending else ids > after.id)
         tail = tail.order_by(ids.desc() if query.descending else ids.asc())
         rows += list(connection.execute(tail.limit(wanted - len(rows))))
-    return rows
+    return _shown(connection, numbers, rows)
 
 
 def reviewees_of(connection: Connection, pks: list[int]) -> dict[int, list[Any]]:
