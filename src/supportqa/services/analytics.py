@@ -15,7 +15,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, TypedDict, cast
+from typing import Any, TypedDict, TypeVar, cast
 
 import polars as pl
 from pydantic_core import to_jsonable_python
@@ -399,21 +399,44 @@ def section(
     # computed once per snapshot, not once per request.
     snapshot = analytics_snapshot(workspace, use_snapshot=config.analytics_snapshot, cache=cache)
     key = (id(cache), workspace.db.url_for_display, name, chosen, scope, snapshot.as_of)
-    with _RESULTS_GUARD:
-        found = _RESULTS.get(key)
-    if found is None:
-        frames = narrowed(snapshot.frames, chosen)
-        found = _computed(workspace, name, frames, snapshot.as_of, chosen, scope, config)
-        with _RESULTS_GUARD:
-            _RESULTS[key] = found
-            while len(_RESULTS) > _RESULTS_KEPT:
-                _RESULTS.popitem(last=False)
-    return found
+    # the dashboard asks three sections of one filter at once: the frames are narrowed once
+    frames_key = (*key[:2], chosen, snapshot.as_of)
+    return _memo(
+        _RESULTS,
+        key,
+        lambda: _computed(
+            workspace,
+            name,
+            _memo(_NARROWED, frames_key, lambda: narrowed(snapshot.frames, chosen)),
+            snapshot.as_of,
+            chosen,
+            scope,
+            config,
+        ),
+    )
 
 
 _RESULTS: OrderedDict[tuple[object, ...], SectionResult] = OrderedDict()
-_RESULTS_GUARD = threading.Lock()
-_RESULTS_KEPT = 256
+_NARROWED: OrderedDict[tuple[object, ...], Frames] = OrderedDict()
+_KEPT = {id(_RESULTS): 256, id(_NARROWED): 16}
+_MEMO_GUARD = threading.Lock()
+_T = TypeVar("_T")
+
+
+def _memo(
+    store: OrderedDict[tuple[object, ...], _T], key: tuple[object, ...], make: Callable[[], _T]
+) -> _T:
+    """`store[key]`, made by `make` on a miss; the oldest entries go past the store's size. Two
+    threads missing at once both compute (the same value); neither waits for the other."""
+    with _MEMO_GUARD:
+        found = store.get(key)
+    if found is None:
+        found = make()
+        with _MEMO_GUARD:
+            store[key] = found
+            while len(store) > _KEPT[id(store)]:
+                store.popitem(last=False)
+    return found
 
 
 def _computed(
