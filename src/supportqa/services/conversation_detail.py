@@ -30,6 +30,7 @@ __all__ = [
     "CriterionView",
     "EvidenceView",
     "OverrideView",
+    "ReviewHeader",
     "ReviewView",
     "TranscriptMessage",
     "conversation_detail",
@@ -78,7 +79,9 @@ class CriterionView(BaseModel):
     evidence: list[EvidenceView]
 
 
-class ReviewView(BaseModel):
+class ReviewHeader(BaseModel):
+    """What every view of a review starts with: whose, of whom, on which scorecard, and its IQS."""
+
     model_config = ConfigDict(frozen=True)
 
     review_id: str
@@ -92,6 +95,9 @@ class ReviewView(BaseModel):
     iqs: float | None
     critical_failed: bool
     incomplete: bool
+
+
+class ReviewView(ReviewHeader):
     current: bool
     """Whether it judged the current version (offsets are given only then)."""
     criteria: list[CriterionView]

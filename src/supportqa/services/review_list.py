@@ -8,13 +8,13 @@ for the roles that see customers' data masked.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from supportqa.domain.review import Review, ScorecardRef
+from supportqa.domain.review import Review
 from supportqa.errors import InputError
+from supportqa.services.conversation_detail import ReviewHeader
 from supportqa.services.review_submission import find_conversation
 from supportqa.services.scope import EVERYTHING, Scope
 from supportqa.services.workspace import Workspace
@@ -34,22 +34,9 @@ class CriterionRating(BaseModel):
     score_pct: float | None
 
 
-class ReviewItem(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    review_id: str
-    kind: str
+class ReviewItem(ReviewHeader):
     source: str
     conversation_id: str
-    reviewer: str | None
-    reviewee_id: str | None
-    reviewee_name: str | None
-    reviewee_is_bot: bool
-    scorecard: ScorecardRef
-    reviewed_at: datetime | None
-    iqs: float | None
-    critical_failed: bool
-    incomplete: bool
     criteria: list[CriterionRating]
     overrides: int
     comment: str | None
