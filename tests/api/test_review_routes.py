@@ -135,3 +135,25 @@ def test_a_bare_id_in_two_sources_is_400_naming_both(served: Served) -> None:
         "/api/v1/reviews?conversation=zendesk/c1", headers=served.bearer(Role.LEAD)
     )
     assert one.status_code == 200 and one.json()["items"] == []
+
+
+def test_a_comment_naming_the_customer_is_masked_for_those_who_see_customers_masked(
+    served: Served,
+) -> None:
+    """Reviewers write about the customer; callers who see customers' data masked read the comment
+    masked like the transcript (the conversation's customer is Maria Lopez)."""
+    comment = "Maria Lopez wrote from maria.lopez@example.com; agent was kind"
+    body = {"conversation": "jsonl/c1", "ratings": {KEY: 1}, "comment": comment}
+    assert post(served, "/api/v1/reviews", body).status_code == 201
+
+    def seen(role: Role) -> str:
+        listed = served.client().get(
+            "/api/v1/reviews?conversation=jsonl/c1&kind=human", headers=served.bearer(role)
+        )
+        assert listed.status_code == 200, listed.text
+        return str(listed.json()["items"][0]["comment"])
+
+    assert seen(Role.LEAD) == comment
+    masked = seen(Role.VIEWER)
+    assert "Lopez" not in masked and "maria.lopez@example.com" not in masked
+    assert masked.endswith("agent was kind")

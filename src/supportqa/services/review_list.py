@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict
 
 from supportqa.domain.review import Review
 from supportqa.errors import InputError
+from supportqa.scorers.judge.personal_data import customer_names, redact_personal_data
 from supportqa.services.conversation_detail import ReviewHeader
 from supportqa.services.review_submission import find_conversation
 from supportqa.services.scope import EVERYTHING, Scope
@@ -80,7 +81,28 @@ def list_reviews(
         rows = review_page(connection, query)
     shown = rows[:limit]
     following = str(shown[-1][0]) if len(rows) > limit else None
-    return ReviewPage(items=[review_item(review) for _, review in shown], next_cursor=following)
+    items = [review_item(review) for _, review in shown]
+    if scope.mask_personal_data:
+        items = _masked_comments(workspace, items)
+    return ReviewPage(items=items, next_cursor=following)
+
+
+def _masked_comments(workspace: Workspace, items: list[ReviewItem]) -> list[ReviewItem]:
+    """A reviewer's comment may name or quote the customer: for callers who see customers'
+    personal data masked, it is masked as their transcripts are (with the conversation's names)."""
+    names: dict[tuple[str, str], list[str]] = {}
+    shown: list[ReviewItem] = []
+    for item in items:
+        if not item.comment:
+            shown.append(item)
+            continue
+        key = (item.source, item.conversation_id)
+        if key not in names:
+            found = workspace.get_conversation(*key)
+            names[key] = customer_names(found) if found is not None else []
+        masked = redact_personal_data(item.comment, names[key])
+        shown.append(item.model_copy(update={"comment": masked}))
+    return shown
 
 
 def _after(cursor: str | None) -> int | None:
