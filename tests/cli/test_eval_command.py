@@ -134,3 +134,21 @@ def test_eval_on_your_own_conversations_and_reviews(cli: Runner, tmp_path: Path)
     broken.write_text('{"conversation_id": "x", "ratings": {"tone": 2}}\n{not json\n')
     bad = cli("eval", "--conversations", conversations, "--reviews", broken)
     assert bad.code == 1 and "bad.jsonl:2" in bad.err
+
+
+def test_eval_regression_corpus_defaults_to_its_dev_half(cli: Runner) -> None:
+    result = cli("eval", "--dataset", "regression", "--limit", "12", "--json")
+    assert result.code == 0, result.err
+    regression = result.json()["regression"]
+    assert regression["split"] == "dev"
+    greeting = next(r for r in regression["criteria"] if r["criterion"] == "greeting")
+    assert greeting["n"] >= 12 and greeting["rule"] == "exact"
+    sentiment = next(r for r in regression["criteria"] if r["criterion"] == "customer_sentiment")
+    assert sentiment["rule"] == "within one" and sentiment["n"] == 12
+
+
+def test_eval_regression_corpus_missing_folder_is_a_clear_error(
+    cli: Runner, tmp_path: Path
+) -> None:
+    result = cli("eval", "--dataset", "regression", "--corpus", tmp_path)
+    assert result.code == 1 and "conversations-*.jsonl" in result.err

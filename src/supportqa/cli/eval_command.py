@@ -22,7 +22,7 @@ from supportqa.errors import InputError
 from supportqa.evaluation.base import shared_data_dir
 from supportqa.evaluation.curves import write_curve_html
 from supportqa.evaluation.report import METRIC_TITLES, EvalReport
-from supportqa.evaluation.run import DATASETS, EvalOptions, run_eval
+from supportqa.evaluation.run import DATASETS, EXTRA_DATASETS, EvalOptions, run_eval
 
 MODES = ("zero-shot", "cv5")
 
@@ -67,6 +67,31 @@ def eval_table(report: EvalReport) -> Table:
     return table
 
 
+def regression_table(report: EvalReport) -> Table:
+    """Per criterion: AI rating vs the corpus's reference label (pass 1)."""
+    table = Table(
+        title=f"Regression corpus ({report.regression_split} split, scorecard {report.scorecard}): "
+        "AI vs reference labels"
+    )
+    for name in ("criterion", "scale", "rule", "n", "coverage", "accuracy", "95% CI", "majority"):
+        table.add_column(
+            name, justify="left" if name in ("criterion", "scale", "rule") else "right"
+        )
+    for row in report.regression:
+        ci = "" if row.ci_low is None else f"{row.ci_low:.2f}–{row.ci_high:.2f}"
+        table.add_row(
+            row.criterion,
+            row.scale,
+            row.rule,
+            str(row.n),
+            _cell(row.coverage),
+            _cell(row.accuracy),
+            ci,
+            _cell(row.majority),
+        )
+    return table
+
+
 def curve_table(report: EvalReport) -> Table:
     """Spearman ρ of the trained CX by number of training reviews, per dataset."""
     table = Table(title="Learning curve: trained CX ρ by number of training reviews (out-of-fold)")
@@ -95,9 +120,20 @@ def register(app: typer.Typer) -> None:
             ),
         ] = None,
         split: Annotated[
-            str,
-            typer.Option(help="STC-3 and labelled-replies part: test (report), dev (tune), all."),
-        ] = "test",
+            str | None,
+            typer.Option(
+                help="test (report), dev (tune) or all: the STC-3 and labelled-replies part "
+                "(default test) and the regression corpus half (default dev: its test half is "
+                "measured only when asked for)."
+            ),
+        ] = None,
+        corpus: Annotated[
+            Path | None,
+            typer.Option(
+                help="The regression corpus folder; default the repository's "
+                "tests/data/regression (a pip install does not ship it)."
+            ),
+        ] = None,
         messages: Annotated[
             Path | None,
             typer.Option(
@@ -144,10 +180,11 @@ def register(app: typer.Typer) -> None:
             raise InputError(f"--limit {limit}: must be at least 1")
         if bootstrap < 0:
             raise InputError(f"--bootstrap {bootstrap}: must be 0 (no intervals) or more")
-        if split not in ("test", "dev", "all"):
+        if split not in (None, "test", "dev", "all"):
             raise InputError(f"--split {split!r}: use test, dev or all")
         data_dir = data or shared_data_dir()
-        if data_dir is None and messages is None and conversations is None:
+        regression = bool(dataset) and "regression" in (dataset or [])
+        if data_dir is None and messages is None and conversations is None and not regression:
             raise InputError(
                 "no labelled data: pass --data DIR (the folder with stc3-dq/, uss/, ab-redial/), "
                 "--messages FILE or --conversations FILE --reviews FILE, or set "
@@ -162,12 +199,12 @@ def register(app: typer.Typer) -> None:
             chosen = ("own", *(("tone-empathy",) if messages else ()))
         else:
             chosen = (*(DATASETS if data_dir else ()), *(("tone-empathy",) if messages else ()))
-        unknown = [d for d in chosen if d not in (*DATASETS, "tone-empathy", "own")]
+        unknown = [d for d in chosen if d not in (*DATASETS, *EXTRA_DATASETS)]
         if unknown:
             raise InputError(
-                f"unknown dataset {unknown[0]!r} (known: {', '.join(DATASETS)}, tone-empathy)"
+                f"unknown dataset {unknown[0]!r} (known: {', '.join((*DATASETS, *EXTRA_DATASETS))})"
             )
-        needs_data = any(d not in ("tone-empathy", "own") for d in chosen)
+        needs_data = any(d not in EXTRA_DATASETS for d in chosen)
         if needs_data and data_dir is None:
             raise InputError(
                 "no labelled data: pass --data DIR (the folder with stc3-dq/, uss/, ab-redial/) "
@@ -176,12 +213,14 @@ def register(app: typer.Typer) -> None:
         options = EvalOptions(
             data_dir=data_dir if needs_data else None,
             datasets=chosen,
-            split=split,
+            split=split or "test",
             messages=messages,
             own=own,
             bootstrap=bootstrap,
             limit=limit,
             mode=mode,
+            corpus=corpus,
+            regression_split=split or "dev",
         )
         card = resolve_scorecard(scorecard)
         with progress_bar(quiet=json_output) as bar:
@@ -198,7 +237,10 @@ def register(app: typer.Typer) -> None:
         if json_output:
             print_json(report.as_json())
             return
-        console.print(eval_table(report))
+        if report.rows or not report.regression:
+            console.print(eval_table(report))
+        if report.regression:
+            console.print(regression_table(report))
         if report.curves:
             console.print(curve_table(report))
         if plot is not None:

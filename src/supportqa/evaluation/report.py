@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from supportqa.evaluation.regression import CriterionAccuracy
+
 Metric = Literal["spearman", "qwk", "auc", "ece", "exact"]
 
 METRIC_TITLES: dict[str, str] = {
@@ -84,6 +86,9 @@ class EvalReport(BaseModel):
     bootstrap: int = 1000
     curves: dict[str, dict[str, float]] = Field(default_factory=dict)
     """cv5 learning curves: per dataset, Spearman ρ by number of training reviews."""
+    regression: list[CriterionAccuracy] = Field(default_factory=list)
+    """The regression corpus: per criterion, accuracy against the reference labels."""
+    regression_split: str | None = None
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -94,6 +99,16 @@ class EvalReport(BaseModel):
             "datasets": [d.model_dump(mode="json") for d in self.datasets],
             "rows": [r.as_json() for r in self.rows],
             "curves": self.curves,
+            **(
+                {
+                    "regression": {
+                        "split": self.regression_split,
+                        "criteria": [r.model_dump(mode="json") for r in self.regression],
+                    }
+                }
+                if self.regression
+                else {}
+            ),
         }
 
     def find(self, dataset: str, ours: str, metric: str) -> EvalRow | None:

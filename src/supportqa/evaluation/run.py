@@ -36,6 +36,11 @@ from supportqa.evaluation.figures import (
 from supportqa.evaluation.messages import load_labelled_messages
 from supportqa.evaluation.own import load_own
 from supportqa.evaluation.predictions import Prediction, predict
+from supportqa.evaluation.regression import (
+    criterion_accuracy,
+    default_corpus_dir,
+    load_regression,
+)
 from supportqa.evaluation.report import DatasetSummary, EvalReport, EvalRow
 from supportqa.models.features import Features, conversation_features
 from supportqa.scoring.cx import round_half_up
@@ -48,6 +53,8 @@ GOALS = {
 """Issue goals, on the STC-3 test split."""
 
 DATASETS = ("stc3", "uss-SGD", "uss-MWOZ", "uss-ReDial", "uss-CCPE", "ab-redial")
+EXTRA_DATASETS = ("tone-empathy", "own", "regression")
+"""Datasets read from files of their own rather than the shared research folder."""
 CV_DATASETS = DATASETS
 """cv5 trains on the research datasets' labels; the labelled replies and a team's own files are
 zero-shot only (a team trains on its own reviews with `supportqa train`)."""
@@ -68,6 +75,10 @@ class EvalOptions:
     """zero-shot (nothing fitted to labels) or cv5 (trained, out-of-fold)."""
     learning_curve: bool = True
     """cv5: also fit on 50, 100, 200 and 500 training reviews."""
+    corpus: Path | None = None
+    """The regression corpus folder; default the repository's tests/data/regression."""
+    regression_split: str = "dev"
+    """The regression corpus half: dev unless the test half is asked for explicitly."""
 
 
 Progress = Callable[[str, int, int], None]
@@ -549,17 +560,17 @@ def load_for_eval(
 ) -> dict[str, list[LabelledConversation]]:
     """The requested datasets (STC-3 cut to the requested split), each optionally limited."""
     loaded: dict[str, list[LabelledConversation]] = {}
-    unknown = [d for d in options.datasets if d not in (*DATASETS, "tone-empathy", "own")]
+    unknown = [d for d in options.datasets if d not in (*DATASETS, *EXTRA_DATASETS)]
     if unknown:
         raise InputError(
-            f"unknown dataset {unknown[0]!r} (known: {', '.join(DATASETS)}, tone-empathy)"
+            f"unknown dataset {unknown[0]!r} (known: {', '.join((*DATASETS, *EXTRA_DATASETS))})"
         )
     if "tone-empathy" in options.datasets and options.messages is None:
         raise InputError("dataset tone-empathy needs --messages FILE (a labelled-replies JSONL)")
     if options.data_dir is not None:
         paths = dataset_paths(options.data_dir)
         for name in options.datasets:
-            if name in ("tone-empathy", "own"):
+            if name in EXTRA_DATASETS:
                 continue  # read from options.messages / options.own below
             if name not in paths:
                 raise InputError(f"unknown dataset {name!r} (known: {', '.join(DATASETS)})")
@@ -615,6 +626,35 @@ def _cross_validated(
     )
 
 
+def _regression(
+    report: EvalReport, options: EvalOptions, scorecard: Scorecard, progress: Progress | None
+) -> None:
+    """The regression corpus's per-criterion table (zero-shot: nothing is fitted to its labels)."""
+    corpus = options.corpus or default_corpus_dir()
+    if corpus is None:
+        raise InputError(
+            "no regression corpus: it ships in the repository (tests/data/regression), not in a "
+            "pip install; pass --corpus DIR"
+        )
+    items = load_regression(corpus, options.regression_split)
+    items = items[: options.limit] if options.limit else items
+    done = 0
+
+    def advance(n: int) -> None:
+        nonlocal done
+        done += n
+        if progress:
+            progress("regression", done, len(items))
+
+    report.regression = criterion_accuracy(items, scorecard, on_batch=advance)
+    report.regression_split = options.regression_split
+    report.datasets.append(
+        DatasetSummary(
+            dataset="regression", conversations=len(items), split=options.regression_split
+        )
+    )
+
+
 def run_eval(
     options: EvalOptions, scorecard: Scorecard, *, progress: Progress | None = None
 ) -> EvalReport:
@@ -626,6 +666,8 @@ def run_eval(
     )
     loaded = load_for_eval(options, LoadReport())
     build = _Builder(report, options.bootstrap)
+    if "regression" in options.datasets:
+        _regression(report, options, scorecard, progress)
     for name, items in loaded.items():
         total = len(items)
         done = 0

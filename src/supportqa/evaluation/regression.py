@@ -1,0 +1,230 @@
+"""The regression corpus (`tests/data/regression/`) as an evaluation set: per criterion, how often the
+shipped scorer's rating of each (conversation, reviewee) matches the reference label.
+
+The corpus is help-desk conversations written for the project, labelled twice; pass 1 is the
+reference here (pass 2 only measures the labellers' agreement, `scripts/corpus_agreement.py`). Dev and
+test halves come from `base.split` (SHA-256 of the conversation id, modulo 2), fixed before any scorer
+was tuned on it, so the test half stays a measurement and not a tuning signal.
+
+Accuracy is exact on binary and 3-point scales and within one on 4- and 5-point scales (a reviewer's
+own tolerance on the wider scales); N/A must meet N/A; a rating the scorer could not give (failed,
+unrated, no review of that reviewee) counts as wrong and as not covered. The interval is Wilson's.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from supportqa.domain.conversation import Conversation
+from supportqa.domain.review import Review
+from supportqa.domain.score import Status
+from supportqa.domain.scorecard import Scorecard
+from supportqa.errors import InputError
+from supportqa.evaluation.base import split as split_of
+from supportqa.jsonl import read_objects
+from supportqa.scoring.engine import ScoringEngine
+from supportqa.signals.analysis import Analysis
+
+DATASET = "regression"
+NA = "N/A"
+Rating = float | None
+"""A label or AI rating: a number, or None for N/A."""
+
+
+class LabelLine(BaseModel):
+    """One pass-1 label line: a reviewee's ratings in one conversation (`null` is N/A)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    id: str
+    reviewee: str
+    reviewee_is_bot: bool = False
+    holder: bool = False
+    ratings: dict[str, float | None]
+
+
+@dataclass
+class RegressionItem:
+    conversation: Conversation
+    labels: list[LabelLine]
+
+
+class CriterionAccuracy(BaseModel):
+    """One criterion's row of the table."""
+
+    criterion: str
+    scale: str
+    rule: str
+    """"exact" or "within one"."""
+    n: int
+    """Labelled (conversation, reviewee) pairs."""
+    coverage: float | None
+    """Share of pairs the scorer rated or called N/A (not failed or unrated)."""
+    accuracy: float | None
+    ci_low: float | None = None
+    ci_high: float | None = None
+    majority: float | None = None
+    """Accuracy of always answering the most common label: the floor any scorer should beat."""
+
+
+def default_corpus_dir() -> Path | None:
+    """The repository's `tests/data/regression` (the checkout this package runs from, then the
+    working directory's), or None: a pip install does not ship the corpus."""
+    for root in (Path(__file__).resolve().parents[3], Path.cwd()):
+        candidate = root / "tests" / "data" / "regression"
+        if candidate.is_dir():
+            return candidate
+    return None
+
+
+def _objects(path: Path) -> list[tuple[int | None, dict[str, object]]]:
+    out: list[tuple[int | None, dict[str, object]]] = []
+    for record in read_objects(path):
+        if isinstance(record, InputError):
+            raise record
+        out.append((record.line, record.data))
+    return out
+
+
+def load_regression(corpus: Path, split: str = "dev") -> list[RegressionItem]:
+    """Every `conversations-<x>.jsonl` with its `labels-pass1-<x>.jsonl`, cut to `split` (dev, test
+    or all). A bad line, or a label naming no conversation, stops the load with its file and line."""
+    files = sorted(Path(corpus).glob("conversations-*.jsonl"))
+    if not files:
+        raise InputError("no conversations-*.jsonl: not the regression corpus", file=str(corpus))
+    items: list[RegressionItem] = []
+    for path in files:
+        labels_path = path.with_name(path.name.replace("conversations-", "labels-pass1-"))
+        if not labels_path.is_file():
+            raise InputError("the conversations have no pass-1 labels", file=str(labels_path))
+        by_id: dict[str, RegressionItem] = {}
+        for line, data in _objects(path):
+            try:
+                conversation = Conversation.model_validate(data)
+            except ValidationError as exc:
+                raise InputError(
+                    f"not a conversation ({exc.errors()[0]['msg']})", file=str(path), line=line
+                ) from None
+            by_id[conversation.id] = RegressionItem(conversation, [])
+        for line, data in _objects(labels_path):
+            try:
+                label = LabelLine.model_validate(data)
+            except ValidationError as exc:
+                raise InputError(
+                    f"not a label line ({exc.errors()[0]['msg']})", file=str(labels_path), line=line
+                ) from None
+            if label.id not in by_id:
+                raise InputError(
+                    f"label for unknown conversation {label.id!r}", file=str(labels_path), line=line
+                )
+            by_id[label.id].labels.append(label)
+        items.extend(
+            item
+            for item in by_id.values()
+            if item.labels and (split == "all" or split_of(item.conversation.id) == split)
+        )
+    return items
+
+
+def _ai_value(review: Review | None, key: str) -> Rating | str:
+    """The AI's answer for `key`: a rating, None for N/A, or "" when it gave neither."""
+    if review is None:
+        return ""
+    result = next((c for c in review.criteria if c.key == key), None)
+    if result is None:
+        return ""
+    if result.status is Status.NA:
+        return None
+    if result.status is Status.RATED and result.rating is not None:
+        return float(result.rating)
+    return ""
+
+
+def _hit(ai: Rating | str, label: Rating, tolerance: float) -> bool:
+    if ai == "":
+        return False
+    if ai is None or label is None:
+        return ai is None and label is None
+    assert isinstance(ai, float)
+    return abs(ai - label) <= tolerance
+
+
+def wilson(hits: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    """Wilson score interval of a proportion: sensible at 0/n and n/n, unlike the normal one."""
+    p = hits / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def _reviews(
+    items: Sequence[RegressionItem],
+    engine: ScoringEngine,
+    on_batch: Callable[[int], None] | None,
+    batch_size: int = 128,
+) -> list[list[Review]]:
+    """One AI review per participant, as `score` makes them (the holder's last)."""
+    out: list[list[Review]] = []
+    for start in range(0, len(items), batch_size):
+        chunk = items[start : start + batch_size]
+        out.extend(
+            engine.review_groups([Analysis(i.conversation, engine.detectors) for i in chunk])
+        )
+        if on_batch:
+            on_batch(len(chunk))
+    return out
+
+
+def criterion_accuracy(
+    items: Sequence[RegressionItem],
+    scorecard: Scorecard,
+    *,
+    on_batch: Callable[[int], None] | None = None,
+) -> list[CriterionAccuracy]:
+    """Score every conversation and pair each labelled (conversation, reviewee, criterion) with the
+    AI review of that reviewee; conversation-level criteria (on the holder's label line) pair with the
+    AI's holder review, which alone rates them."""
+    engine = ScoringEngine(scorecard)
+    groups = _reviews(items, engine, on_batch)
+    pairs: dict[str, list[tuple[Rating | str, Rating]]] = {c.key: [] for c in scorecard.criteria}
+    for item, reviews in zip(items, groups, strict=True):
+        holder = reviews[-1] if reviews else None
+        by_key = {r.reviewee.key: r for r in reviews}
+        for label in item.labels:
+            own = by_key.get((label.reviewee_is_bot, label.reviewee))
+            for key, value in label.ratings.items():
+                if key not in pairs:
+                    continue
+                whole = key in engine.conversation_keys
+                pairs[key].append((_ai_value(holder if whole else own, key), value))
+    rows: list[CriterionAccuracy] = []
+    for criterion in scorecard.criteria:
+        paired = pairs[criterion.key]
+        points = criterion.scale.max - criterion.scale.min + 1
+        tolerance = 1.0 if points >= 4 else 0.0
+        row = CriterionAccuracy(
+            criterion=criterion.key,
+            scale=criterion.scale.name or f"{criterion.scale.min:g}–{criterion.scale.max:g}",
+            rule="within one" if tolerance else "exact",
+            n=len(paired),
+            coverage=None,
+            accuracy=None,
+        )
+        if paired:
+            hits = sum(_hit(ai, label, tolerance) for ai, label in paired)
+            low, high = wilson(hits, len(paired))
+            common = Counter(label for _, label in paired).most_common(1)[0][0]
+            row.coverage = round(sum(ai != "" for ai, _ in paired) / len(paired), 4)
+            row.accuracy = round(hits / len(paired), 4)
+            row.ci_low, row.ci_high = round(low, 4), round(high, 4)
+            row.majority = round(
+                sum(_hit(common, label, tolerance) for _, label in paired) / len(paired), 4
+            )
+        rows.append(row)
+    return rows

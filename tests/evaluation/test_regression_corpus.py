@@ -1,0 +1,103 @@
+"""The regression corpus's dev split (tests/data/regression): every criterion's accuracy against the
+reference labels stays at or above its floor in `regression_floors.json`, so a change that makes any
+criterion worse fails here. Floors only go up. The test half is never run here (only by an explicit
+`supportqa eval --dataset regression --split test`)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from supportqa.domain.scorecard import default_scorecard
+from supportqa.errors import InputError
+from supportqa.evaluation.base import split
+from supportqa.evaluation.regression import (
+    CriterionAccuracy,
+    criterion_accuracy,
+    default_corpus_dir,
+    load_regression,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+CORPUS = ROOT / "tests" / "data" / "regression"
+FLOORS = json.loads((Path(__file__).with_name("regression_floors.json")).read_text("utf-8"))
+
+
+@pytest.fixture(scope="module")
+def dev_rows() -> dict[str, CriterionAccuracy]:
+    items = load_regression(CORPUS, "dev")
+    return {row.criterion: row for row in criterion_accuracy(items, default_scorecard())}
+
+
+def test_every_criterion_has_a_floor(dev_rows: dict[str, CriterionAccuracy]) -> None:
+    assert set(FLOORS["floors"]) == set(dev_rows)
+
+
+@pytest.mark.parametrize("criterion", sorted(FLOORS["floors"]))
+def test_dev_accuracy_holds_its_floor(
+    dev_rows: dict[str, CriterionAccuracy], criterion: str
+) -> None:
+    row = dev_rows[criterion]
+    assert row.n > 50 and row.accuracy is not None
+    assert row.accuracy >= FLOORS["floors"][criterion], row
+
+
+def test_loader_keeps_only_the_requested_half() -> None:
+    dev = load_regression(CORPUS, "dev")
+    test = load_regression(CORPUS, "test")
+    assert dev and test
+    assert all(split(i.conversation.id) == "dev" for i in dev)
+    assert all(split(i.conversation.id) == "test" for i in test)
+    assert not {i.conversation.id for i in dev} & {i.conversation.id for i in test}
+    assert len(load_regression(CORPUS, "all")) == len(dev) + len(test)
+
+
+def test_default_corpus_is_the_repositorys() -> None:
+    assert default_corpus_dir() == CORPUS
+
+
+def test_a_label_for_an_unknown_conversation_names_its_line(tmp_path: Path) -> None:
+    source = CORPUS / "conversations-a.jsonl"
+    (tmp_path / "conversations-z.jsonl").write_text(
+        source.read_text("utf-8").splitlines()[0] + "\n", "utf-8"
+    )
+    (tmp_path / "labels-pass1-z.jsonl").write_text(
+        '{"id": "nope", "reviewee": "x", "ratings": {}}\n', "utf-8"
+    )
+    with pytest.raises(InputError, match="nope") as caught:
+        load_regression(tmp_path, "all")
+    assert caught.value.line == 1
+
+
+def _one(tmp_path: Path, label: dict[str, object]) -> dict[str, CriterionAccuracy]:
+    line = (CORPUS / "conversations-a.jsonl").read_text("utf-8").splitlines()[0]
+    (tmp_path / "conversations-z.jsonl").write_text(line + "\n", "utf-8")
+    (tmp_path / "labels-pass1-z.jsonl").write_text(json.dumps(label) + "\n", "utf-8")
+    items = load_regression(tmp_path, "all")
+    return {r.criterion: r for r in criterion_accuracy(items, default_scorecard())}
+
+
+def _first_label() -> dict[str, object]:
+    label = json.loads((CORPUS / "labels-pass1-a.jsonl").read_text("utf-8").splitlines()[0])
+    assert isinstance(label, dict)
+    return label
+
+
+def test_na_label_against_an_ai_rating_is_a_miss(tmp_path: Path) -> None:
+    label = _first_label()
+    assert _one(tmp_path, label)["forbidden_phrases"].accuracy == 1.0  # both say 1
+    ratings = label["ratings"]
+    assert isinstance(ratings, dict)
+    ratings["forbidden_phrases"] = None
+    row = _one(tmp_path, label)["forbidden_phrases"]
+    assert row.accuracy == 0.0 and row.coverage == 1.0
+
+
+def test_a_reviewee_the_ai_did_not_review_is_uncovered_and_wrong(tmp_path: Path) -> None:
+    label = _first_label()
+    label["reviewee"] = "nobody-wrote-here"
+    label["holder"] = False
+    row = _one(tmp_path, label)["greeting"]
+    assert row.n == 1 and row.coverage == 0.0 and row.accuracy == 0.0
