@@ -18,46 +18,16 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from serve_data import CARD, ai_review  # the serve benchmark's AI review records (with evidence)
+
 from supportqa.domain.conversation import Conversation
-from supportqa.domain.review import Review
-from supportqa.domain.scorecard import default_scorecard
-from supportqa.domain.versions import conversation_version
 from supportqa.services.conversation_detail import conversation_detail
 from supportqa.services.conversations import ConversationFilters, Sort, list_conversations
 from supportqa.services.scope import Scope
 from supportqa.storage import Database, Repository
 from supportqa.synthetic import generate_conversations
 
-CARD = default_scorecard()
 WORDS = ["refund", "parcel", "password", "invoice", "delivery", "cancel", "thanks", "order"]
-
-
-def _review(conversation: Conversation, rng: random.Random) -> Review:
-    card = CARD
-    reviewee = conversation.reviewee()
-    cx = rng.randint(1, 5)
-    return Review.model_validate(
-        {
-            "review_id": f"ai-{conversation.id}",
-            "kind": "ai",
-            "conversation_id": conversation.id,
-            "source": conversation.source,
-            "reviewer": "supportqa",
-            "reviewee": reviewee.model_dump(),
-            "reviewed_at": conversation.created_at,
-            "scorecard": {"name": card.name, "version": card.version},
-            "iqs": round(rng.uniform(20, 100), 1),
-            "cx": {
-                "score": cx,
-                "value": float(cx),
-                "subscores": {},
-                "weights": {},
-                "explanation": "",
-                "review_recommended": cx <= 3,
-            },
-            "conversation_version": conversation_version(conversation),
-        }
-    )
 
 
 def build(repo: Repository, n: int) -> None:
@@ -70,11 +40,11 @@ def build(repo: Repository, n: int) -> None:
         batch.append(Conversation.model_validate(data))
         if len(batch) == 5000:
             repo.upsert_conversations(batch)
-            repo.upsert_reviews([_review(c, rng) for c in batch])
+            repo.upsert_reviews([ai_review(c, rng) for c in batch])
             batch = []
     if batch:
         repo.upsert_conversations(batch)
-        repo.upsert_reviews([_review(c, rng) for c in batch])
+        repo.upsert_reviews([ai_review(c, rng) for c in batch])
 
 
 def _filters(rng: random.Random, agents: list[str]) -> ConversationFilters:
