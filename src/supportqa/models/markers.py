@@ -2,7 +2,9 @@
 
 Each detector (see `supportqa.domain.detectors`) scores every sentence of its role by the cosine
 similarity to its exemplars; keywords count as a full hit. Sentences of a whole batch of conversations
-are embedded in one call through the shared cache, then every detector is a matrix product. The result
+are embedded in one call through the shared cache, then every detector is a matrix product. The
+dialogue-act cues (`signals.acts`) add hits to the detectors they name and veto others (a refusal
+states no solution, a grudging "thanks anyway" is no thanks), whatever the embedding says. The result
 per conversation (`Markers`) is memoised on its `Analysis`, so all model scorers share one pass.
 Detectors read the shared embedding cache, so they sit in `models` with the encoder rather than in
 `signals`, which stays model-free.
@@ -20,6 +22,7 @@ import numpy as np
 from supportqa.domain.conversation import Conversation, Role
 from supportqa.domain.detectors import DetectorSpec
 from supportqa.models.embeddings import EmbeddingCache, Vectors, shared_cache
+from supportqa.signals.acts import CUE_DETECTORS, CUE_VETOES
 from supportqa.signals.analysis import Analysis
 from supportqa.signals.text import agent_message_indices, sentence_spans, verbatim_quote
 
@@ -149,15 +152,21 @@ class DetectorSet:
                 else np.zeros(len(rows), dtype=bool)
             )
             pattern = self._keywords.get(name)
+            cue, veto = CUE_DETECTORS.get(name), CUE_VETOES.get(name)
             for row, sim, lost in zip(rows, similarity.tolist(), beaten.tolist(), strict=True):
                 sentence = sentences[row]
-                keyword = bool(pattern and pattern.search(sentence.text))
+                vetoed = bool(veto and veto(sentence.text))
+                keyword = not vetoed and bool(pattern and pattern.search(sentence.text))
+                cued = not vetoed and not keyword and bool(cue and cue(sentence.text))
+                lost = lost or vetoed
                 score = 1.0 if keyword else (0.0 if lost else float(sim))
+                if cued:
+                    score = max(score, spec.threshold)
                 best = markers.best[name]
                 if score > best.get(sentence.message_index, -1.0):
                     best[sentence.message_index] = score
                     markers.quotes[name][sentence.message_index] = verbatim_quote(sentence.text)
-                if keyword or (not lost and sim >= spec.threshold):
+                if keyword or cued or (not lost and sim >= spec.threshold):
                     markers.hits[name].append(
                         Hit(
                             name,

@@ -15,8 +15,11 @@ from dataclasses import dataclass
 from supportqa.domain.conversation import Conversation, Role
 from supportqa.domain.detectors import DetectorSpec
 from supportqa.models.markers import Hit, Markers, effective_detectors, markers
+from supportqa.signals.acts import ending, follow_ups, is_refusal, repeated_staff_reply
 from supportqa.signals.analysis import Analysis
+from supportqa.signals.artefacts import content
 from supportqa.signals.sentiment import CustomerSentiment, customer_sentiment
+from supportqa.signals.text import agent_message_indices, sentence_spans, verbatim_quote
 
 SOFT_BAND = 0.2
 """A detector counts fully `SOFT_BAND` above its threshold, not at all `SOFT_BAND` below it."""
@@ -25,7 +28,32 @@ SERVICE_FAILURE_ACKNOWLEDGED = ("apology", "empathy_general", "empathy_specific"
 """Agent sentences that say something went wrong for the customer: a sign of a worse experience, even
 when the customer's own words are mild (they are credited to the agent in IQS, not here)."""
 
-RESOLVED_STATUSES = frozenset({"solved", "closed", "resolved", "done", "completed"})
+SOLVED_STATUSES = frozenset({"solved", "resolved", "done", "completed"})
+"""An agent's claim that it is solved. "closed" is not among them: help desks close tickets that were
+never solved too (inactivity, a customer who left), so it says nothing either way."""
+RESOLVED_STATUSES = SOLVED_STATUSES | {"closed"}
+CLOSED_WEIGHT = 0.0
+"""A help desk closes tickets that were never solved too (inactivity, a customer who left), so
+"closed" says little; "solved" is an agent's claim and weighs more."""
+REFUSAL_WEIGHT = 1.6
+"""The agent's last word on the request was a refusal with no way forward."""
+DROPPED_WEIGHT = 1.2
+"""The customer left, the chat timed out, or an agent's question was never answered."""
+RESOLUTION_BIAS = -0.6
+"""Where the resolution logit starts before any evidence: a reply alone, unconfirmed, is not yet a
+resolution (set on the development halves of STC-3 and of the regression corpus)."""
+FOLLOW_UP_WEIGHT = 0.25
+FOLLOW_UP_CAP = 0.5
+"""Each time the customer had to ask again after a reply (a new question, a chase), effort rises."""
+LOOP_WEIGHT = 0.3
+"""A bot or agent sending the same reply twice: the customer is going round in circles."""
+THANKS_SHARE = 0.6
+"""A thank-you is politeness: it counts for this share of a confirmation that it worked."""
+SOLUTION_WEIGHT = 0.15
+"""An agent sentence takes an action, instructs or answers."""
+PROGRESS_WITH_SOLUTION = 0.65
+"""Of what is not resolved, the share that is partial when a solution was stated or the case escalated."""
+
 OPEN_STATUSES = frozenset({"open", "pending", "new", "hold", "on-hold", "waiting"})
 
 
@@ -150,7 +178,7 @@ def _metadata_logit(conversation: Conversation) -> tuple[float, list[str]]:
     reasons: list[str] = []
     z = 0.0
     status = (conversation.status or "").strip().lower()
-    if status in RESOLVED_STATUSES:
+    if status in SOLVED_STATUSES:
         z += 1.0
         reasons.append(f"ticket {status}")
     elif status in OPEN_STATUSES:
@@ -162,12 +190,33 @@ def _metadata_logit(conversation: Conversation) -> tuple[float, list[str]]:
     return z, reasons
 
 
+def _final_refusal(conversation: Conversation, m: Markers) -> Hit | None:
+    """The refusal sentence in the support side's last substantive message, when nothing in or after
+    that message offers a solution or an alternative; None otherwise."""
+    staff = [
+        i for i in agent_message_indices(conversation) if content(conversation.messages[i].text)
+    ]
+    solutions = {h.message_index for h in m.all("solution_stated")}
+    for index in reversed(staff):
+        text = conversation.messages[index].text
+        refusals = [(a, b) for a, b in sentence_spans(text) if is_refusal(text[a:b])]
+        if refusals:
+            if any(i >= index for i in solutions):
+                return None
+            a, b = refusals[-1]
+            return Hit("refusal", index, verbatim_quote(text, a, b), 1.0, keyword=True)
+        if index in solutions:
+            return None
+    return None
+
+
 def _resolution(
     conversation: Conversation, m: Markers, end: EndState, specs: dict[str, DetectorSpec]
 ) -> Resolution:
     solution = m.strongest("solution_stated")
     escalated = m.first("escalation")
     z, reasons = _metadata_logit(conversation)
+    z += RESOLUTION_BIAS
     evidence: list[Hit] = []
     if end.index is None:
         z += 0.5 if solution else -0.5
@@ -176,7 +225,7 @@ def _resolution(
             i > end.index and msg.public and msg.role in (Role.AGENT, Role.BOT)
             for i, msg in enumerate(conversation.messages)
         )
-        z += 2.0 * max(end.confirms, 0.6 * end.thanks)
+        z += 2.0 * max(end.confirms, THANKS_SHARE * end.thanks)
         z -= 0.8 * end.unresolved
         z -= 0.8 * end.problem * (0.5 if end.is_first and last_agent_after else 1.0)
         z -= 0.35 * end.questions
@@ -193,14 +242,30 @@ def _resolution(
         if end.unresolved >= 0.5:
             reasons.append("the customer said the problem remains")
     if solution:
-        z += 0.3
+        z += SOLUTION_WEIGHT
         reasons.append("the agent stated a solution")
         evidence.append(solution)
     else:
         reasons.append("no solution was stated")
+    refusal = _final_refusal(conversation, m)
+    if refusal is not None:
+        z -= REFUSAL_WEIGHT
+        reasons.append("the agent refused with no way forward")
+        evidence.append(refusal)
+    stop = ending(conversation)
+    if stop.dropped and end.confirms < 0.5:
+        z -= DROPPED_WEIGHT
+        reasons.append(
+            "the chat closed for inactivity"
+            if stop.inactivity_close
+            else "the customer left"
+            if stop.customer_left
+            else "the agent's question went unanswered"
+        )
+
     z -= 0.8 * soft(m.strength("escalation"), specs.get("escalation"))
     p_resolved = _sigmoid(z)
-    progress = 0.65 if (solution or escalated) else 0.3
+    progress = PROGRESS_WITH_SOLUTION if (solution or escalated) else 0.3
     if escalated:
         reasons.append("the case was escalated")
         evidence.append(escalated)
@@ -251,7 +316,9 @@ def _mood(m: Markers, cs: CustomerSentiment, end: EndState, specs: dict[str, Det
     return Mood(_clip(value, 0, 1), mood_end, trajectory, tuple(hits), end.index)
 
 
-def _effort(m: Markers, cs: CustomerSentiment, specs: dict[str, DetectorSpec]) -> Effort:
+def _effort(
+    conversation: Conversation, m: Markers, cs: CustomerSentiment, specs: dict[str, DetectorSpec]
+) -> Effort:
     turns = len(cs.points)
     value = 1.0 - 0.35 * soft(m.strength("customer_effort"), specs.get("customer_effort"))
     value -= 0.25 * soft(m.strength("escalation"), specs.get("escalation"))
@@ -272,6 +339,19 @@ def _effort(m: Markers, cs: CustomerSentiment, specs: dict[str, DetectorSpec]) -
     if escalated:
         reasons.append("the case was handed on")
         evidence.append(escalated)
+    pushes = follow_ups(conversation)
+    if pushes:
+        value -= min(FOLLOW_UP_CAP, FOLLOW_UP_WEIGHT * len(pushes))
+        reasons.append(
+            f"the customer had to ask again {len(pushes)} time{'s' if len(pushes) > 1 else ''}"
+        )
+        index = pushes[0]
+        evidence.append(
+            Hit("follow_up", index, verbatim_quote(conversation.messages[index].text), 1.0, True)
+        )
+    if repeated_staff_reply(conversation):
+        value -= LOOP_WEIGHT
+        reasons.append("the support side sent the same reply twice")
     return Effort(_clip(value, 0, 1), turns, tuple(reasons), tuple(evidence))
 
 
@@ -292,7 +372,7 @@ def _compute(item: Analysis) -> Outcome:
         end=end,
         resolution=_resolution(conversation, m, end, specs),
         mood=_mood(m, cs, end, specs),
-        effort=_effort(m, cs, specs),
+        effort=_effort(conversation, m, cs, specs),
     )
 
 

@@ -17,7 +17,9 @@ from supportqa.domain.scorecard import Criterion
 from supportqa.models.markers import Hit, Markers, prepare_markers
 from supportqa.models.outcome import Outcome, detectors_for, outcome, soft
 from supportqa.scorers.registry import scorer
+from supportqa.signals.acts import customer_asked
 from supportqa.signals.analysis import Analysis
+from supportqa.signals.artefacts import content
 from supportqa.signals.sentiment import vader_compound
 from supportqa.signals.text import agent_message_indices, verbatim_quote
 
@@ -80,7 +82,7 @@ def _resolution(result: Outcome, item: Analysis, criterion: Criterion) -> Score:
     return Score.rated(rating, explanation, evidence, round(res.probability, 3))
 
 
-@scorer(name="resolution", version="1", batch=True, family="model", scope="conversation")
+@scorer(name="resolution", version="2", batch=True, family="model", scope="conversation")
 def resolution() -> Callable[[Sequence[Analysis], Sequence[Criterion]], list[dict[str, Score]]]:
     """Resolved / partial / unresolved with a probability, from the customer's last word, the agent's
     solution, escalation and ticket status/reopen metadata."""
@@ -94,11 +96,12 @@ def _solution_offered(result: Outcome, item: Analysis, criterion: Criterion) -> 
     m = result.markers
     specs = detectors_for(item)
     problem = m.strongest("customer_problem")
-    asked = soft(m.strength("customer_problem"), specs.get("customer_problem"))
     solution = m.strongest("solution_stated")
     degree = soft(m.strength("solution_stated"), specs.get("solution_stated"))
-    if problem is None and asked < 0.25 and criterion.allow_na:
-        return Score.not_applicable("The customer raised no problem or question.")
+    if problem is None and not customer_asked(item.conversation) and criterion.allow_na:
+        return Score.not_applicable(
+            "The customer asked for nothing (no question, request or problem)."
+        )
     if solution is not None:
         return Score.rated(
             criterion.scale.max,
@@ -114,7 +117,7 @@ def _solution_offered(result: Outcome, item: Analysis, criterion: Criterion) -> 
     )
 
 
-@scorer(name="solution_offered", version="1", batch=True, family="model")
+@scorer(name="solution_offered", version="2", batch=True, family="model")
 def solution_offered() -> Callable[
     [Sequence[Analysis], Sequence[Criterion]], list[dict[str, Score]]
 ]:
@@ -153,14 +156,27 @@ def _comprehension(result: Outcome, item: Analysis, criterion: Criterion) -> Sco
             _evidence([answered]),
             0.65,
         )
+    replied = [
+        i
+        for i in agent_message_indices(item.conversation)
+        if content(item.conversation.messages[i].text)
+    ]
+    if replied and customer_asked(item.conversation):
+        first = item.conversation.messages[replied[0]].text
+        return Score.rated(
+            criterion.scale.max,
+            "The agent replied to the request and the customer did not say it was misunderstood.",
+            [Evidence(message_index=replied[0], quote=verbatim_quote(first))],
+            0.55,
+        )
     if criterion.allow_na:
-        return Score.not_applicable("No answer or clarifying question to judge understanding by.")
+        return Score.not_applicable("No reply to a request to judge understanding by.")
     return Score.rated(
         criterion.scale.min, "The agent neither answered nor asked a question.", _absence(), 0.55
     )
 
 
-@scorer(name="comprehension", version="1", batch=True, family="model")
+@scorer(name="comprehension", version="2", batch=True, family="model")
 def comprehension() -> Callable[[Sequence[Analysis], Sequence[Criterion]], list[dict[str, Score]]]:
     """0 when the customer says they were misunderstood; 1 for a clarifying question or an answer."""
     return _batch(_comprehension)
@@ -247,28 +263,50 @@ def tone(
 
 
 def _distress(
-    result: Outcome, specs: dict[str, DetectorSpec]
+    result: Outcome, specs: dict[str, DetectorSpec], before: int | None = None
 ) -> tuple[bool, Hit | None, int | None]:
-    """Is the customer in distress: a distress sentence near its exemplars, or a clearly negative
+    """Is the customer in distress before message `before` (the reviewee's last reply: nobody can
+    respond to what was not yet said): a distress sentence near its exemplars, or a clearly negative
     message (support-tuned sentiment ≤ −0.35)? Returns the verdict, the sentence, and the message."""
     m = result.markers
     spec = specs.get("customer_distress")
-    mood = {p.message_index: p.score for p in result.sentiment.points}
+    limit = before if before is not None else 1 << 30
+    points = [p for p in result.sentiment.points if p.message_index < limit]
+    mood = {p.message_index: p.score for p in points}
     for index, strength in m.best.get("customer_distress", {}).items():
+        if index >= limit:
+            continue
         near = spec is not None and strength >= spec.threshold - DISTRESS_MARGIN
         if near and mood.get(index, 0.0) < CONTENT_SENTIMENT:
             return True, m.in_message("customer_distress", index), index
-    lowest = result.sentiment.lowest
+    lowest = min(points, key=lambda p: p.score, default=None)
     if lowest is not None and lowest.score <= DISTRESSED_SENTIMENT:
         return True, None, lowest.message_index
     return False, None, None
 
 
-DISTRESS_MARGIN = 0.12
+def _acknowledged_upset(result: Outcome, before: int | None) -> tuple[bool, int | None]:
+    """The agent named the customer's feelings ("I understand why you're angry") after a message
+    that reads negative: the reviewer judges that empathy even when the distress detector missed it."""
+    m = result.markers
+    if m.strongest("empathy_specific") is None and m.strongest("empathy_general") is None:
+        return False, None
+    limit = before if before is not None else 1 << 30
+    points = [p for p in result.sentiment.points if p.message_index < limit]
+    lowest = min(points, key=lambda p: p.score, default=None)
+    if lowest is not None and lowest.score < ACKNOWLEDGED_NEGATIVE:
+        return True, lowest.message_index
+    return False, None
+
+
+ACKNOWLEDGED_NEGATIVE = -0.2
+"""How negative a customer message must read for an agent's acknowledgement of feelings to count as
+a response to distress."""
+DISTRESS_MARGIN = 0.0
 """Empathy looks for distress a little below the detector's own threshold: missing an upset customer
 (and calling the criterion N/A) costs more than asking for empathy once too often."""
 DISTRESSED_SENTIMENT = -0.35
-CONTENT_SENTIMENT = 0.5
+CONTENT_SENTIMENT = 0.1
 """A message this positive is not distress, however close its wording ("thanks for the great help")."""
 SOME_EMPATHY = 0.36
 """Specific-empathy similarity that, below the detector's threshold, still reads as general empathy."""
@@ -285,7 +323,10 @@ def _best_sentence(m: Markers, name: str) -> tuple[int, str, float]:
 def _empathy(result: Outcome, item: Analysis, criterion: Criterion) -> Score:
     m = result.markers
     specs = detectors_for(item)
-    upset, distress, where = _distress(result, specs)
+    replies = agent_message_indices(item.conversation)
+    upset, distress, where = _distress(result, specs, replies[-1] if replies else None)
+    if not upset:
+        upset, where = _acknowledged_upset(result, replies[-1] if replies else None)
     if not upset:
         if criterion.allow_na:
             return Score.not_applicable("The customer showed no distress.")
@@ -322,7 +363,7 @@ def _empathy(result: Outcome, item: Analysis, criterion: Criterion) -> Score:
     )
 
 
-@scorer(name="empathy", version="1", batch=True, family="model")
+@scorer(name="empathy", version="2", batch=True, family="model")
 def empathy() -> Callable[[Sequence[Analysis], Sequence[Criterion]], list[dict[str, Score]]]:
     """Judged against the customer's distress (N/A without it): specific > general > apology only >
     ignored."""

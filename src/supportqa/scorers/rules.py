@@ -196,7 +196,7 @@ _CLOSING = re.compile(
             + A(P.WISH_PERIODS),
             A(P.REST_OF) + r"\s+" + A(P.WISH_PERIODS),
             A(P.HAPPY) + r"\s+(?:\w+day|weekend|holidays|\w+ing)(?=\s*[.!]|\s*\Z)",
-            A(P.STAY) + r"\s+\w+(?=\s*!)",
+            A(P.STAY) + r"\s+\w+(?=\s*[!,]|\s*\Z)",
             _ALONE + A(P.ANY_TIME) + r"(?=\s*[.!]|\s*\Z)",
             A(P.GOODBYES),
             r"(?<!with\s)(?<!in\s)" + A(P.REGARDS) + r"(?!\s+(?:to|of|for)\b)",
@@ -321,12 +321,15 @@ def _compile_extra(name: str, patterns: Iterable[str] | None) -> re.Pattern[str]
 
 
 def _search(
-    text: str, patterns: Sequence[re.Pattern[str] | None], end: int | None = None
+    text: str,
+    patterns: Sequence[re.Pattern[str] | None],
+    end: int | None = None,
+    start: int = 0,
 ) -> re.Match[str] | None:
     stop = len(text) if end is None else end
     for pattern in patterns:
         if pattern is not None:
-            match = pattern.search(text, 0, stop)
+            match = pattern.search(text, start, stop)
             if match is not None:
                 return match
     return None
@@ -459,7 +462,14 @@ def _tail_start(text: str) -> int:
     return spans[max(1, len(spans) - 2)][0]
 
 
-@scorer(name="closing", version="2", scope="conversation")
+def _opening_end(text: str) -> int:
+    """Where the opening sentence of the agent's first reply ends, when more follows: what opens a
+    conversation ("Hi Kofi, thanks for reaching out.") greets; only what comes after can close."""
+    spans = sentence_spans(text)
+    return spans[1][0] if len(spans) > 1 else 0
+
+
+@scorer(name="closing", version="3", scope="conversation")
 def closing(extra_patterns: list[str] | None = None) -> ScoreFn:
     """The agent's last one or two public replies close: further help, thanks, wishes or goodbye."""
     patterns = (_CLOSING, _compile_extra("closing", extra_patterns))
@@ -477,12 +487,14 @@ def closing(extra_patterns: list[str] | None = None) -> ScoreFn:
             return Score.not_applicable("The customer left before the agent could close.", evidence)
         if not agent:
             raise ScorerError("no agent message to rate")
-        last = _with_text(conversation, agent)[-2:] or [agent[-1]]
+        replied = _with_text(conversation, agent)
+        last = replied[-2:] or [agent[-1]]
         for index in reversed(last):
             text = conversation.messages[index].text
-            match = _search(text, patterns)
+            start = _opening_end(text) if replied and index == replied[0] else 0
+            match = _search(text, patterns, start=start)
             if match is None and index == last[-1]:
-                match = _CLOSING_TAIL.search(text, _tail_start(text))
+                match = _CLOSING_TAIL.search(text, max(start, _tail_start(text)))
             if match is not None:
                 return Score.rated(
                     criterion.scale.max,

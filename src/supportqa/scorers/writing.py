@@ -78,11 +78,13 @@ SUPPORT_WORDS = word_set(
     "walkthrough workaround paywall etc backend frontend config resync hotfix webhook bot tooltip",
     "preorder checkbox textbox signin helpdesk onboarding whitelist allowlist blocklist sim esim",
     "ebook emoji gif selfie hashtag unfollow smartwatch approx incl misc dept hrs mins erm mhm",
+    "pdf csv xml jpg jpeg png zip html api vpn dns ssid imei iban vat sku qr ipv4 ipv6 mms cmd",
+    "km kg cm mm ml gb mb kb tb kwh mph kph ghz mhz",
 )
 # British spellings the US word list lacks: accepted when the US form is a known word.
 _BRITISH = (
     (re.compile(r"our(?=s?$|ed$|ing$|ite|able|er|ful|less)"), "or"),  # colour, favourite
-    (re.compile(r"is(?=e[sd]?$|ing$|ation)"), "iz"),  # apologise, organisation
+    (re.compile(r"is(?=e[sdr]?$|ers$|ing$|ation)"), "iz"),  # apologise, organiser, organisation
     (re.compile(r"ys(?=e[sd]?$|ing$)"), "yz"),  # analyse
     (re.compile(r"tre(?=s?$)"), "ter"),  # centre
     (re.compile(r"ogue(?=s?$)"), "og"),  # catalogue
@@ -117,11 +119,35 @@ def _spelled_right(word: str) -> bool:
     head, apostrophe, tail = word.rpartition("'")
     if apostrophe and tail in ("s", "ll", "re", "ve", "d", "m") and _known(head):
         return True  # "team's", "parcel'll", "customers'"
-    return any(
+    if any(
         _known(variant)
         for pattern, repl in _BRITISH
         if (variant := pattern.sub(repl, word, count=1)) != word
-    )
+    ):
+        return True
+    return _compound(word)
+
+
+def _compound(word: str) -> bool:
+    """Two known words written as one ("chargeback", "sitebuilder"): support writing coins these
+    for products and processes, and a word list cannot hold them all."""
+    if len(word) < 7 or "'" in word:
+        return False
+    if word.startswith(("re", "un", "pre")) and any(
+        _known(base)
+        for base in _forms(word.removeprefix("pre").removeprefix("re").removeprefix("un"))
+    ):
+        return True  # "rebooked", "unticked", "prepaid"
+    return any(_common(word[:cut]) and _common(word[cut:]) for cut in range(4, len(word) - 3))
+
+
+def _common(word: str) -> bool:
+    """A word of the list that is more than a rare name or abbreviation (half a compound)."""
+    return int(_dictionary().word_frequency.dictionary.get(word, 0)) >= COMPOUND_PART_COUNT
+
+
+COMPOUND_PART_COUNT = 1000
+"""How common each half of a compound must be in the bundled word counts."""
 
 
 # --- what the spell checker should not judge ------------------------------------------------------
@@ -129,7 +155,8 @@ def _spelled_right(word: str) -> bool:
 _SKIP = re.compile(
     r"(?:https?://|www\.)\S+"  # links
     r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # email addresses
-    r"|\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|io|co|uk|de|fr|app|dev|gov|edu|info|biz|me|ly)\b\S*"
+    r"|\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|io|co|uk|de|fr|app|dev|gov|edu|info|biz|me|ly|example|"
+    r"test|local|eu|es|it|nl|pl|cz|pt|ie|ch|se|dk|fi|be|at|ca|au|nz|us|shop|store|online|site|tv|ai)\b\S*"
     r"|`[^`\n]*`"  # inline code
     r"|(?<![\w@])[@#][\w.-]+",  # handles and tags
     re.IGNORECASE,
@@ -241,6 +268,8 @@ def _grammar(text: str, index: int) -> list[Slip]:
             left -= 1
         while right < len(text) and (text[right].isalnum() or text[right] in "'’"):
             right += 1
+        if any(c.isdigit() for c in text[left:right]):
+            continue  # a password, code or version ("Ledg3rly!Start42", "v2.1")
         slips.append(
             Slip(
                 index,
@@ -266,13 +295,17 @@ def _spelling(text: str, index: int, names: frozenset[str]) -> list[Slip]:
             start, offset = offset, offset + len(part) + 1
             if len(part) < 3 and "-" in flat:
                 continue  # "re-", "e-", "co-"
+            if "-" in flat and part.endswith("s") and _known(part[:-1].lower()):
+                continue  # "add-ons", "check-ins"
+            if len(part) <= 2 and text[start + len(part) : start + len(part) + 1] == ".":
+                continue  # abbreviations: "ap. 4", "nr. 12"
             if len(part) < 2 or part.isupper():
                 continue  # letters, acronyms, shouting
             if any(c.isupper() for c in part[1:]):
                 continue  # "iPhone", "PayPal"
             lower = part.lower()
-            if part[0].isupper() and (not at_sentence_start(text, start) or lower in names):
-                continue  # names and products
+            if lower in names or (part[0].isupper() and not at_sentence_start(text, start)):
+                continue  # names ("Ye-jin") and products
             if _spelled_right(lower):
                 continue
             if part[0].isupper() and suggestion(lower) is None:

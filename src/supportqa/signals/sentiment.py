@@ -16,6 +16,7 @@ from functools import cache
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from supportqa.domain.conversation import Conversation, Role
+from supportqa.signals.artefacts import content
 
 # Words VADER scores as positive that in support text only name the service or ask for it.
 _NEUTRAL_IN_SUPPORT = (
@@ -157,10 +158,11 @@ class CustomerSentiment:
 
 
 def customer_sentiment(conversation: Conversation) -> CustomerSentiment:
-    """Sentiment of each public customer message, in order."""
+    """Sentiment of each public customer message, in order; a message holding only transcript
+    artefacts (an upload notice, a placeholder) is no customer word and has no point."""
     points = tuple(
-        SentimentPoint(i, text_sentiment(m.text))
+        SentimentPoint(i, text_sentiment(words))
         for i, m in enumerate(conversation.messages)
-        if m.role is Role.CUSTOMER and m.public and m.text.strip()
+        if m.role is Role.CUSTOMER and m.public and (words := content(m.text))
     )
     return CustomerSentiment(points)

@@ -13,6 +13,7 @@ from typing import NamedTuple
 
 from supportqa.domain.conversation import Conversation, Role
 from supportqa.domain.score import MAX_QUOTE_WORDS, clip_quote
+from supportqa.signals.artefacts import mask_artefacts
 
 
 def word_set(*lines: str) -> frozenset[str]:
@@ -182,7 +183,10 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence: split after . ! ? … followed by a space, and at newlines."""
+    """(start, end) of each sentence: split after . ! ? … followed by a space, and at newlines.
+    Transcript artefacts (upload notices, placeholders, quoted e-mail history) are no sentence: the
+    split runs on the masked text, whose offsets are the original's."""
+    text = mask_artefacts(text)
     spans: list[tuple[int, int]] = []
     start = 0
     for match in _SENTENCE_END.finditer(text):

@@ -345,6 +345,7 @@ THANKS_WORDS: tuple[str, ...] = (
     "ty",
     "much appreciated",
     "cheers",
+    "grateful",
 )
 THANKS_INTENSIFIERS: tuple[str, ...] = (
     "so much",
@@ -475,6 +476,13 @@ GOODBYES: tuple[str, ...] = (
     "best of luck",
     "stay safe",
     "stay well",
+    "safe travels",
+    "safe trip",
+    "safe journey",
+    "safe drive",
+    "safe flight",
+    "drive safely",
+    "travel safely",
     "be well",
     "kind regards",
     "best regards",
