@@ -398,7 +398,7 @@ def _customer_sentiment(result: Outcome, item: Analysis, criterion: Criterion) -
     )
 
 
-@scorer(name="customer_sentiment", version="1", batch=True, family="model", scope="conversation")
+@scorer(name="customer_sentiment", version="2", batch=True, family="model", scope="conversation")
 def customer_sentiment() -> Callable[
     [Sequence[Analysis], Sequence[Criterion]], list[dict[str, Score]]
 ]:
@@ -419,7 +419,7 @@ def _effort(result: Outcome, item: Analysis, criterion: Criterion) -> Score:
     )
 
 
-@scorer(name="effort", version="1", batch=True, family="model", scope="conversation")
+@scorer(name="effort", version="2", batch=True, family="model", scope="conversation")
 def effort() -> Callable[[Sequence[Analysis], Sequence[Criterion]], list[dict[str, Score]]]:
     """How hard the customer had to work: chasing, repeating, hand-offs, many turns (a CX input)."""
     return _batch(_effort)

@@ -409,7 +409,7 @@ def _name_slip(slip: Slip) -> str:
     return f"'{slip.word}' (→ {fix})" if fix and fix != slip.word else f"'{slip.word}'"
 
 
-@scorer(name="spelling_grammar", version="1")
+@scorer(name="spelling_grammar", version="2")
 def spelling_grammar(
     allow: list[str] | None = None,
     max_rate_top: float = 0.5,
