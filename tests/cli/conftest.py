@@ -87,3 +87,22 @@ def stored_ai_reviews(db: Path) -> list[Review]:
         return list(Repository(database).iter_reviews(kind="ai"))
     finally:
         database.dispose()
+
+
+LOW_CONFIDENCE_BELOW = 0.52
+"""A `llm.confidence_below` that splits the N = 12 generated conversations (seed 3) of the
+`score --llm --llm-when low-confidence` tests: some have a model criterion below it, some none, so
+the policy has something to send and something to keep. (At the default 0.6 every one of them has a
+borderline criterion since the resolution probability was recalibrated, issue #17.)"""
+
+
+def low_confidence_card(folder: Path) -> Path:
+    """The default scorecard with `llm.confidence_below` at LOW_CONFIDENCE_BELOW, as `folder`/low.yaml."""
+    from importlib.resources import files
+
+    card = yaml.safe_load(files("supportqa.scorecards").joinpath("default.yaml").read_text("utf-8"))
+    card.setdefault("llm", {})["confidence_below"] = LOW_CONFIDENCE_BELOW
+    card["name"] = "default-low-confidence"
+    path = folder / "low.yaml"
+    path.write_text(yaml.safe_dump(card, sort_keys=False))
+    return path

@@ -11,7 +11,13 @@ import pytest
 
 from supportqa.storage import Database, Repository
 from supportqa.testing import OpenAIServer, Reply, SimulatedJudge
-from tests.cli.conftest import Runner, handovers, judged_workspace, point_judge_at
+from tests.cli.conftest import (
+    Runner,
+    handovers,
+    judged_workspace,
+    low_confidence_card,
+    point_judge_at,
+)
 from tests.scorers.judge.conftest import JUDGE_CARD
 
 N = 12
@@ -191,11 +197,12 @@ def test_low_confidence_policy_sends_only_uncertain_conversations(
     cli: Runner, workspace: Path, server: OpenAIServer
 ) -> None:
     """On the default scorecard the model criteria carry a confidence; only low ones are sent."""
-    result = cli("score", "--llm", "--llm-when", "low-confidence", "--json")
+    card = low_confidence_card(workspace)
+    result = cli("score", "--llm", "--llm-when", "low-confidence", "--scorecard", card, "--json")
     assert result.code == 0, result.err
     data = result.json()["llm"]
     assert data["sent_conversations"] + data["kept_local"] == N
-    assert data["sent_conversations"] < N
+    assert 0 < data["sent_conversations"] < N
     judged = [
         r
         for r in _reviews(workspace)

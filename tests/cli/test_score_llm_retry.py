@@ -25,6 +25,7 @@ from tests.cli.conftest import (
     Runner,
     handovers,
     judged_workspace,
+    low_confidence_card,
     point_judge_at,
     stored_ai_reviews,
 )
@@ -162,14 +163,18 @@ def test_llm_only_criteria_that_failed_are_judged_by_the_next_run(
 def test_low_confidence_kept_local_is_not_pending_only_the_failed_are(
     cli: Runner, workspace: Path, server: OpenAIServer, outage: Outage
 ) -> None:
-    first, second, _ = _outage_then_recovery(cli, server, outage, "--llm-when", "low-confidence")
+    card = low_confidence_card(workspace)
+    first, second, _ = _outage_then_recovery(
+        cli, server, outage, "--llm-when", "low-confidence", "--scorecard", card
+    )
     llm = first["llm"]
     assert llm["sent_conversations"] == llm["judged_fully"] + llm["left_pending"]
     assert llm["left_pending"] == FAILING and llm["kept_local"] > 0
     assert second["scored"] == FAILING and second["llm"]["kept_local"] == 0
     reviews = stored_ai_reviews(workspace / "supportqa.db")
     assert not any(r.judge_pending for r in reviews)
-    assert sum(not r.judged for r in reviews) == llm["kept_local"]
+    # kept_local counts conversations, each kept whole (the handover's two reviews, if kept, are one)
+    assert len({r.conversation_id for r in reviews if not r.judged}) == llm["kept_local"]
 
 
 def _latest(out: Path) -> dict[str, dict[str, Any]]:

@@ -43,7 +43,7 @@ class Sentence:
 @dataclass(frozen=True)
 class Hit:
     """A sentence a detector fired on: where it is, the quote, and how sure (similarity, or 1.0 for a
-    keyword)."""
+    keyword). `keyword` is true for a rule hit: a keyword or a dialogue-act cue, not a similarity."""
 
     detector: str
     message_index: int
@@ -173,7 +173,7 @@ class DetectorSet:
                             sentence.message_index,
                             verbatim_quote(sentence.text),
                             score,
-                            keyword,
+                            keyword or cued,
                         )
                     )
         return markers
