@@ -8,6 +8,7 @@ from supportqa.domain.review import ScorecardRef
 from supportqa.domain.scorecard import Scorecard, default_scorecard, scorecard_from_dict
 from supportqa.errors import StorageError
 from supportqa.storage import Repository
+from supportqa.storage.repository import ConflictingWrite
 
 
 def card(version: str, weight: float = 50, name: str = "support") -> Scorecard:
@@ -56,3 +57,25 @@ def test_without_a_version_the_latest_stored_is_returned(repo: Repository) -> No
         ScorecardRef(name="support", version="2"),
         ScorecardRef(name="support", version="10"),
     ]
+
+
+def test_a_run_that_loses_the_race_to_store_a_version_reads_it_again(
+    repo: Repository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two runs storing the same new version at once: both read "not stored", both insert, one meets
+    the unique constraint. The loser must read again and find the winner's identical row."""
+    card = default_scorecard()
+    real = Repository._save_scorecard_once
+    calls: list[int] = []
+
+    def lose_the_race(self: Repository, scorecard: Scorecard, actor: str | None) -> bool:
+        calls.append(1)
+        if len(calls) == 1:
+            real(self, scorecard, actor)  # the other run stores it between our read and insert
+            raise ConflictingWrite("conflicting write (duplicate key)")
+        return real(self, scorecard, actor)
+
+    monkeypatch.setattr(Repository, "_save_scorecard_once", lose_the_race)
+    assert repo.save_scorecard(card) is False
+    assert len(calls) == 2
+    assert repo.get_scorecard(card.name, card.version) is not None

@@ -61,6 +61,10 @@ from supportqa.storage.work import ClaimedBatch, RunInfo, WorkSpec, needs_scorin
 __all__ = ["Repository", "UpsertCounts"]
 
 
+class ConflictingWrite(StorageError):
+    """A write met a unique constraint: another run wrote the same record first."""
+
+
 class Repository:
     """Reads and writes conversations, scorecards, reviews and scoring runs over one `Database`."""
 
@@ -235,7 +239,15 @@ class Repository:
     def save_scorecard(self, scorecard: Scorecard, *, actor: str | None = None) -> bool:
         """Store a scorecard version; True if new. A version's content never changes once stored.
         A new version is audited (`scorecard.add`, by `actor`; None: the workspace itself, e.g. a
-        scorecard stored with the first import) in the same transaction."""
+        scorecard stored with the first import) in the same transaction. Two runs storing the same
+        version at once (read, both see nothing, both insert) meet at the unique constraint: the
+        loser reads again and finds the winner's row, so neither fails."""
+        try:
+            return self._save_scorecard_once(scorecard, actor)
+        except ConflictingWrite:
+            return self._save_scorecard_once(scorecard, actor)
+
+    def _save_scorecard_once(self, scorecard: Scorecard, actor: str | None) -> bool:
         digest = scorecard.content_hash()
         query = select(scorecards.c.content_hash).where(
             scorecards.c.name == scorecard.name, scorecards.c.version == scorecard.version
@@ -513,7 +525,7 @@ class Repository:
             with self.db.write_transaction() as connection:
                 yield connection
         except IntegrityError as exc:
-            raise StorageError(
+            raise ConflictingWrite(
                 f"{self.db.url}: conflicting write ({first_line(exc.orig)}); "
                 "is another import or scoring run writing the same records?"
             ) from None
