@@ -19,12 +19,14 @@ from supportqa.calibration import (
     Interval,
     alignment,
     bootstrap_ci,
+    brier_score,
     cohen_kappa,
     confusion_matrix,
     exact_agreement,
     expected_calibration_error,
     krippendorff_alpha,
     mean_absolute_error,
+    reliability_bins,
     roc_auc,
     signed_bias,
     spearman,
@@ -211,10 +213,11 @@ def test_expected_calibration_error_by_hand() -> None:
     # bin .9: acc 1/2, conf .9 -> .4 (2 items); bin .6: acc 1, conf .6 -> .4 (2); bin .2: acc 0,
     # conf .2 -> .2 (1). ECE = (2*.4 + 2*.4 + 1*.2) / 5 = 1.8 / 5 = .36
     confidences = [0.9, 0.9, 0.6, 0.6, 0.2]
-    assert expected_calibration_error(confidences, [1, 0, 1, 1, 0]) == pytest.approx(0.36)
+    width = {"bins": 10, "binning": "width"}
+    assert expected_calibration_error(confidences, [1, 0, 1, 1, 0], **width) == pytest.approx(0.36)  # type: ignore[arg-type]
     # one bin: acc 2/3, mean conf (0.1 + 0.5 + 1.0)/3 = 1.6/3 -> |2/3 - 1.6/3| = 0.4/3
     assert expected_calibration_error([0.1, 0.5, 1.0], [1, 1, 0], bins=1) == pytest.approx(0.4 / 3)
-    assert expected_calibration_error([1.0], [True]) == 0.0  # 1.0 lands in the last bin
+    assert expected_calibration_error([1.0], [True], **width) == 0.0  # type: ignore[arg-type]
     assert math.isnan(expected_calibration_error([None], [True]))
     with pytest.raises(ValueError, match="outside"):
         expected_calibration_error([1.5], [True])
@@ -454,3 +457,26 @@ def test_bootstrap_edge_cases() -> None:
         bootstrap_ci(exact_agreement, [1.0], [1.0, 2.0])
     with pytest.raises(ValueError, match="confidence"):
         bootstrap_ci(exact_agreement, [1.0], [1.0], confidence=1.5)
+
+
+def test_equal_mass_bins_by_hand() -> None:
+    # sorted: .2(0) .6(1) .6(1) .9(1) .9(0) in 2 equal-mass bins of 3 and 2:
+    # [.2, .6, .6] conf 1.4/3, right 2/3 -> gap .6/3 = .2 (3 items); [.9, .9] conf .9, right 1/2 -> .4
+    # ECE = (3 * .2 + 2 * .4) / 5 = 1.4 / 5 = .28
+    confidences = [0.9, 0.9, 0.6, 0.6, 0.2]
+    correct = [1, 0, 1, 1, 0]
+    assert expected_calibration_error(confidences, correct, bins=2) == pytest.approx(0.28)
+    points = reliability_bins(confidences, correct, bins=2)
+    assert [size for _, _, size in points] == [3, 2]
+    # more bins than pairs: one pair per bin
+    assert len(reliability_bins(confidences, correct, bins=15)) == 5
+    with pytest.raises(ValueError, match="binning"):
+        reliability_bins(confidences, correct, binning="quantile")
+
+
+def test_brier_score_by_hand() -> None:
+    assert brier_score([0.9, 0.2, 0.5], [1, 0, 1]) == pytest.approx((0.01 + 0.04 + 0.25) / 3)
+    assert brier_score([0.5] * 4, [1, 0, 1, 0]) == pytest.approx(0.25)
+    assert math.isnan(brier_score([None], [1]))
+    with pytest.raises(ValueError, match="outside"):
+        brier_score([1.2], [1])

@@ -21,12 +21,14 @@ Rating = float | None
 
 __all__ = [
     "alignment",
+    "brier_score",
     "cohen_kappa",
     "confusion_matrix",
     "exact_agreement",
     "expected_calibration_error",
     "krippendorff_alpha",
     "mean_absolute_error",
+    "reliability_bins",
     "roc_auc",
     "signed_bias",
     "spearman",
@@ -323,16 +325,14 @@ def roc_auc(labels: Sequence[bool | int | None], scores: Sequence[Rating]) -> fl
     return (rank_sum - positives * (positives + 1) / 2) / (positives * negatives)
 
 
-def expected_calibration_error(
-    confidences: Sequence[Rating], correct: Sequence[bool | int | None], *, bins: int = 10
-) -> float:
-    """ECE: per equal-width confidence bin, |accuracy − mean confidence|, weighted by the bin's share.
+ECE_BINS = 15
+"""Bins of the expected calibration error: 15 equal-mass bins, the usual choice in the calibration
+literature (equal-width bins leave most of them empty when confidences crowd near one value)."""
 
-    Bin k covers [k/bins, (k+1)/bins), the last bin also takes 1.0. Pairs with a missing confidence
-    or outcome drop out; ``nan`` when none is left. Confidences outside [0, 1] raise ``ValueError``.
-    """
-    if bins < 1:
-        raise ValueError(f"bins must be at least 1, not {bins}")
+
+def _calibration_pairs(
+    confidences: Sequence[Rating], correct: Sequence[bool | int | None]
+) -> list[tuple[float, float]]:
     if len(confidences) != len(correct):
         raise ValueError(
             f"confidences and correct differ in length: {len(confidences)} and {len(correct)}"
@@ -342,16 +342,72 @@ def expected_calibration_error(
         for c, y in zip(map(_present, confidences), correct, strict=True)
         if c is not None and y is not None
     ]
-    if not kept:
-        return NAN
-    grouped: list[list[tuple[float, float]]] = [[] for _ in range(bins)]
-    for c, y in kept:
+    for c, _ in kept:
         if not 0.0 <= c <= 1.0:
             raise ValueError(f"confidence {c} is outside [0, 1]")
-        grouped[min(int(c * bins), bins - 1)].append((c, y))
-    error = math.fsum(
-        len(group) * abs(_mean([y for _, y in group]) - _mean([c for c, _ in group]))
+    return kept
+
+
+def reliability_bins(
+    confidences: Sequence[Rating],
+    correct: Sequence[bool | int | None],
+    *,
+    bins: int = ECE_BINS,
+    binning: str = "mass",
+) -> list[tuple[float, float, int]]:
+    """(mean confidence, share right, size) per non-empty bin, in confidence order: the points of a
+    reliability diagram. `binning` "mass": equal-count bins over the sorted confidences (sizes differ by
+    at most one); "width": bin k covers [k/bins, (k+1)/bins), the last also takes 1.0."""
+    if bins < 1:
+        raise ValueError(f"bins must be at least 1, not {bins}")
+    if binning not in ("mass", "width"):
+        raise ValueError(f"binning must be 'mass' or 'width', not {binning!r}")
+    kept = _calibration_pairs(confidences, correct)
+    grouped: list[list[tuple[float, float]]]
+    if binning == "width":
+        grouped = [[] for _ in range(bins)]
+        for c, y in kept:
+            grouped[min(int(c * bins), bins - 1)].append((c, y))
+    else:
+        ordered = sorted(kept)
+        count = min(bins, len(ordered))
+        grouped = []
+        start = 0
+        for k in range(count):
+            size = len(ordered) // count + (1 if k < len(ordered) % count else 0)
+            grouped.append(ordered[start : start + size])
+            start += size
+    return [
+        (_mean([c for c, _ in group]), _mean([y for _, y in group]), len(group))
         for group in grouped
         if group
-    )
-    return error / len(kept)
+    ]
+
+
+def expected_calibration_error(
+    confidences: Sequence[Rating],
+    correct: Sequence[bool | int | None],
+    *,
+    bins: int = ECE_BINS,
+    binning: str = "mass",
+) -> float:
+    """ECE: per confidence bin, |share right − mean confidence|, weighted by the bin's share.
+
+    Bins are equal-mass by default (`reliability_bins`); `binning="width"` gives equal-width bins.
+    Pairs with a missing confidence or outcome drop out; ``nan`` when none is left. Confidences outside
+    [0, 1] raise ``ValueError``.
+    """
+    points = reliability_bins(confidences, correct, bins=bins, binning=binning)
+    total = sum(size for _, _, size in points)
+    if not total:
+        return NAN
+    return math.fsum(size * abs(right - conf) for conf, right, size in points) / total
+
+
+def brier_score(probabilities: Sequence[Rating], outcomes: Sequence[bool | int | None]) -> float:
+    """Mean squared gap between a probability and what happened (1 or 0): lower is better; 0.25 is
+    what always saying 0.5 scores. Pairs with a missing value drop out; ``nan`` when none is left."""
+    kept = _calibration_pairs(probabilities, outcomes)
+    if not kept:
+        return NAN
+    return math.fsum((p - y) ** 2 for p, y in kept) / len(kept)

@@ -7,6 +7,7 @@ import math
 from collections.abc import Callable, Sequence
 
 from supportqa.calibration.agreement import (
+    brier_score,
     cohen_kappa,
     exact_agreement,
     expected_calibration_error,
@@ -38,14 +39,20 @@ def auc_stat(a: Sequence[float], b: Sequence[float]) -> float:
 
 
 def ece_stat(a: Sequence[float], b: Sequence[float]) -> float:
-    """`a` are confidences, `b` whether the prediction was right."""
+    """`a` are confidences, `b` whether the prediction was right (15 equal-mass bins)."""
     return expected_calibration_error(list(a), [bool(x) for x in b])
+
+
+def brier_stat(a: Sequence[float], b: Sequence[float]) -> float:
+    """`a` are probabilities or confidences, `b` what happened (1 or 0)."""
+    return brier_score(list(a), [bool(x) for x in b])
 
 
 STATS: dict[str, Stat] = {
     "spearman": spearman,
     "auc": auc_stat,
     "ece": ece_stat,
+    "brier": brier_stat,
     "exact": exact_agreement,
 }
 

@@ -9,13 +9,14 @@ from pydantic import BaseModel, Field
 
 from supportqa.evaluation.regression import CriterionAccuracy
 
-Metric = Literal["spearman", "qwk", "auc", "ece", "exact"]
+Metric = Literal["spearman", "qwk", "auc", "ece", "brier", "exact"]
 
 METRIC_TITLES: dict[str, str] = {
     "spearman": "Spearman ρ",
     "qwk": "QWK",
     "auc": "AUC",
     "ece": "ECE (lower is better)",
+    "brier": "Brier (lower is better)",
     "exact": "exact agreement",
 }
 
@@ -41,7 +42,7 @@ class EvalRow(BaseModel):
 
     @property
     def lower_is_better(self) -> bool:
-        return self.metric == "ece"
+        return self.metric in ("ece", "brier")
 
     @property
     def meets_goal(self) -> bool | None:
