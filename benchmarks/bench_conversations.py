@@ -18,33 +18,14 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from serve_data import CARD, ai_review  # the serve benchmark's AI review records (with evidence)
+from serve_data import build  # the serve benchmark's workspace: conversations and AI reviews
 
-from supportqa.domain.conversation import Conversation
 from supportqa.services.conversation_detail import conversation_detail
 from supportqa.services.conversations import ConversationFilters, Sort, list_conversations
 from supportqa.services.scope import Scope
 from supportqa.storage import Database, Repository
-from supportqa.synthetic import generate_conversations
 
 WORDS = ["refund", "parcel", "password", "invoice", "delivery", "cancel", "thanks", "order"]
-
-
-def build(repo: Repository, n: int) -> None:
-    if repo.count_conversations() >= n:
-        return
-    rng = random.Random(7)
-    repo.save_scorecard(CARD)
-    batch: list[Conversation] = []
-    for data in generate_conversations(n, 11):
-        batch.append(Conversation.model_validate(data))
-        if len(batch) == 5000:
-            repo.upsert_conversations(batch)
-            repo.upsert_reviews([ai_review(c, rng) for c in batch])
-            batch = []
-    if batch:
-        repo.upsert_conversations(batch)
-        repo.upsert_reviews([ai_review(c, rng) for c in batch])
 
 
 def _filters(rng: random.Random, agents: list[str]) -> ConversationFilters:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import orjson
+from pydantic import BaseModel, ValidationError
 
 from supportqa.errors import InputError
 
@@ -155,3 +156,20 @@ def read_objects(
     """Each line's object, or the InputError naming file and line; reading never stops early."""
     for line in lines(path, on_bytes=on_bytes):
         yield parse(line)
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def read_models(path: str | Path, model: type[M], what: str) -> Iterator[tuple[int | None, M]]:
+    """Each line as `model` with its line number, for files that must be whole (evaluation sets): the
+    first bad line stops the read with an InputError naming the file and line ("not a `what` (...)")."""
+    for record in read_objects(path):
+        if isinstance(record, InputError):
+            raise record
+        try:
+            yield record.line, model.model_validate(record.data)
+        except ValidationError as exc:
+            raise InputError(
+                f"not a {what} ({exc.errors()[0]['msg']})", file=str(path), line=record.line
+            ) from None

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 import yaml
 
@@ -106,3 +109,17 @@ def low_confidence_card(folder: Path) -> Path:
     path = folder / "low.yaml"
     path.write_text(yaml.safe_dump(card, sort_keys=False))
     return path
+
+
+def wait_until_healthy(base: str, process: subprocess.Popen[Any], deadline: float) -> bool:
+    """Poll `base`/healthz until it answers 200 (True), or the server process ends or the
+    `time.monotonic()` deadline passes (False): how the serve tests wait for a real server."""
+    while True:
+        try:
+            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                return True
+        except httpx.TransportError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            return False
+        time.sleep(0.2)

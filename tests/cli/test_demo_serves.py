@@ -19,7 +19,7 @@ import pytest
 from supportqa.services.demo_users import DEMO_DOMAIN
 from supportqa.services.passwords import verify
 from supportqa.storage import Database, accounts
-from tests.cli.conftest import Runner
+from tests.cli.conftest import Runner, wait_until_healthy
 
 LOGIN = re.compile(rf"(\w+)\s*│\s*(\S+@{re.escape(DEMO_DOMAIN)})\s*│\s*(\S+)\s*│")
 
@@ -60,16 +60,9 @@ def _serve_demo(folder: Path, port: int) -> tuple[subprocess.Popen[str], Served]
     if base + "/" not in output:
         process.kill()
         pytest.fail(f"the demo did not say where it serves:\n{output}")
-    while True:
-        try:
-            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail(f"the demo's server did not come up:\n{output}")
-        time.sleep(0.2)
+    if not wait_until_healthy(base, process, deadline):
+        process.kill()
+        pytest.fail(f"the demo's server did not come up:\n{output}")
     logins = {role: (email, password) for role, email, password in LOGIN.findall(output)}
     return process, Served(base, logins, output)
 

@@ -17,7 +17,7 @@ import pytest
 
 from supportqa.services import audit
 from supportqa.storage import Database, Repository
-from tests.cli.conftest import Runner
+from tests.cli.conftest import Runner, wait_until_healthy
 
 PASSWORD = "a long password"
 
@@ -81,17 +81,9 @@ def server(
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                out, err = process.communicate(timeout=5)
-                pytest.fail(f"serve did not come up: {out.decode()} {err.decode()}")
-            time.sleep(0.2)
+        if not wait_until_healthy(base, process, time.monotonic() + 30):
+            out, err = process.communicate(timeout=5)
+            pytest.fail(f"serve did not come up: {out.decode()} {err.decode()}")
         yield base, token
     finally:
         process.terminate()

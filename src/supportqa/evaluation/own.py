@@ -11,49 +11,26 @@ from __future__ import annotations
 from collections import defaultdict
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from supportqa.domain.conversation import Conversation
 from supportqa.domain.review import RatingsLine
 from supportqa.errors import InputError
 from supportqa.evaluation.base import LabelledConversation
-from supportqa.jsonl import read_objects
+from supportqa.jsonl import read_models
 
 DATASET = "own"
-
-
-def _records(path: Path) -> list[tuple[int | None, dict[str, object]]]:
-    out: list[tuple[int | None, dict[str, object]]] = []
-    for record in read_objects(path):  # an undecodable byte is read as U+FFFD
-        if isinstance(record, InputError):
-            raise record
-        out.append((record.line, record.data))
-    return out
 
 
 def load_own(conversations: Path, reviews: Path) -> list[LabelledConversation]:
     """Conversations that at least one person rated, with the mean human rating per criterion and the
     conversation's CSAT normalised to 0–1 (label `csat`)."""
     ratings: dict[tuple[str, str], dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
-    for line, data in _records(reviews):
-        try:
-            parsed = RatingsLine.model_validate(data)
-        except ValidationError as exc:
-            raise InputError(
-                f"not a ratings line ({exc.errors()[0]['msg']})", file=str(reviews), line=line
-            ) from None
+    for _, parsed in read_models(reviews, RatingsLine, "ratings line"):
         slot = ratings[(parsed.source, parsed.conversation_id)]
         for key, value in parsed.ratings.items():
             if value is not None:
                 slot[key].append(float(value))
     items: list[LabelledConversation] = []
-    for line, data in _records(conversations):
-        try:
-            conversation = Conversation.model_validate(data)
-        except ValidationError as exc:
-            raise InputError(
-                f"not a conversation ({exc.errors()[0]['msg']})", file=str(conversations), line=line
-            ) from None
+    for _, conversation in read_models(conversations, Conversation, "conversation"):
         rated = ratings.get((conversation.source, conversation.id))
         if not rated:
             continue

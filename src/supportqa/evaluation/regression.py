@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
 from supportqa.domain.conversation import Conversation
 from supportqa.domain.review import Review
@@ -27,7 +27,7 @@ from supportqa.domain.score import Status
 from supportqa.domain.scorecard import Scorecard
 from supportqa.errors import InputError
 from supportqa.evaluation.base import split as split_of
-from supportqa.jsonl import read_objects
+from supportqa.jsonl import read_models
 from supportqa.scoring.engine import ScoringEngine
 from supportqa.signals.analysis import Analysis
 
@@ -83,15 +83,6 @@ def default_corpus_dir() -> Path | None:
     return None
 
 
-def _objects(path: Path) -> list[tuple[int | None, dict[str, object]]]:
-    out: list[tuple[int | None, dict[str, object]]] = []
-    for record in read_objects(path):
-        if isinstance(record, InputError):
-            raise record
-        out.append((record.line, record.data))
-    return out
-
-
 def load_regression(corpus: Path, split: str = "dev") -> list[RegressionItem]:
     """Every `conversations-<x>.jsonl` with its `labels-pass1-<x>.jsonl`, cut to `split` (dev, test
     or all). A bad line, or a label naming no conversation, stops the load with its file and line."""
@@ -104,21 +95,9 @@ def load_regression(corpus: Path, split: str = "dev") -> list[RegressionItem]:
         if not labels_path.is_file():
             raise InputError("the conversations have no pass-1 labels", file=str(labels_path))
         by_id: dict[str, RegressionItem] = {}
-        for line, data in _objects(path):
-            try:
-                conversation = Conversation.model_validate(data)
-            except ValidationError as exc:
-                raise InputError(
-                    f"not a conversation ({exc.errors()[0]['msg']})", file=str(path), line=line
-                ) from None
+        for _, conversation in read_models(path, Conversation, "conversation"):
             by_id[conversation.id] = RegressionItem(conversation, [])
-        for line, data in _objects(labels_path):
-            try:
-                label = LabelLine.model_validate(data)
-            except ValidationError as exc:
-                raise InputError(
-                    f"not a label line ({exc.errors()[0]['msg']})", file=str(labels_path), line=line
-                ) from None
+        for line, label in read_models(labels_path, LabelLine, "label line"):
             if label.id not in by_id:
                 raise InputError(
                     f"label for unknown conversation {label.id!r}", file=str(labels_path), line=line

@@ -31,7 +31,6 @@ when the customer's own words are mild (they are credited to the agent in IQS, n
 SOLVED_STATUSES = frozenset({"solved", "resolved", "done", "completed"})
 """An agent's claim that it is solved. "closed" is not among them: help desks close tickets that were
 never solved too (inactivity, a customer who left), so it says nothing either way."""
-RESOLVED_STATUSES = SOLVED_STATUSES | {"closed"}
 CLOSED_WEIGHT = 0.0
 """A help desk closes tickets that were never solved too (inactivity, a customer who left), so
 "closed" says little; "solved" is an agent's claim and weighs more."""

@@ -20,7 +20,7 @@ from supportqa.scorers.registry import scorer
 from supportqa.signals.acts import customer_asked
 from supportqa.signals.analysis import Analysis
 from supportqa.signals.artefacts import content
-from supportqa.signals.sentiment import vader_compound
+from supportqa.signals.sentiment import SentimentPoint, vader_compound
 from supportqa.signals.text import agent_message_indices, verbatim_quote
 
 ItemScore = Callable[[Outcome, Analysis, Criterion], Score]
@@ -272,6 +272,12 @@ def tone(
 # ---- empathy -------------------------------------------------------------------------------------
 
 
+def _points_before(result: Outcome, before: int | None) -> list[SentimentPoint]:
+    """The customer's sentiment points before message `before` (all of them when None)."""
+    limit = before if before is not None else 1 << 30
+    return [p for p in result.sentiment.points if p.message_index < limit]
+
+
 def _distress(
     result: Outcome, specs: dict[str, DetectorSpec], before: int | None = None
 ) -> tuple[bool, Hit | None, int | None]:
@@ -280,11 +286,10 @@ def _distress(
     message (support-tuned sentiment ≤ −0.35)? Returns the verdict, the sentence, and the message."""
     m = result.markers
     spec = specs.get("customer_distress")
-    limit = before if before is not None else 1 << 30
-    points = [p for p in result.sentiment.points if p.message_index < limit]
+    points = _points_before(result, before)
     mood = {p.message_index: p.score for p in points}
     for index, strength in m.best.get("customer_distress", {}).items():
-        if index >= limit:
+        if before is not None and index >= before:
             continue
         near = spec is not None and strength >= spec.threshold - DISTRESS_MARGIN
         if near and mood.get(index, 0.0) < CONTENT_SENTIMENT:
@@ -301,9 +306,7 @@ def _acknowledged_upset(result: Outcome, before: int | None) -> tuple[bool, int 
     m = result.markers
     if m.strongest("empathy_specific") is None and m.strongest("empathy_general") is None:
         return False, None
-    limit = before if before is not None else 1 << 30
-    points = [p for p in result.sentiment.points if p.message_index < limit]
-    lowest = min(points, key=lambda p: p.score, default=None)
+    lowest = min(_points_before(result, before), key=lambda p: p.score, default=None)
     if lowest is not None and lowest.score < ACKNOWLEDGED_NEGATIVE:
         return True, lowest.message_index
     return False, None
@@ -334,9 +337,10 @@ def _empathy(result: Outcome, item: Analysis, criterion: Criterion) -> Score:
     m = result.markers
     specs = detectors_for(item)
     replies = agent_message_indices(item.conversation)
-    upset, distress, where = _distress(result, specs, replies[-1] if replies else None)
+    last_reply = replies[-1] if replies else None
+    upset, distress, where = _distress(result, specs, last_reply)
     if not upset:
-        upset, where = _acknowledged_upset(result, replies[-1] if replies else None)
+        upset, where = _acknowledged_upset(result, last_reply)
     if not upset:
         if criterion.allow_na:
             return Score.not_applicable("The customer showed no distress.")

@@ -133,9 +133,9 @@ def _compound(word: str) -> bool:
     for products and processes, and a word list cannot hold them all."""
     if len(word) < 7 or "'" in word:
         return False
-    if word.startswith(("re", "un", "pre")) and any(
-        _known(base)
-        for base in _forms(word.removeprefix("pre").removeprefix("re").removeprefix("un"))
+    if any(
+        word.startswith(prefix) and any(_known(base) for base in _forms(word[len(prefix) :]))
+        for prefix in ("pre", "re", "un")
     ):
         return True  # "rebooked", "unticked", "prepaid"
     return any(_common(word[:cut]) and _common(word[cut:]) for cut in range(4, len(word) - 3))

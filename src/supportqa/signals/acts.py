@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from supportqa.domain.conversation import Conversation, Role
 from supportqa.signals.artefacts import content
+from supportqa.signals.text import normalise_apostrophes
 
 _ACTION_VERBS = (
     r"refunded|refunding|refund|credited|credit|cancel+ed|cancel+ing|cancel|sent|send|resent|re-sent|"
@@ -105,9 +107,10 @@ _ALTERNATIVE = re.compile(
 
 
 def _normal(text: str) -> str:
-    return text.replace("’", "'").replace("‘", "'").strip()
+    return normalise_apostrophes(text).strip()
 
 
+@lru_cache(maxsize=65536)
 def is_refusal(sentence: str) -> bool:
     """A refusal with no way forward in the same sentence ("No.", "We can't do that.")."""
     text = _normal(sentence)
@@ -116,6 +119,7 @@ def is_refusal(sentence: str) -> bool:
     return bool(_REFUSAL.search(text)) and not _ALTERNATIVE.search(text)
 
 
+@lru_cache(maxsize=65536)
 def states_solution(sentence: str) -> bool:
     """An agent sentence that takes or commits to an action, instructs, or answers with a fact; a
     question is no solution, nor is a refusal."""
@@ -142,6 +146,7 @@ _GRUDGING = re.compile(
 )
 
 
+@lru_cache(maxsize=65536)
 def grudging(sentence: str) -> bool:
     """Thanks or assent that gives up ("thank you anyway", "great. thanks i guess")."""
     return bool(_GRUDGING.search(_normal(sentence)))
@@ -271,7 +276,7 @@ def customer_asked(conversation: Conversation) -> bool:
     for message in conversation.messages:
         if message.role is not Role.CUSTOMER or not message.public:
             continue
-        words = content(message.text).replace("’", "'")
+        words = _normal(content(message.text))
         if not words or _NO_WORDS.match(words):
             continue
         if "?" in words or _REQUEST.search(words) or _PROBLEM.search(words):
