@@ -46,7 +46,7 @@ def main() -> None:
     convs = [i.conversation for i in stc] + [i.conversation for i in reg]
     labels = [1 if i.labels["A"] > 0 else 0 for i in stc]
     for item in reg:
-        holder = next(l for l in item.labels if l.holder and "resolution" in l.ratings)
+        holder = next(x for x in item.labels if x.holder and "resolution" in x.ratings)
         labels.append(1 if holder.ratings["resolution"] == 3 else 0)
     analyses = [Analysis(c, engine.detectors) for c in convs]
     prepare_markers(analyses, detectors_for(analyses[0]))
@@ -58,7 +58,9 @@ def main() -> None:
 
     def report(name: str, probs: list[float], lo: int, hi: int) -> str:
         conf = [max(x, 1 - x) for x in probs[lo:hi]]
-        right = [int((x >= 0.5) == bool(y)) for x, y in zip(probs[lo:hi], labels[lo:hi])]
+        right = [
+            int((x >= 0.5) == bool(y)) for x, y in zip(probs[lo:hi], labels[lo:hi], strict=True)
+        ]
         return (
             f"{name}: ECE {expected_calibration_error(conf, right):.3f} "
             f"Brier {brier_score(probs[lo:hi], labels[lo:hi]):.3f}"
