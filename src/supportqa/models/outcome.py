@@ -38,6 +38,10 @@ REFUSAL_WEIGHT = 1.6
 """The agent's last word on the request was a refusal with no way forward."""
 DROPPED_WEIGHT = 1.2
 """The customer left, the chat timed out, or an agent's question was never answered."""
+CALIBRATION_SLOPE = 1.6693
+CALIBRATION_INTERCEPT = 0.3482
+"""Platt scaling of the hand-set logit, fitted on the development halves of STC-3 and the regression
+corpus (`python scripts/fit_resolution_calibration.py --data ../shared/data`)."""
 RESOLUTION_BIAS = -0.6
 """Where the resolution logit starts before any evidence: a reply alone, unconfirmed, is not yet a
 resolution (set on the development halves of STC-3 and of the regression corpus)."""
@@ -263,7 +267,7 @@ def _resolution(
         )
 
     z -= 0.8 * soft(m.strength("escalation"), specs.get("escalation"))
-    p_resolved = _sigmoid(z)
+    p_resolved = _sigmoid(CALIBRATION_SLOPE * z + CALIBRATION_INTERCEPT)
     progress = PROGRESS_WITH_SOLUTION if (solution or escalated) else 0.3
     if escalated:
         reasons.append("the case was escalated")
