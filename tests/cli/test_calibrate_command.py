@@ -185,7 +185,7 @@ def test_subcommands_do_not_run_the_comparison(cli: Runner, demo_db: tuple[Path,
     [
         (("--scorecard-name", "nope"), "no scorecard named 'nope' is stored"),
         (("--scorecard-name", "default-rules", "--version", "9"), "has no stored version '9'"),
-        (("--scorecard-name", "default"), "no AI reviews of scorecard default v2"),
+        (("--scorecard-name", "default"), "no AI reviews of scorecard default v3"),
         (("--metric", "accuracy"), "unknown --metric 'accuracy'"),
     ],
 )
