@@ -67,6 +67,12 @@ SCORECARD_SCHEMA: dict[str, Any] = {
                     "scale": _SCALE,
                     "critical": {"type": "boolean"},
                     "allow_na": {"type": "boolean"},
+                    "abstain_below": {
+                        "type": "number",
+                        "minimum": 0,
+                        "maximum": 1,
+                        "description": "The AI answers `unsure` below this calibrated confidence.",
+                    },
                     "scorer": {"oneOf": [_SCORER_ITEM, {"type": "array", "items": _SCORER_ITEM}]},
                     "levels": {
                         "type": "object",

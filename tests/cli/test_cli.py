@@ -124,10 +124,10 @@ def test_score_writes_reviews_with_evidence_in_the_documented_shape(
             "name": "default",
             "version": default_scorecard().version,
         }
-        assert set(review["counts"]) == {"rated", "na", "failed", "unrated"}
+        assert set(review["counts"]) == {"rated", "na", "unsure", "failed", "unrated"}
         messages = convs[review["conversation_id"]]["messages"]
         for criterion in review["criteria"]:
-            assert criterion["status"] in {"rated", "na", "failed", "unrated"}
+            assert criterion["status"] in {"rated", "na", "unsure", "failed", "unrated"}
             for ev in criterion["evidence"]:
                 if ev["kind"] == "quote":
                     assert ev["quote"] in messages[ev["message_index"]]["text"]

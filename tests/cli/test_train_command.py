@@ -93,7 +93,7 @@ def test_train_keeps_a_model_that_beats_zero_shot_and_apply_puts_it_to_work(
         stored = json.loads(Path(target["model_path"]).read_text())
         assert stored["target"] == target["target"] and stored["version"] == 1
     applied = report["applied"]
-    assert applied["version"] == "3"
+    assert applied["version"] == "4"
     card_file = Path(applied["file"])
     assert card_file.parent == db.parent
     scored = cli("score", "--db", db, "--scorecard", card_file, "--json")
@@ -104,7 +104,7 @@ def test_train_keeps_a_model_that_beats_zero_shot_and_apply_puts_it_to_work(
         reviews = list(repo.iter_reviews(kind="ai"))
     finally:
         database.dispose()
-    new = [r for r in reviews if r.scorecard.version == "3"]
+    new = [r for r in reviews if r.scorecard.version == "4"]
     assert len({r.conversation_id for r in new}) == N_CONVERSATIONS  # a review per reviewee
     key = next(t["target"] for t in accepted if t["target"] != "cx")
     criteria = [r.criterion(key) for r in new]

@@ -191,9 +191,10 @@ def test_every_model_criterion_rates_with_explanation_and_confidence(
         scores = scores_of(engine, conv)
         for key in model_keys:
             score = scores[key]
-            assert score.status in (Status.RATED, Status.NA), (key, score.explanation)
+            # unsure: the scorer answered, below its criterion's abstain_below (tentative rating kept)
+            assert score.status in (Status.RATED, Status.NA, Status.UNSURE), (key, score)
             assert score.explanation.endswith(".")
-            if score.status is Status.RATED:
+            if score.status is not Status.NA:
                 assert score.confidence is not None and 0 <= score.confidence <= 1
                 assert score.evidence, key
             assert_evidence_in_transcript(score, conv)

@@ -27,7 +27,8 @@ def review(engine: ScoringEngine, conv: Conversation) -> Review:
 def rating(r: Review, key: str) -> float | None:
     c = r.criterion(key)
     assert c is not None
-    return c.rating if c.status is Status.RATED else None
+    # the scorer's answer: an `unsure` one (abstention, tested in tests/scoring) is its tentative rating
+    return c.rating if c.status in (Status.RATED, Status.UNSURE) else None
 
 
 REFUSED = conversation(

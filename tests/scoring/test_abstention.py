@@ -61,7 +61,7 @@ def test_below_the_threshold_the_criterion_is_unsure_and_left_out_of_iqs() -> No
     assert low.rating == 1  # the tentative answer is kept for people and evaluation
     assert low.score_pct is None
     assert low.confidence == pytest.approx(0.4)
-    assert low.explanation.startswith("Unsure (confidence 0.40 < 0.6)")
+    assert low.explanation.startswith("Unsure (confidence 0.400 < 0.6)")
     # only "sure" (rated 0) counts: IQS 0, not the 50 it would be with "low" rated 1
     assert review.iqs == 0
     assert review.counts.unsure == 1 and review.counts.rated == 1

@@ -55,11 +55,15 @@ def _mean(values: list[float]) -> float | None:
     return math.fsum(values) / len(values) if values else None
 
 
-def review_ratings(review: Review) -> dict[str, float | None]:
-    """Rated criteria with their rating and N/A ones as ``None``; unrated and failed ones are left out."""
+def review_ratings(review: Review, *, tentative: bool = False) -> dict[str, float | None]:
+    """Rated criteria with their rating and N/A ones as ``None``; unrated and failed ones are left out.
+    `unsure` ones (the AI abstained) too, unless `tentative`: then they count at their tentative
+    answer — what training learns from, since the scorer did answer."""
     out: dict[str, float | None] = {}
     for result in review.criteria:
-        if result.status is Status.RATED and result.rating is not None:
+        if tentative and result.status is Status.UNSURE:
+            out[result.key] = None if result.rating is None else float(result.rating)
+        elif result.status is Status.RATED and result.rating is not None:
             out[result.key] = float(result.rating)
         elif result.status is Status.NA:
             out[result.key] = None

@@ -106,7 +106,7 @@ def training_sets(
     sets: list[TrainingSet] = []
     skipped: list[TargetResult] = []
     wanted = set(targets) if targets else None
-    ai_ratings = [review_ratings(review) for review in ai]
+    ai_ratings = [review_ratings(review, tentative=True) for review in ai]
     for criterion in scorecard.criteria:
         if wanted is not None and criterion.key not in wanted:
             continue

@@ -118,7 +118,7 @@ def abstained(score: Score, threshold: float) -> Score:
     return score.model_copy(
         update={
             "status": Status.UNSURE,
-            "explanation": f"Unsure (confidence {confidence:.2f} < {threshold:g}); tentatively: "
+            "explanation": f"Unsure (confidence {confidence:.3f} < {threshold:g}); tentatively: "
             + score.explanation,
         }
     )
