@@ -131,6 +131,9 @@ class Criterion(BaseModel):
     scorers: tuple[ScorerSpec, ...] = ()
     levels: dict[int, str] = Field(default_factory=dict)
     """What each rating means, in words (the LLM judge's rubric; also shown to reviewers)."""
+    use_when_untrusted: bool = False
+    """Opt-in: keep this criterion in coaching focus, agent rankings and the report's agent tables
+    even while the latest calibration marks the AI untrusted on it (it is still labelled so)."""
 
     @field_validator("key")
     @classmethod
@@ -287,6 +290,7 @@ class Scorecard(BaseModel):
                     "allow_na": c.allow_na,
                     **({"scorer": [s.to_yaml() for s in c.scorers]} if c.scorers else {}),
                     **({"levels": {str(k): v for k, v in c.levels.items()}} if c.levels else {}),
+                    **({"use_when_untrusted": True} if c.use_when_untrusted else {}),
                 }
                 for c in self.criteria
             ],
@@ -339,6 +343,7 @@ def _criterion_from_raw(raw: Any, index: int, origin: str) -> Criterion:
         "allow_na",
         "scorer",
         "levels",
+        "use_when_untrusted",
     }
     if unknown:
         raise ConfigError(f"{origin}: {label}: unknown field(s) {', '.join(sorted(unknown))}")
