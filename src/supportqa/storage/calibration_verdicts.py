@@ -47,7 +47,9 @@ def replace_verdicts(
         )
 
 
-def latest_verdicts(connection: Connection, scorecard_name: str | None = None) -> list[StoredVerdict]:
+def latest_verdicts(
+    connection: Connection, scorecard_name: str | None = None
+) -> list[StoredVerdict]:
     """The recorded verdicts of one scorecard name (every name when None), by name and key."""
     query = select(calibration_verdicts).order_by(
         calibration_verdicts.c.scorecard_name, calibration_verdicts.c.criterion_key
