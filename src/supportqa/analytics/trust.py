@@ -50,6 +50,10 @@ class TrustGate:
         """Every criterion key left out of coaching and rankings, sorted."""
         return sorted(set().union(*(self.gated_of(name) for name in self.untrusted)))
 
+    def label_of(self, scorecard_name: str, key: str) -> str | None:
+        """ "untrusted" when the latest calibration of `scorecard_name` marks `key` so, else None."""
+        return UNTRUSTED if key in self.untrusted.get(scorecard_name, frozenset()) else None
+
     def label(self, key: str) -> str | None:
         """ "untrusted" for an untrusted criterion key, else None."""
         return UNTRUSTED if key in set().union(*self.untrusted.values()) else None
