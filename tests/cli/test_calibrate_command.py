@@ -221,9 +221,10 @@ def test_no_human_reviews_says_to_import_them(cli: Runner, tmp_path: Path) -> No
 def test_calibrate_records_verdicts_that_iqs_and_coach_label(cli: Runner, db_copy: Path) -> None:
     """Every `calibrate` run (no --apply) records its verdicts; `iqs --json` names the untrusted
     criteria, `coach AGENT --json` leaves them out of the card's focus and says so."""
-    before = cli("iqs", "--db", db_copy, "--json").json()
-    assert before["untrusted_criteria"] == []
     args = ("--scorecard-name", "default-rules", "--bootstrap", "0", "--min-pairs", "10")
+    assert cli("calibrate", "--db", db_copy, *args, "--threshold", "-1", "--json").code == 0
+    before = cli("iqs", "--db", db_copy, "--json").json()
+    assert before["untrusted_criteria"] == []  # the run replaced whatever was recorded before
     data = cli("calibrate", "--db", db_copy, *args, "--threshold", "0.9", "--json").json()
     untrusted = sorted(c["key"] for c in data["criteria"] if c["verdict"] == "untrusted")
     assert untrusted, "a kappa of 0.9 is more than the rules reach on some criterion"
