@@ -239,3 +239,7 @@ def test_calibrate_records_verdicts_that_iqs_and_coach_label(cli: Runner, db_cop
     assert not set(untrusted) & {f["key"] for f in card["focus"]}
     shown = cli("coach", rows[0]["agent"], "--db", db_copy)
     assert "Left out (untrusted by the latest calibration)" in shown.out
+    made = cli("report", "--db", db_copy, "--out", db_copy.parent / "r.html", "--json").json()
+    assert made["untrusted_criteria"] == made["left_out"] == untrusted
+    page = (db_copy.parent / "r.html").read_text()
+    assert f'{untrusted[0]} <span class="untrusted">untrusted</span>' in page
