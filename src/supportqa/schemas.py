@@ -80,6 +80,11 @@ SCORECARD_SCHEMA: dict[str, Any] = {
                         "propertyNames": {"pattern": "^-?[0-9]+$"},
                         "additionalProperties": {"type": "string", "minLength": 1},
                     },
+                    "use_when_untrusted": {
+                        "type": "boolean",
+                        "description": "Keep the criterion in coaching and agent rankings while "
+                        "the latest calibration marks it untrusted.",
+                    },
                 },
             },
         },

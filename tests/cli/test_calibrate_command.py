@@ -216,3 +216,30 @@ def test_no_human_reviews_says_to_import_them(cli: Runner, tmp_path: Path) -> No
         result.err.split()
     )
     assert "supportqa import" in result.err
+
+
+def test_calibrate_records_verdicts_that_iqs_and_coach_label(cli: Runner, db_copy: Path) -> None:
+    """Every `calibrate` run (no --apply) records its verdicts; `iqs --json` names the untrusted
+    criteria, `coach AGENT --json` leaves them out of the card's focus and says so."""
+    args = ("--scorecard-name", "default-rules", "--bootstrap", "0", "--min-pairs", "10")
+    assert cli("calibrate", "--db", db_copy, *args, "--threshold", "-1", "--json").code == 0
+    before = cli("iqs", "--db", db_copy, "--json").json()
+    assert before["untrusted_criteria"] == []  # the run replaced whatever was recorded before
+    data = cli("calibrate", "--db", db_copy, *args, "--threshold", "0.9", "--json").json()
+    untrusted = sorted(c["key"] for c in data["criteria"] if c["verdict"] == "untrusted")
+    assert untrusted, "a kappa of 0.9 is more than the rules reach on some criterion"
+    after = cli("iqs", "--db", db_copy, "--json").json()
+    assert after["untrusted_criteria"] == untrusted
+    table = cli("iqs", "--db", db_copy, "--by", "criterion")
+    assert f"{untrusted[0]} (untrusted)" in table.out
+    rows = cli("coach", "--db", db_copy, "--json").json()
+    assert rows and not set(untrusted) & {r["top_focus"] for r in rows}
+    card = cli("coach", rows[0]["agent"], "--db", db_copy, "--json").json()
+    assert card["left_out"] == untrusted
+    assert not set(untrusted) & {f["key"] for f in card["focus"]}
+    shown = cli("coach", rows[0]["agent"], "--db", db_copy)
+    assert "Left out (untrusted by the latest calibration)" in shown.out
+    made = cli("report", "--db", db_copy, "--out", db_copy.parent / "r.html", "--json").json()
+    assert made["untrusted_criteria"] == made["left_out"] == untrusted
+    page = (db_copy.parent / "r.html").read_text()
+    assert f'{untrusted[0]} <span class="untrusted">untrusted</span>' in page

@@ -45,6 +45,21 @@ def test_default_scorecard_round_trips_through_yaml(tmp_path: Path) -> None:
     assert again == card and again.content_hash() == card.content_hash()
 
 
+def test_use_when_untrusted_round_trips_and_changes_the_content_hash(tmp_path: Path) -> None:
+    base = "name: t\nversion: '1'\ncriteria: [{key: a, weight: 1, scale: binary}]\n"
+    path = tmp_path / "card.yaml"
+    path.write_text(base)
+    plain = load_scorecard(path)
+    assert plain.criterion("a").use_when_untrusted is False
+    assert "use_when_untrusted" not in plain.to_dict()["criteria"][0]  # old hashes stay the same
+    path.write_text(base.replace("scale: binary", "scale: binary, use_when_untrusted: true"))
+    opted = load_scorecard(path)
+    assert opted.criterion("a").use_when_untrusted is True
+    path.write_text(yaml.safe_dump(opted.to_dict()))
+    again = load_scorecard(path)
+    assert again == opted and again.content_hash() != plain.content_hash()
+
+
 def test_detectors_and_cx_weights_are_validated(tmp_path: Path) -> None:
     base = "name: t\nversion: '1'\ncriteria: [{key: a, weight: 1, scale: binary}]\n"
     with pytest.raises(ConfigError, match="sum to 1"):

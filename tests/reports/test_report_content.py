@@ -11,6 +11,7 @@ import pytest
 
 from supportqa.analytics.frame import NO_TEAM
 from supportqa.analytics.overview import Overview
+from supportqa.analytics.trust import TrustGate
 from supportqa.domain.scorecard import Scorecard, default_scorecard, scorecard_from_dict
 from supportqa.reports import charts
 from supportqa.reports.html import QUEUE_SHOWN, render
@@ -166,3 +167,22 @@ def test_reviews_without_a_team_or_with_an_empty_one_are_one_opinion_row(view: O
     page = render(view, title="QA", source="t")
     opinion = tables(page)["opinion-table"]
     assert NO_TEAM in opinion and "–" not in opinion and "" not in opinion
+
+
+# ---- trust gating: untrusted criteria are labelled, and the agent table ranks without them ----
+
+
+def test_untrusted_criteria_are_labelled_and_left_out_of_the_agent_table(
+    repo: Repository, card: Scorecard, view: Overview
+) -> None:
+    frames = load_frames(repo)
+    name = str(frames.reviews["scorecard_name"][0])
+    trust = TrustGate({name: frozenset({"greeting"})})
+    gated = overview(frames, repo=repo, scorecard=card, trust=trust)
+    page = render(gated, title="QA", source="t")
+    assert '<td>greeting <span class="untrusted">untrusted</span></td>' in page
+    assert page.count('<span class="untrusted">') == 1
+    assert 'id="agents-untrusted"' in page and 'id="coaching-untrusted"' in page
+    assert gated.agents["ai_iqs"].to_list() != view.agents["ai_iqs"].to_list()
+    assert 'id="agents-untrusted"' not in render(view, title="QA", source="t")
+    assert all(f.key != "greeting" for c in gated.cards for f in c.focus)

@@ -46,6 +46,7 @@ TABLES = {
     "analytics_changes",
     "analytics_state",
     "conversation_reviewees",
+    "calibration_verdicts",
 }
 
 

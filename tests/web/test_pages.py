@@ -4,11 +4,14 @@ HTML for browsers (a login redirect that only goes back to this site), and the s
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from urllib.parse import parse_qs, urlsplit
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from supportqa.storage import Repository
+from supportqa.storage.calibration_verdicts import StoredVerdict, replace_verdicts
 from supportqa.web import vendor
 from tests.web.conftest import HTML
 from tests.web.seed import PAYLOADS, QUOTE
@@ -119,3 +122,25 @@ def test_pages_carry_the_csp_and_plotly_comes_from_the_installed_wheel(
     css = reviewer.get("/vendor/plotly.css")
     assert css.headers["content-type"].startswith("text/css")
     assert ".js-plotly-plot .plotly .main-svg{position:absolute;" in css.text
+
+
+def test_the_conversation_labels_criteria_the_latest_calibration_does_not_trust(
+    reviewer: TestClient, seeded: Repository
+) -> None:
+    label = '<span class="flag untrusted"'
+    assert label not in reviewer.get("/conversations/jsonl/c1").text
+    verdict = StoredVerdict(
+        scorecard_name="default", scorecard_version="1", criterion_key="greeting",
+        verdict="untrusted", metric="kappa", value=0.1, threshold=0.6, n_pairs=50,
+        calibrated_at=datetime(2026, 3, 2, tzinfo=UTC),
+    )  # fmt: skip
+    with seeded.db.write_transaction() as connection:
+        replace_verdicts(connection, "default", [verdict])
+    page = reviewer.get("/conversations/jsonl/c1").text
+    cells = re.findall(
+        r"<td>(\w+)(?: <span class=\"flag\">critical</span>)?( <span class=\"flag untrusted\")?",
+        page,
+    )
+    assert ("greeting", ' <span class="flag untrusted"') in cells
+    assert page.count(label) == sum(1 for key, _ in cells if key == "greeting" and _)
+    assert all(not flag for key, flag in cells if key != "greeting")

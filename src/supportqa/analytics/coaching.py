@@ -84,6 +84,9 @@ class AgentCoaching:
     examples: list[Example] = field(default_factory=list)
     notes: list[CoachingNote] = field(default_factory=list)
     trend: Trend | None = None
+    left_out: list[str] = field(default_factory=list)
+    """Criteria left out as untrusted by the latest calibration (`analytics.trust`): no focus area
+    names them, and `iqs`/`team_iqs` are computed without them."""
 
     def flat(self) -> list[dict[str, object]]:
         """One row per criterion for `--export`."""

@@ -24,6 +24,7 @@ from supportqa.analytics.stability import (
     nps_expr,
     stability,
 )
+from supportqa.analytics.trust import TrustGate, gate
 from supportqa.domain.scorecard import Scorecard, Targets
 
 
@@ -74,6 +75,10 @@ class Overview:
     """IQS beside CX, CSAT, NPS and CES per team."""
     queue: QueueReport | None = None
     """The latest week's review queue (what a human should read next), without assigning."""
+    untrusted: list[str] = field(default_factory=list)
+    """Criteria the latest calibration marks untrusted: labelled wherever criteria are shown."""
+    left_out: list[str] = field(default_factory=list)
+    """The untrusted criteria not opted in: left out of the agent table's AI IQS and of coaching."""
 
     @property
     def targets(self) -> Targets:
@@ -259,16 +264,20 @@ def assemble(
     coaching: list[AgentSummary] | None = None,
     cards: list[AgentCoaching] | None = None,
     queue: QueueReport | None = None,
+    trust: TrustGate | None = None,
 ) -> Overview:
     """Every figure of the report from the frames, with the coaching and queue the caller built (they
     need the workspace's notes, assignments and example reviews). `scorecard` gives the IQS targets
-    and the criteria's names, order and weights."""
+    and the criteria's names, order and weights. `trust` gates the agent table: its AI IQS is over
+    the trusted criteria (`analytics.trust`); headline, weekly and team figures keep the stored IQS,
+    which describes the conversations rather than ranking people."""
     targets = scorecard.targets if scorecard else None
+    trust = trust or TrustGate()
     return Overview(
         headline=headline(frames, targets),
         weekly=weekly(frames),
         teams=by_team(frames),
-        agents=by_agent(frames, targets),
+        agents=by_agent(gate(frames, trust), targets),
         criteria=criteria(frames),
         scorecard=scorecard,
         cx_distribution=cx_distribution(frames),
@@ -278,4 +287,6 @@ def assemble(
         cards=cards or [],
         external=external_metrics(frames) if frames.of_kind("ai").reviews.height > 0 else None,
         queue=queue,
+        untrusted=trust.untrusted_keys,
+        left_out=trust.gated_keys,
     )

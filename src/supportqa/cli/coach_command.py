@@ -24,14 +24,23 @@ from supportqa.cli.common import (
 )
 from supportqa.errors import InputError
 from supportqa.services import coaching
+from supportqa.services.trust import untrusted_criteria
 
 
 def _num(value: float | None, fmt: str = "{:.1f}") -> str:
     return "–" if value is None else fmt.format(value)
 
 
-def summary_table(rows: list[AgentSummary]) -> Table:
-    table = Table(title="Coaching: each agent's top focus (largest deficit vs their team)")
+def summary_table(rows: list[AgentSummary], left_out: list[str] | None = None) -> Table:
+    """One line per agent; `left_out` names the untrusted criteria no focus or IQS here uses."""
+    caption = (
+        f"left out as untrusted: {', '.join(left_out)}; IQS over the trusted criteria"
+        if left_out
+        else None
+    )
+    table = Table(
+        title="Coaching: each agent's top focus (largest deficit vs their team)", caption=caption
+    )
     for name in ("agent", "name", "team", "reviews", "IQS", "top focus", "gap", "n"):
         table.add_column(
             name, justify="right" if name in ("reviews", "IQS", "gap", "n") else "left"
@@ -83,6 +92,12 @@ def print_card(card: AgentCoaching, path: Path) -> None:
             "✓" if f.clear else "",
         )
     console.print(table)
+    if card.left_out:
+        console.print(
+            f"Left out (untrusted by the latest calibration): {', '.join(card.left_out)}; "
+            "IQS here is over the trusted criteria.",
+            highlight=False,
+        )
     for e in card.examples:
         console.print(
             styled((e.key, "bold"), f" {e.conversation_id} ({e.score_pct:.0f}%): {e.explanation}"),
@@ -152,7 +167,8 @@ def coach_command(
             if json:
                 print_json(rows)
             else:
-                console.print(summary_table(rows))
+                left_out = sorted(untrusted_criteria(repo))
+                console.print(summary_table(rows, left_out))
             return
         card = coaching.coaching_card(repo, agent, kind=kind, notes_path=path, settings=config)
     if export is not None:

@@ -109,6 +109,7 @@ def demo(
                 "score": run.as_dict(),
                 "iqs": {"overall": overall, "team": by_team, "agent": by_agent},
                 "cx": cx.model_dump(mode="json"),
+                "untrusted_criteria": result.untrusted,
                 "report": str(report),
                 "users": logins,
                 "url": url if serve else None,
@@ -177,7 +178,16 @@ def _print_summary(result: DemoResult, report: Path, seconds: float) -> None:
     )
     console.print(iqs_table(by_team, "IQS by team (AI vs human reviewers)"))
     console.print(iqs_table(by_agent, "IQS by agent"))
-    console.print(criteria_table(overall, "Criteria: average score, AI vs human"))
+    console.print(
+        criteria_table(overall, "Criteria: average score, AI vs human", untrusted=result.untrusted)
+    )
+    if result.untrusted:
+        console.print(
+            f"Calibration marks {len(result.untrusted)} criteria untrusted "
+            f"({', '.join(result.untrusted)}): coaching focus, agent rankings and the report's "
+            "agent tables leave them out (`use_when_untrusted: true` in the scorecard opts one in).",
+            highlight=False,
+        )
     console.print(cx_table(cx))
     program = sys.argv[0] if sys.argv and sys.argv[0].endswith("supportqa") else "supportqa"
     console.print(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Annotated
 
@@ -59,9 +59,10 @@ def iqs_table(report: IqsReport, title: str) -> Table:
     return table
 
 
-def criteria_table(report: IqsReport, title: str) -> Table:
+def criteria_table(report: IqsReport, title: str, untrusted: Collection[str] = ()) -> Table:
     """Average criterion score (rated only) with how often each was N/A, unsure (the AI abstained),
-    failed by its scorer, unrated."""
+    failed by its scorer, unrated; criteria the latest calibration marks untrusted say so beside
+    their key."""
     group_keys = [k for k in (report.criteria[0].group if report.criteria else {}) if k != "kind"]
     kinds = [k for k in KINDS if any(c.group.get("kind") == k for c in report.criteria)] or [""]
     table = Table(title=title)
@@ -77,6 +78,8 @@ def criteria_table(report: IqsReport, title: str) -> Table:
         slot[summary.group.get("kind") or ""] = summary
     for row_key, by_kind in rows.items():
         values = ["–" if v is None else str(v) for v in row_key]
+        if row_key[-1] in untrusted:
+            values[-1] = f"{values[-1]} (untrusted)"
         for kind in kinds:
             found = by_kind.get(kind)
             if found is None:
@@ -118,7 +121,11 @@ def iqs(
         console.print(
             iqs_table(report, "IQS" + (f" by {', '.join(report.by)}" if report.by else ""))
         )
-    console.print(criteria_table(report, "Criteria (average score of rated reviews)"))
+    console.print(
+        criteria_table(
+            report, "Criteria (average score of rated reviews)", report.untrusted_criteria
+        )
+    )
     print_errors(report.errors)
 
 

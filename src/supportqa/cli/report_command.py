@@ -60,10 +60,22 @@ def report(
     path = write_report(built.view, out, title=title, source=built.source)
     if json:
         print_json(
-            {"out": str(path), "bytes": path.stat().st_size, "headline": built.view.headline}
+            {
+                "out": str(path),
+                "bytes": path.stat().st_size,
+                "headline": built.view.headline,
+                "untrusted_criteria": built.view.untrusted,
+                "left_out": built.view.left_out,
+            }
         )
         return
     console.print(f"Report written to {path} ({path.stat().st_size / 1e6:.1f} MB, opens offline)")
+    if built.view.untrusted:
+        console.print(
+            f"Untrusted by the latest calibration: {', '.join(built.view.untrusted)}; left out of "
+            f"coaching and the agent table: {', '.join(built.view.left_out) or 'none (opted in)'}.",
+            highlight=False,
+        )
 
 
 def register(app: typer.Typer) -> None:

@@ -136,6 +136,9 @@ class Criterion(BaseModel):
     right — is below this: the criterion then counts as N/A does and goes to a person. None: it
     always answers. The default scorecard's values are chosen on development data for a target
     accuracy (`scripts/fit_confidence_calibration.py`, docs/calibration.md)."""
+    use_when_untrusted: bool = False
+    """Opt-in: keep this criterion in coaching focus, agent rankings and the report's agent tables
+    even while the latest calibration marks the AI untrusted on it (it is still labelled so)."""
 
     @field_validator("key")
     @classmethod
@@ -293,6 +296,7 @@ class Scorecard(BaseModel):
                     **({"scorer": [s.to_yaml() for s in c.scorers]} if c.scorers else {}),
                     **({"levels": {str(k): v for k, v in c.levels.items()}} if c.levels else {}),
                     **({"abstain_below": c.abstain_below} if c.abstain_below is not None else {}),
+                    **({"use_when_untrusted": True} if c.use_when_untrusted else {}),
                 }
                 for c in self.criteria
             ],
@@ -346,6 +350,7 @@ def _criterion_from_raw(raw: Any, index: int, origin: str) -> Criterion:
         "scorer",
         "levels",
         "abstain_below",
+        "use_when_untrusted",
     }
     if unknown:
         raise ConfigError(f"{origin}: {label}: unknown field(s) {', '.join(sorted(unknown))}")

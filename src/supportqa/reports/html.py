@@ -96,6 +96,8 @@ def render(view: Overview, *, title: str, source: str) -> str:
         queue_shown=QUEUE_SHOWN,
         targets=view.targets,
         cx_only=view.cx_only_criteria(),
+        untrusted=view.untrusted,
+        left_out=view.left_out,
         figures=figures,
         plotlyjs=get_plotlyjs(),
     )

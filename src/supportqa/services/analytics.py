@@ -38,6 +38,7 @@ from supportqa.services.frames import (
 )
 from supportqa.services.report import coaching_for_report, queue_for_report, scorecard_for
 from supportqa.services.scope import EVERYTHING, Scope
+from supportqa.services.trust import gated_frames, trust_gate
 from supportqa.services.workspace import Workspace
 from supportqa.settings import Settings
 from supportqa.storage.snapshot import analytics_snapshot
@@ -106,12 +107,19 @@ class TeamsSection:
 
 @dataclass(frozen=True)
 class AgentsSection:
+    """Per agent; `ai_iqs` (which orders the rows) is over the trusted criteria: `left_out` names
+    the untrusted ones left out of it (`services.trust`)."""
+
     agents: list[AgentRow]
+    left_out: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
 class CriteriaSection:
+    """Every criterion's figures; `untrusted` names those the latest calibration marks untrusted."""
+
     criteria: list[CriterionRow]
+    untrusted: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -160,11 +168,13 @@ def _teams(_ws: Workspace, frames: Frames, _filters: ReportFilter, _show: bool) 
 
 
 def _agents(ws: Workspace, frames: Frames, filters: ReportFilter, _show: bool) -> AgentsSection:
-    return AgentsSection(_rows(figures.by_agent(frames, _targets(ws, frames, filters))))
+    gated, trust = gated_frames(ws, frames)
+    rows = _rows(figures.by_agent(gated, _targets(ws, frames, filters)))
+    return AgentsSection(rows, trust.gated_keys)
 
 
-def _criteria(_ws: Workspace, frames: Frames, _f: ReportFilter, _show: bool) -> CriteriaSection:
-    return CriteriaSection(_rows(figures.criteria(frames)))
+def _criteria(ws: Workspace, frames: Frames, _f: ReportFilter, _show: bool) -> CriteriaSection:
+    return CriteriaSection(_rows(figures.criteria(frames)), trust_gate(ws).untrusted_keys)
 
 
 def _drivers(_ws: Workspace, frames: Frames, _f: ReportFilter, _show: bool) -> DriverReport | None:
@@ -399,7 +409,10 @@ def section(
     # scope is the same until the snapshot moves on (at most `analytics_max_lag_s`), so it is
     # computed once per snapshot, not once per request.
     snapshot = analytics_snapshot(workspace, use_snapshot=config.analytics_snapshot, cache=cache)
-    key = (id(cache), workspace.db.url_for_display, name, chosen, scope, snapshot.as_of)
+    # a `calibrate` run changes what is gated without writing a review: its verdicts are in the key
+    trust = trust_gate(workspace)
+    gated = (tuple(trust.untrusted_keys), tuple(trust.gated_keys))
+    key = (id(cache), workspace.db.url_for_display, name, chosen, scope, snapshot.as_of, gated)
     # the dashboard asks three sections of one filter at once: the frames are narrowed once
     frames_key = (*key[:2], chosen, snapshot.as_of)
     return _memo(

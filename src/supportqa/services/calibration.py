@@ -30,6 +30,7 @@ from supportqa.domain.review import ScorecardRef
 from supportqa.domain.scorecard import Scorecard
 from supportqa.errors import InputError
 from supportqa.services.audit import cli_actor
+from supportqa.services.trust import record_verdicts
 from supportqa.services.workspace import Workspace
 from supportqa.storage.database import sqlite_file
 
@@ -104,11 +105,13 @@ def compare_with_humans(
     version: str | None = None,
     options: CompareOptions | None = None,
     exclude_sessions: bool = False,
+    record: bool = True,
 ) -> AiVsHuman:
     """AI reviews of one scorecard version against the human consensus, per criterion, IQS and CX.
 
     Bad options fail before the database is read. `exclude_sessions` leaves calibration-session
-    reviews out of the consensus."""
+    reviews out of the consensus. Unless `record` is False the verdicts become the scorecard name's
+    latest (`services.trust`), which trust gating reads after the command has ended."""
     options = options or CompareOptions()
     options.rule()
     choice = stored_scorecard(workspace, scorecard_name, version)
@@ -134,6 +137,8 @@ def compare_with_humans(
         csat=csat,
         options=options,
     )
+    if record:
+        record_verdicts(workspace, report)
     return AiVsHuman(report, card, choice.newer)
 
 

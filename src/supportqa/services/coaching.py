@@ -8,7 +8,7 @@ new notes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -20,6 +20,7 @@ from supportqa.analytics.coaching_notes import CoachingNote
 from supportqa.analytics.frame import Frames
 from supportqa.errors import InputError
 from supportqa.services.frames import ReportFilter, reviewed_frames
+from supportqa.services.trust import gated_frames
 from supportqa.services.workspace import Workspace
 from supportqa.settings import Settings
 from supportqa.storage.coaching_notes import append_note, load_notes, notes_path
@@ -123,8 +124,10 @@ def coaching_summary(
     notes_path: Path | None = None,
     settings: Settings | None = None,
 ) -> list[AgentSummary]:
-    """One line per agent: their largest deficit, their last note and the IQS change since."""
-    frames = reviewed_frames(workspace, filters, settings=settings)
+    """One line per agent: their largest deficit, their last note and the IQS change since.
+    Criteria the latest calibration marks untrusted (not opted in) are left out of the AI reviews
+    (`services.trust`): no agent's top focus is one, and IQS is over the trusted criteria."""
+    frames, _trust = gated_frames(workspace, reviewed_frames(workspace, filters, settings=settings))
     return summary(frames, notes=coaching_notes(workspace, notes_path), kind=kind)
 
 
@@ -137,7 +140,11 @@ def coaching_card(
     notes_path: Path | None = None,
     settings: Settings | None = None,
 ) -> AgentCoaching:
-    """One agent's card (id or name): focus areas with examples, notes and the trend since."""
-    frames = reviewed_frames(workspace, filters, settings=settings)
+    """One agent's card (id or name): focus areas with examples, notes and the trend since; the
+    criteria the latest calibration marks untrusted are left out as in `coaching_summary` (and
+    named in the card's `left_out`)."""
+    frames, trust = gated_frames(workspace, reviewed_frames(workspace, filters, settings=settings))
     notes = coaching_notes(workspace, notes_path)
-    return with_examples(coach(frames, agent, notes=notes, kind=kind), frames, workspace, kind=kind)
+    card = coach(frames, agent, notes=notes, kind=kind)
+    card = replace(card, left_out=trust.gated_keys)
+    return with_examples(card, frames, workspace, kind=kind)

@@ -22,6 +22,7 @@ from supportqa.scorers.judge.personal_data import customer_names, personal_data_
 from supportqa.scorers.judge.redaction import Redactor
 from supportqa.services.scope import EVERYTHING, Scope
 from supportqa.services.transcript_view import MaskedText, masked, plain, quote_span
+from supportqa.services.trust import trust_gate
 from supportqa.services.workspace import Workspace
 from supportqa.storage import conversation_list
 
@@ -77,6 +78,8 @@ class CriterionView(BaseModel):
     confidence: float | None
     explanation: str
     evidence: list[EvidenceView]
+    trust: str | None = None
+    """"untrusted" on an AI review's criterion the latest calibration marks untrusted, else null."""
 
 
 class ReviewHeader(BaseModel):
@@ -223,6 +226,7 @@ class _Viewer:
         self.redactor = redactor
         self.version = version
         self.scorecards: dict[ScorecardRef, Scorecard | None] = {}
+        self.trust = trust_gate(workspace)
 
     def text(self, value: str | None) -> str | None:
         return self.redactor.redact(value) if self.redactor and value else value
@@ -260,7 +264,14 @@ class _Viewer:
             critical_failed=review.critical_failed,
             incomplete=review.incomplete,
             current=current,
-            criteria=[self._criterion(c, scorecard, current) for c in review.criteria],
+            criteria=[
+                self._criterion(c, scorecard, current).model_copy(
+                    update={"trust": self.trust.label_of(review.scorecard.name, c.key)}
+                )
+                if review.kind is ReviewKind.AI
+                else self._criterion(c, scorecard, current)
+                for c in review.criteria
+            ],
         )
 
     def _scorecard(self, ref: ScorecardRef) -> Scorecard | None:

@@ -1,5 +1,6 @@
 """The whole loop on synthetic data, for a first look: generate conversations and simulated human
-reviews into a folder, import them into a SQLite workspace there, score them, and summarise IQS (AI
+reviews into a folder, import them into a SQLite workspace there, score them, calibrate the AI
+against the simulated reviewers (recording the verdicts trust gating reads), and summarise IQS (AI
 next to human) and CX. Safe to run again: imports update, scoring resumes.
 
 The HTML report of the demo is drawn by the adapter from the same workspace (`db`)."""
@@ -13,6 +14,7 @@ from pathlib import Path
 from supportqa.domain.scorecard import Scorecard, default_scorecard
 from supportqa.errors import InputError
 from supportqa.scoring.cx_summary import CxSummary, summarise_cx
+from supportqa.services.calibration import CompareOptions, compare_with_humans
 from supportqa.services.importing import ImportReport, import_files, write_jsonl
 from supportqa.services.scoring import RunReport, score_database
 from supportqa.services.summaries import IqsReport, iqs_from_database
@@ -39,6 +41,8 @@ class DemoResult:
     iqs_by_team: IqsReport
     iqs_by_agent: IqsReport
     cx: CxSummary
+    untrusted: list[str]
+    """Criteria the demo's calibration marks untrusted: left out of coaching and rankings."""
 
 
 def run_demo(
@@ -64,6 +68,10 @@ def run_demo(
     with open_workspace(str(db), create=True) as workspace:
         imported = import_files(workspace, [conversations_file, reviews_file], scorecard=card)
         scored = score_database(workspace, card, progress=progress)
+        # the verdict is the point estimate: the report's intervals are `calibrate`'s job
+        calibration = compare_with_humans(
+            workspace, scorecard_name=card.name, options=CompareOptions(bootstrap=0)
+        ).report
         return DemoResult(
             directory=directory,
             db=db,
@@ -76,4 +84,5 @@ def run_demo(
             iqs_by_team=iqs_from_database(workspace, None, kind=None, by=["team"]),
             iqs_by_agent=iqs_from_database(workspace, None, kind=None, by=["agent"]),
             cx=summarise_cx(workspace.iter_reviews(kind="ai")),
+            untrusted=[c.key for c in calibration.criteria_with("untrusted")],
         )

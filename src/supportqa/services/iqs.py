@@ -15,6 +15,7 @@ from supportqa.domain.scorecard import Scorecard
 from supportqa.errors import InputError
 from supportqa.scoring.iqs import GROUPS
 from supportqa.services.summaries import KINDS, IqsReport, iqs_from_database, iqs_from_file
+from supportqa.services.trust import trust_gate
 from supportqa.services.workspace import Workspace
 
 BY_CHOICES = (*GROUPS, "criterion")
@@ -38,9 +39,14 @@ def iqs(
     kind: str | None = None,
     by: Sequence[str] = (),
 ) -> IqsReport:
-    """IQS and per-criterion averages of the stored reviews (of one scorecard version, if given)."""
+    """IQS and per-criterion averages of the stored reviews (of one scorecard version, if given),
+    naming the criteria the latest calibration marks untrusted. This is the stored IQS as measured,
+    not a ranking, so untrusted criteria are labelled here rather than left out."""
     check_request(by, kind)
-    return iqs_from_database(workspace, scorecard, kind=kind, by=by)
+    report = iqs_from_database(workspace, scorecard, kind=kind, by=by)
+    name = scorecard.name if scorecard else None
+    report.untrusted_criteria = trust_gate(workspace, name).untrusted_keys
+    return report
 
 
 def iqs_of_file(

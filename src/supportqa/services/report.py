@@ -8,7 +8,7 @@ returns the `Overview` that `reports.html` renders (the adapter never opens stor
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from supportqa.analytics.assignments import Assignment
 from supportqa.analytics.cards import EXAMPLES_PER_AREA, FOCUS_AREAS, coaching_cards
@@ -19,10 +19,12 @@ from supportqa.analytics.frame import Frames
 from supportqa.analytics.overview import Overview, assemble, latest_queue, main_scorecard_name
 from supportqa.analytics.privacy import redacted_cards, redacted_queue
 from supportqa.analytics.queue import QueueReport
+from supportqa.analytics.trust import TrustGate, gate
 from supportqa.domain.conversation import Conversation
 from supportqa.domain.scorecard import Scorecard
 from supportqa.services.coaching import coaching_notes, with_examples
 from supportqa.services.frames import ReportFilter, load_frames, require_reviews
+from supportqa.services.trust import gated_frames, trust_gate
 from supportqa.services.workspace import Workspace
 from supportqa.settings import Settings
 from supportqa.storage.assignments import load_assignments
@@ -69,10 +71,13 @@ def _cards(
 def coaching_for_report(
     workspace: Workspace, frames: Frames, show_personal_data: bool = False
 ) -> tuple[list[AgentSummary], list[AgentCoaching]]:
-    """Every agent's coaching line and the cards (with examples) of the clearest gaps."""
+    """Every agent's coaching line and the cards (with examples) of the clearest gaps, without the
+    criteria the latest calibration marks untrusted (`services.trust`)."""
     notes = coaching_notes(workspace)
+    frames, trust = gated_frames(workspace, frames)
     summaries = coaching_summary(frames, notes=notes)
-    return summaries, _cards(frames, summaries, notes, workspace, show_personal_data)
+    cards = _cards(frames, summaries, notes, workspace, show_personal_data)
+    return summaries, [replace(card, left_out=trust.gated_keys) for card in cards]
 
 
 def queue_for_report(
@@ -91,18 +96,25 @@ def overview(
     repo: Workspace | None = None,
     show_personal_data: bool = False,
     scorecard: Scorecard | None = None,
+    trust: TrustGate | None = None,
 ) -> Overview:
     """Every figure of the report from frames, notes and assignments already read; `repo` adds the
     coaching cards' example conversations, read from the stored review payloads. Customers' personal
     data in the text quoted from conversations is redacted unless `show_personal_data`
     (`analytics.privacy`). `scorecard` gives the IQS targets and the criteria's names, order and
-    weights (`scorecard_for` picks the one the report covers)."""
-    summaries = coaching_summary(frames, notes=notes or [])
-    cards = _cards(frames, summaries, notes or [], repo, show_personal_data)
+    weights (`scorecard_for` picks the one the report covers). `trust` (`services.trust.
+    trust_gate`) leaves untrusted criteria out of the coaching and the agent table."""
+    trust = trust or TrustGate()
+    gated = gate(frames, trust)
+    summaries = coaching_summary(gated, notes=notes or [])
+    cards = _cards(gated, summaries, notes or [], repo, show_personal_data)
+    cards = [replace(card, left_out=trust.gated_keys) for card in cards]
     queue = latest_queue(frames, assignments or [])
     if not show_personal_data:
         queue = redacted_queue(queue)
-    return assemble(frames, scorecard=scorecard, coaching=summaries, cards=cards, queue=queue)
+    return assemble(
+        frames, scorecard=scorecard, coaching=summaries, cards=cards, queue=queue, trust=trust
+    )
 
 
 @dataclass(frozen=True)
@@ -134,5 +146,6 @@ def report(
         repo=workspace,
         show_personal_data=show_personal_data,
         scorecard=scorecard_for(frames, workspace, chosen.scorecard_name),
+        trust=trust_gate(workspace),
     )
     return ReportView(view, masked(workspace.db.url))

@@ -31,6 +31,8 @@ class IqsReport:
     rows: list[IqsSummary]
     criteria: list[CriterionSummary]
     errors: list[dict[str, object]] = field(default_factory=list)
+    untrusted_criteria: list[str] = field(default_factory=list)
+    """Criteria the latest calibration marks untrusted (labelled; the stored IQS still counts them)."""
 
 
 def _group_keys(by: Sequence[str], kind: str | None) -> list[str]:

@@ -473,6 +473,28 @@ analytics_changes: Table = metadata.tables["analytics_changes"]
 analytics_state: Table = metadata.tables["analytics_state"]
 
 
+class CalibrationVerdictRow(Base):
+    """The latest `calibrate` verdict on one criterion of a scorecard (by name): each run replaces
+    the name's rows, so trust gating reads what the most recent comparison found
+    (`storage.calibration_verdicts`)."""
+
+    __tablename__ = "calibration_verdicts"
+
+    scorecard_name: Mapped[str] = mapped_column(primary_key=True)
+    criterion_key: Mapped[str] = mapped_column(primary_key=True)
+    scorecard_version: Mapped[str]
+    verdict: Mapped[str] = mapped_column(String(16))
+    metric: Mapped[str] = mapped_column(String(16))
+    value: Mapped[float | None]
+    """The verdict metric's value (None when it could not be computed: too few pairs)."""
+    threshold: Mapped[float]
+    n_pairs: Mapped[int]
+    calibrated_at: Mapped[datetime]
+
+
+calibration_verdicts: Table = metadata.tables["calibration_verdicts"]
+
+
 # The access tables (users, sessions, tokens, audit) share this metadata; imported last so that
 # anything reading `metadata` sees every table.
 from supportqa.storage import auth_tables as _auth_tables  # noqa: E402, F401
