@@ -122,7 +122,7 @@ def test_sessions_bad_selection_is_one_red_line(
 
 @pytest.fixture(scope="module")
 def built_drift_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
-    """150 conversations scored with the rules-only default card (default-rules v2)."""
+    """150 conversations scored with the rules-only default card (default-rules v3)."""
     where = tmp_path_factory.mktemp("drift")
     conversations = where / "c.jsonl"
     supportqa("generate", "--n", "150", "--seed", "3", "-o", conversations)
@@ -142,7 +142,7 @@ def drift_db(
 
 
 def candidate(tmp_path: Path, data: dict[str, Any], change: str) -> Path:
-    changed = {**data, "version": "3", "criteria": [dict(c) for c in data["criteria"]]}
+    changed = {**data, "version": "4", "criteria": [dict(c) for c in data["criteria"]]}
     for criterion in changed["criteria"]:
         if criterion["key"] == "responsiveness" and change == "sla":
             sla = {"chat": {"first": 20, "next": 40}, "default": {"first": 60, "next": 120}}
@@ -165,7 +165,7 @@ def test_candidate_drift_is_exactly_on_the_changed_criterion(
     result = cli("calibrate", "drift", "--db", db, "--candidate", card, "--sample", "500", "--json")
     assert result.code == 0, result.err
     report = result.json()
-    assert report["conversations"] == 150 and report["before"] == "default-rules v2 (stored)"
+    assert report["conversations"] == 150 and report["before"] == "default-rules v3 (stored)"
     criteria = by_key(report)
     moved = {key for key, c in criteria.items() if c["changed_count"] > 0}
     assert moved == {"responsiveness"} and criteria["responsiveness"]["scorer_changed"]
@@ -175,7 +175,7 @@ def test_candidate_drift_is_exactly_on_the_changed_criterion(
     database = Database.open(db, create=True)  # the candidate was scored in memory only
     try:
         repo = Repository(database)
-        assert repo.get_scorecard("default-rules", "3") is None
+        assert repo.get_scorecard("default-rules", "4") is None
     finally:
         database.dispose()
     assert _ai_review_count(db) == stored  # a review per reviewee of the 150 conversations
@@ -217,11 +217,11 @@ def test_two_stored_versions_compare_like_the_candidate(
     assert cli("score", "--db", db, "--scorecard", card).code == 0
     stored = cli(
         "calibrate", "drift", "--db", db, "--scorecard-name", "default-rules",
-        "--from", "2", "--to", "3", "--json",
+        "--from", "3", "--to", "4", "--json",
     )  # fmt: skip
     assert stored.code == 0, stored.err
     report = stored.json()
-    assert (report["before"], report["after"]) == ("default-rules v2", "default-rules v3")
+    assert (report["before"], report["after"]) == ("default-rules v3", "default-rules v4")
     assert by_key(report) == by_key(in_memory)
     assert report["iqs"] == in_memory["iqs"]
 
@@ -229,9 +229,9 @@ def test_two_stored_versions_compare_like_the_candidate(
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("--from", "2", "--to", "9"), "version 9 of scorecard 'default-rules' is not in"),
-        (("--from", "7", "--to", "2"), "version 7 of scorecard 'default-rules'"),
-        (("--to", "2"), "--to needs --from"),
+        (("--from", "3", "--to", "9"), "version 9 of scorecard 'default-rules' is not in"),
+        (("--from", "7", "--to", "3"), "version 7 of scorecard 'default-rules'"),
+        (("--to", "3"), "--to needs --from"),
         ((), "give either --to VERSION"),
     ],
 )
