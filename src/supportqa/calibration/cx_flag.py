@@ -12,19 +12,24 @@ workspace and `scripts/cx_flag_dev.py` from STC-3 dev.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from datetime import date
 
 from pydantic import BaseModel
 
+from supportqa.calibration.apply import next_version, same_criteria
 from supportqa.domain.detectors import ROUNDING_CUTS, CxConfig
+from supportqa.domain.scorecard import Scorecard, scorecard_from_dict
 
 __all__ = [
     "DISSATISFIED_AT_OR_BELOW",
     "MIN_FIT",
+    "CutsApplication",
     "CxFit",
     "FlagFigures",
     "csat_dissatisfied",
     "cuts_from_third",
+    "cuts_version",
     "fit_cx_cuts",
     "flag_figures",
     "third_cut_for_share",
@@ -152,3 +157,45 @@ def fit_cx_cuts(
         before=flag_figures(values, dissatisfied, current),
         after=flag_figures(values, dissatisfied, fitted),
     )
+
+
+class CutsApplication(BaseModel):
+    """What `calibrate cx --apply` would write: the new version with the fitted cuts, or why not."""
+
+    name: str
+    from_version: str
+    version: str | None = None
+    already_applied_as: str | None = None
+    scorecard: Scorecard | None = None
+    reason: str = ""
+
+
+def cuts_version(
+    card: Scorecard, fit: CxFit, *, on: date, stored: Mapping[str, Scorecard]
+) -> CutsApplication:
+    """`card` with `fit.cuts` as the next free version (a note in its description says where they
+    came from); nothing when the cuts are already the card's, or a stored version already has them."""
+    result = CutsApplication(name=card.name, from_version=card.version)
+    if card.cx.cuts == fit.cuts:
+        result.reason = f"{card.name} v{card.version} already has these cuts: nothing to write"
+        return result
+    version = next_version(card.version, stored)
+    data = card.to_dict()
+    data["version"] = version
+    data["cx"] = {**data.get("cx", {}), "cuts": list(fit.cuts)}
+    data["description"] = (
+        (data.get("description") or "").rstrip()
+        + f"\nVersion {version}: CX cuts fitted to the customers' CSAT on {on.isoformat()} "
+        f"(calibrate cx, {fit.n} conversations, {fit.target_share:.1%} with CSAT ≤ 3)."
+    ).strip()
+    candidate = scorecard_from_dict(data, f"{card.name} v{version} (calibrate cx --apply)")
+    for stored_version, other in stored.items():
+        if stored_version != card.version and same_criteria(candidate, other):
+            result.already_applied_as = stored_version
+            result.reason = (
+                f"already applied: {card.name} v{stored_version} has these cuts; nothing written"
+            )
+            return result
+    result.version = version
+    result.scorecard = candidate
+    return result
