@@ -9,7 +9,9 @@ from pydantic import BaseModel, Field
 
 from supportqa.evaluation.regression import CriterionAccuracy
 
-Metric = Literal["spearman", "qwk", "auc", "ece", "brier", "exact"]
+Metric = Literal[
+    "spearman", "qwk", "auc", "ece", "brier", "exact", "share gap", "precision", "recall"
+]
 
 METRIC_TITLES: dict[str, str] = {
     "spearman": "Spearman ρ",
@@ -18,6 +20,9 @@ METRIC_TITLES: dict[str, str] = {
     "ece": "ECE (lower is better)",
     "brier": "Brier (lower is better)",
     "exact": "exact agreement",
+    "share gap": "share flagged − share true",
+    "precision": "precision",
+    "recall": "recall",
 }
 
 
@@ -48,6 +53,8 @@ class EvalRow(BaseModel):
     def meets_goal(self) -> bool | None:
         if self.goal is None or self.value is None:
             return None
+        if self.metric == "share gap":  # the goal is a tolerance either way
+            return abs(self.value) <= self.goal
         return self.value >= self.goal
 
     @property
