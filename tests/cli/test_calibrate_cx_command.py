@@ -172,3 +172,21 @@ def test_too_few_conversations_names_the_minimum(cli: Runner, tmp_path: Path) ->
     assert result.code != 0
     err = " ".join(result.err.split())
     assert "only 12 conversations have both" in err and "needs at least 30" in err
+
+
+def test_explain_shows_the_cx_mapping_of_the_scorecard(cli: Runner, csat_db: Path) -> None:
+    values, _ = _truth(csat_db)
+    first = next(iter(generate_conversations(N, 23)))["id"]
+    result = cli("explain", first, "--db", csat_db, "--kind", "ai", "--json")
+    assert result.code == 0, result.err
+    holder = next(e for e in result.json() if e["cx"] is not None)
+    mapping, value = holder["cx"]["mapping"], holder["cx"]["value"]
+    assert mapping["cuts"] == list(CARD.cx.cuts or ()) and mapping["fitted"] is True
+    assert mapping["score"] == CARD.cx.band(value) == holder["cx"]["score"]
+    assert (
+        mapping["flagged"] is CARD.cx.flagged(value) and mapping["flag_below"] == mapping["cuts"][2]
+    )
+    text = " ".join(cli("explain", first, "--db", csat_db, "--kind", "ai").out.split())
+    assert "band [" in text and "with the scorecard's cuts (" in text
+    assert ("flags it for review" if mapping["flagged"] else "so it is not flagged") in text
+    assert value in values
