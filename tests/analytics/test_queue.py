@@ -80,6 +80,13 @@ def hand_built() -> Frames:
             "critical": False,
         },
         {"review_pk": 7, "key": "tone", "status": "rated", "score_pct": 100.0, "critical": False},
+        {
+            "review_pk": 8,
+            "key": "empathy",
+            "status": "unsure",
+            "score_pct": None,
+            "critical": False,
+        },
     ]
     return Frames(pl.DataFrame(rows), pl.DataFrame(criteria))
 
@@ -89,6 +96,7 @@ EXPECTED = {
     "cx": {"c2"},  # c5 is flagged too but a person reviewed it already; c10 is another week
     "low_confidence": {"c3"},
     "disagreement": {"c4"},  # |90 − 50| = 40 > 20; c5's |70 − 65| = 5 is not
+    "unsure": {"c8"},  # the AI abstained on empathy
     "human_only": {"c6"},
     "outlier": {"c1", "c9"},  # a1: 0 < mean 55; a3: 40 < mean 75; a2's lowest (c5) was reviewed
 }
@@ -114,8 +122,9 @@ def test_reviewed_conversations_are_skipped_except_for_second_review_rules() -> 
 
 def test_priority_then_per_agent_quota() -> None:
     report = build_queue(hand_built(), QueueRules(calibration_sample=0), Quotas(per_agent=1))
-    assert [i.conversation_id for i in report.items] == ["c1", "c4", "c9"]
-    assert report.over_quota == 3  # c2 and c3 of a1, c6 of a2
+    # a3's best is c8 (unsure ranks above outlier)
+    assert [i.conversation_id for i in report.items] == ["c1", "c4", "c8"]
+    assert report.over_quota == 4  # c2 and c3 of a1, c6 of a2, c9 of a3
 
 
 def test_calibration_sample_is_seeded_and_may_be_a_second_review() -> None:

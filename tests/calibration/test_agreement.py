@@ -468,10 +468,19 @@ def test_equal_mass_bins_by_hand() -> None:
     assert expected_calibration_error(confidences, correct, bins=2) == pytest.approx(0.28)
     points = reliability_bins(confidences, correct, bins=2)
     assert [size for _, _, size in points] == [3, 2]
-    # more bins than pairs: one pair per bin
-    assert len(reliability_bins(confidences, correct, bins=15)) == 5
+    # more bins than pairs: one confidence per bin (equal confidences are never split)
+    assert [size for _, _, size in reliability_bins(confidences, correct, bins=15)] == [1, 2, 2]
     with pytest.raises(ValueError, match="binning"):
         reliability_bins(confidences, correct, binning="quantile")
+
+
+def test_equal_mass_bins_never_split_a_tie() -> None:
+    # 20 answers all at confidence 0.7, 14 right: perfectly calibrated. Cutting the tie into bins
+    # (sorted by outcome, wrong ones first) would report a gap of up to 0.7 in the first bin.
+    confidences = [0.7] * 20
+    correct = [0] * 6 + [1] * 14
+    assert reliability_bins(confidences, correct, bins=15) == [(pytest.approx(0.7), 0.7, 20)]
+    assert expected_calibration_error(confidences, correct) == pytest.approx(0.0)
 
 
 def test_brier_score_by_hand() -> None:

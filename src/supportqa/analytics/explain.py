@@ -154,6 +154,12 @@ def _sentence(result: CriterionResult, name: str, scale: str | None) -> str:
         return f"{name}: {rated} = {result.score_pct:.0f}%{counts}.{critical}"
     if result.status is Status.NA:
         return f"{name}: not applicable here, so left out of the score ({result.explanation})."
+    if result.status is Status.UNSURE:
+        confidence = "" if result.confidence is None else f" (confidence {result.confidence:.2f})"
+        return (
+            f"{name}: the AI is unsure{confidence}, so it is left out of the score and a person"
+            f" should rate it. {result.explanation}"
+        )
     if result.status is Status.FAILED:
         return (
             f"{name}: could not be scored ({result.explanation}); left out of the score.{critical}"

@@ -19,7 +19,7 @@ query that fills them and their tests share.
   handle_time_s, customer_id, nps (0–10 answer), ces (the answer mapped onto 1–7, higher = easier),
   ces_raw, ces_scale (NPS/CES from the conversation's metadata, see `domain.surveys`).
 `criteria` (one row per criterion of a review):
-  review_pk, key, group, status ("rated"|"na"|"failed"|"unrated"), score_pct (0–100, rated only),
+  review_pk, key, group, status ("rated"|"na"|"unsure"|"failed"|"unrated"), score_pct (0–100, rated only),
   rating, weight, critical, confidence, scorer.
 """
 

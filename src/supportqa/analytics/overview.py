@@ -60,7 +60,7 @@ class Overview:
     """agent, agent_name, team, ai_iqs, ai_reviews, human_iqs, human_reviews, cx, target (the
     agent's team's IQS target)."""
     criteria: pl.DataFrame
-    """key, kind, score, rated, na, failed, unrated, na_share (N/A ÷ all rows of the key)."""
+    """key, kind, score, rated, na, unsure, failed, unrated, na_share (N/A ÷ all rows of the key)."""
     scorecard: Scorecard | None = None
     """Where the targets, criterion names and order, and which criteria count in IQS come from."""
     cx_distribution: dict[int, int] = field(default_factory=dict)
@@ -210,7 +210,7 @@ def criteria(frames: Frames) -> pl.DataFrame:
             pl.col("score_pct").filter(pl.col("status") == "rated").mean().alias("score"),
             *(
                 (pl.col("status") == status).sum().alias(status)
-                for status in ("rated", "na", "failed", "unrated")
+                for status in ("rated", "na", "unsure", "failed", "unrated")
             ),
             (pl.col("status") == "na").mean().alias("na_share"),
         )

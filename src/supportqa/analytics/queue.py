@@ -30,6 +30,7 @@ RULES = (
     "cx",
     "disagreement",
     "low_confidence",
+    "unsure",
     "human_only",
     "outlier",
     "calibration",
@@ -232,6 +233,7 @@ def _rule_reasons(
         frames, pks, pl.col("critical") & (pl.col("score_pct") < CRITICAL_BELOW_PCT)
     )
     human_only = _criteria_of(frames, pks, pl.col("status") == "unrated")
+    unsure = _criteria_of(frames, pks, pl.col("status") == "unsure")
     outliers = _outliers(week_rows, rules) if "outlier" in rules.rules else {}
     reviewed = pl.DataFrame(
         list(humans),
@@ -248,7 +250,9 @@ def _rule_reasons(
         | pl.col("cx_flagged").fill_null(False)
         | (pl.col("min_confidence") < rules.confidence_below).fill_null(False)
         | pl.col("_reviewed").fill_null(False)
-        | pl.col("review_pk").is_in(pl.Series([*human_only, *outliers], dtype=pl.Int64).implode())
+        | pl.col("review_pk").is_in(
+            pl.Series([*human_only, *unsure, *outliers], dtype=pl.Int64).implode()
+        )
     )
     found: dict[Key, list[Reason]] = {}
     rows: dict[Key, dict[str, Any]] = {}
@@ -276,6 +280,9 @@ def _rule_reasons(
                 f"AI and {who} differ by {gap:.0f} IQS points "
                 f"(> {rules.disagreement_over:g}): second look for calibration"
             )
+        if row["review_pk"] in unsure:
+            keys = ", ".join(unsure[row["review_pk"]])
+            reasons["unsure"] = f"AI abstained (unsure) on: {keys}"
         if row["review_pk"] in human_only:
             keys = ", ".join(human_only[row["review_pk"]])
             reasons["human_only"] = f"criteria only people rate: {keys}"

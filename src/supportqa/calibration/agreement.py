@@ -356,8 +356,9 @@ def reliability_bins(
     binning: str = "mass",
 ) -> list[tuple[float, float, int]]:
     """(mean confidence, share right, size) per non-empty bin, in confidence order: the points of a
-    reliability diagram. `binning` "mass": equal-count bins over the sorted confidences (sizes differ by
-    at most one); "width": bin k covers [k/bins, (k+1)/bins), the last also takes 1.0."""
+    reliability diagram. `binning` "mass": equal-count bins over the sorted confidences, except that
+    equal confidences always share a bin; "width": bin k covers [k/bins, (k+1)/bins), the last also
+    takes 1.0."""
     if bins < 1:
         raise ValueError(f"bins must be at least 1, not {bins}")
     if binning not in ("mass", "width"):
@@ -369,14 +370,19 @@ def reliability_bins(
         for c, y in kept:
             grouped[min(int(c * bins), bins - 1)].append((c, y))
     else:
-        ordered = sorted(kept)
+        # by confidence alone, and a tie never split: answers with the same confidence are one
+        # case, and cutting them by outcome would invent a miscalibration that is not there
+        ordered = sorted(kept, key=lambda pair: pair[0])
         count = min(bins, len(ordered))
         grouped = []
         start = 0
         for k in range(count):
-            size = len(ordered) // count + (1 if k < len(ordered) % count else 0)
-            grouped.append(ordered[start : start + size])
-            start += size
+            end = max(start, round((k + 1) * len(ordered) / count))
+            while 0 < end < len(ordered) and ordered[end][0] == ordered[end - 1][0]:
+                end += 1
+            if end > start:
+                grouped.append(ordered[start:end])
+                start = end
     return [
         (_mean([c for c, _ in group]), _mean([y for _, y in group]), len(group))
         for group in grouped

@@ -39,6 +39,7 @@ class StatusCounts:
     failed: int = 0
     unrated: int = 0
     missing: int = 0
+    unsure: int = 0
 
 
 @dataclass(frozen=True)
@@ -162,7 +163,7 @@ def _outcome(review: Review, key: str) -> tuple[str, float | None]:
 
 
 def _counts(outcomes: Sequence[tuple[str, float | None]]) -> StatusCounts:
-    tally = {s: 0 for s in ("rated", "na", "failed", "unrated", MISSING)}
+    tally = {s: 0 for s in ("rated", "na", "unsure", "failed", "unrated", MISSING)}
     for status, _ in outcomes:
         tally[status] += 1
     return StatusCounts(**tally)

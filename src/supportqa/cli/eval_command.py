@@ -20,7 +20,8 @@ from supportqa.cli.common import (
 )
 from supportqa.errors import InputError
 from supportqa.evaluation.base import shared_data_dir
-from supportqa.evaluation.curves import write_curve_html
+from supportqa.evaluation.curves import write_eval_html
+from supportqa.evaluation.regression import SELECTIVE_COVERAGES
 from supportqa.evaluation.report import METRIC_TITLES, EvalReport
 from supportqa.evaluation.run import DATASETS, EXTRA_DATASETS, EvalOptions, run_eval
 
@@ -69,12 +70,14 @@ def eval_table(report: EvalReport) -> Table:
 
 
 def regression_table(report: EvalReport) -> Table:
-    """Per criterion: AI rating vs the corpus's reference label (pass 1)."""
+    """Per criterion: AI rating vs the corpus's reference label (pass 1), every answer counted
+    (`unsure` ones at their tentative answer); then the answers kept after abstention."""
     table = Table(
         title=f"Regression corpus ({report.regression_split} split, scorecard {report.scorecard}): "
         "AI vs reference labels"
     )
-    for name in ("criterion", "scale", "rule", "n", "coverage", "accuracy", "95% CI", "majority"):
+    columns = ("criterion", "scale", "rule", "n", "coverage", "accuracy", "95% CI", "majority")
+    for name in (*columns, "unsure", "kept acc."):
         table.add_column(
             name, justify="left" if name in ("criterion", "scale", "rule") else "right"
         )
@@ -89,6 +92,32 @@ def regression_table(report: EvalReport) -> Table:
             _cell(row.accuracy),
             ci,
             _cell(row.majority),
+            str(row.abstained) if row.abstained else "",
+            _cell(row.answered_accuracy) if row.abstained else "",
+        )
+    return table
+
+
+def selective_table(report: EvalReport) -> Table:
+    """The selective-prediction curve: accuracy of the most confident answers at each coverage,
+    and how well the calibrated confidence matches being right (ECE, Brier)."""
+    coverages = list(SELECTIVE_COVERAGES)
+    table = Table(
+        title="Accuracy at each coverage (most confident answers kept), and the confidence's "
+        "calibration"
+    )
+    table.add_column("criterion")
+    for coverage in coverages:
+        table.add_column(f"{coverage:.0%}", justify="right")
+    table.add_column("gain @90%", justify="right")
+    table.add_column("ECE", justify="right")
+    table.add_column("Brier", justify="right")
+    for row in report.regression:
+        cells = [row.selective.get(f"{c:g}") for c in coverages]
+        full, at90 = row.selective.get("1"), row.selective.get("0.9")
+        gain = "" if full is None or at90 is None else f"{at90 - full:+.3f}"
+        table.add_row(
+            row.criterion, *(_cell(c) for c in cells), gain, _cell(row.ece), _cell(row.brier)
         )
     return table
 
@@ -161,7 +190,10 @@ def register(app: typer.Typer) -> None:
         ] = "zero-shot",
         plot: Annotated[
             Path | None,
-            typer.Option(help="cv5: write the learning curves as a self-contained HTML plot."),
+            typer.Option(
+                help="Write the figures as one self-contained HTML page: reliability diagrams, "
+                "selective-prediction curves and (cv5) learning curves."
+            ),
         ] = None,
         bootstrap: Annotated[int, typer.Option(help="Bootstrap resamples for the 95% CI.")] = 1000,
         limit: Annotated[
@@ -175,8 +207,6 @@ def register(app: typer.Typer) -> None:
         ceiling."""
         if mode not in MODES:
             raise InputError(f"--mode {mode!r}: use {' or '.join(MODES)}")
-        if plot is not None and mode != "cv5":
-            raise InputError("--plot draws the cv5 learning curves: add --mode cv5")
         if limit is not None and limit < 1:
             raise InputError(f"--limit {limit}: must be at least 1")
         if bootstrap < 0:
@@ -234,7 +264,7 @@ def register(app: typer.Typer) -> None:
 
             report = run_eval(options, card, progress=progress)
         if plot is not None:
-            write_curve_html(report.curves, plot)
+            write_eval_html(report, plot)
         if json_output:
             print_json(report.as_json())
             return
@@ -242,10 +272,11 @@ def register(app: typer.Typer) -> None:
             console.print(eval_table(report))
         if report.regression:
             console.print(regression_table(report))
+            console.print(selective_table(report))
         if report.curves:
             console.print(curve_table(report))
         if plot is not None:
-            console.print(f"  learning curves: {plot}")
+            console.print(f"  figures: {plot}")
         for summary in report.datasets:
             share = "" if summary.flagged_share is None else f", CX 1–3 {summary.flagged_share:.0%}"
             console.print(f"  {summary.dataset}: {summary.conversations} conversations{share}")

@@ -60,7 +60,8 @@ def iqs_table(report: IqsReport, title: str) -> Table:
 
 
 def criteria_table(report: IqsReport, title: str) -> Table:
-    """Average criterion score (rated only) with how often each was N/A, failed by its scorer, unrated."""
+    """Average criterion score (rated only) with how often each was N/A, unsure (the AI abstained),
+    failed by its scorer, unrated."""
     group_keys = [k for k in (report.criteria[0].group if report.criteria else {}) if k != "kind"]
     kinds = [k for k in KINDS if any(c.group.get("kind") == k for c in report.criteria)] or [""]
     table = Table(title=title)
@@ -69,7 +70,7 @@ def criteria_table(report: IqsReport, title: str) -> Table:
     for kind in kinds:
         label = f"{kind.upper()} " if kind else ""
         table.add_column(f"{label}avg", justify="right")
-        table.add_column(f"{label}rated/N/A/failed/unrated", justify="right")
+        table.add_column(f"{label}rated/N/A/unsure/failed/unrated", justify="right")
     rows: dict[tuple[str | None, ...], dict[str, CriterionSummary]] = {}
     for summary in report.criteria:
         slot = rows.setdefault((*_key(summary.group, group_keys), summary.key), {})
@@ -81,7 +82,7 @@ def criteria_table(report: IqsReport, title: str) -> Table:
             if found is None:
                 values += ["", ""]
                 continue
-            counts = f"{found.rated}/{found.na}/{found.failed}/{found.unrated}"
+            counts = f"{found.rated}/{found.na}/{found.unsure}/{found.failed}/{found.unrated}"
             values += [fmt_pct(found.avg_score_pct), counts]
         table.add_row(*values)
     return table

@@ -32,4 +32,5 @@ class CriterionSummary:
     na: int = 0
     failed: int = 0
     unrated: int = 0
+    unsure: int = 0
     criterion_group: str | None = field(default=None, compare=False)

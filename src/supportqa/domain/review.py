@@ -33,6 +33,8 @@ class Counts(BaseModel):
     na: int = 0
     failed: int = 0
     unrated: int = 0
+    unsure: int = 0
+    """Criteria the AI abstained on (`Status.UNSURE`): left out of IQS as N/A is."""
 
 
 class CriterionResult(BaseModel):

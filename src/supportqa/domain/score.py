@@ -16,6 +16,10 @@ class Status(StrEnum):
     NA = "na"
     FAILED = "failed"
     UNRATED = "unrated"
+    UNSURE = "unsure"
+    """The scorer answered, but its calibrated confidence is below the criterion's `abstain_below`:
+    the tentative rating is kept for reviewers and evaluation, and the criterion counts as N/A does
+    (out of IQS, counted, shown, and a review-queue reason)."""
 
 
 class EvidenceKind(StrEnum):
@@ -105,6 +109,19 @@ class Score(BaseModel):
             confidence=None,
             scorer=None,
         )
+
+
+def abstained(score: Score, threshold: float) -> Score:
+    """`score` marked `unsure`: a calibrated confidence below `threshold` (`Criterion.abstain_below`).
+    The rating stays as the tentative answer; the explanation says why it does not count."""
+    confidence = score.confidence if score.confidence is not None else 0.0
+    return score.model_copy(
+        update={
+            "status": Status.UNSURE,
+            "explanation": f"Unsure (confidence {confidence:.2f} < {threshold:g}); tentatively: "
+            + score.explanation,
+        }
+    )
 
 
 def clip_quote(text: str, max_words: int = MAX_QUOTE_WORDS) -> str:

@@ -131,6 +131,11 @@ class Criterion(BaseModel):
     scorers: tuple[ScorerSpec, ...] = ()
     levels: dict[int, str] = Field(default_factory=dict)
     """What each rating means, in words (the LLM judge's rubric; also shown to reviewers)."""
+    abstain_below: float | None = Field(default=None, ge=0, le=1)
+    """The AI abstains (`unsure`) when its calibrated confidence — the estimated chance its answer is
+    right — is below this: the criterion then counts as N/A does and goes to a person. None: it
+    always answers. The default scorecard's values are chosen on development data for a target
+    accuracy (`scripts/fit_confidence_calibration.py`, docs/calibration.md)."""
 
     @field_validator("key")
     @classmethod
@@ -287,6 +292,7 @@ class Scorecard(BaseModel):
                     "allow_na": c.allow_na,
                     **({"scorer": [s.to_yaml() for s in c.scorers]} if c.scorers else {}),
                     **({"levels": {str(k): v for k, v in c.levels.items()}} if c.levels else {}),
+                    **({"abstain_below": c.abstain_below} if c.abstain_below is not None else {}),
                 }
                 for c in self.criteria
             ],
@@ -347,6 +353,7 @@ def _criterion_from_raw(raw: Any, index: int, origin: str) -> Criterion:
         "allow_na",
         "scorer",
         "levels",
+        "abstain_below",
     }
     if unknown:
         raise ConfigError(f"{origin}: {label}: unknown field(s) {', '.join(sorted(unknown))}")

@@ -19,12 +19,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
+from supportqa.calibration.agreement import (
+    brier_score,
+    expected_calibration_error,
+    reliability_bins,
+)
 from supportqa.domain.conversation import Conversation
-from supportqa.domain.review import Review
+from supportqa.domain.review import CriterionResult, Review
 from supportqa.domain.score import Status
-from supportqa.domain.scorecard import Scorecard
+from supportqa.domain.scorecard import Criterion, Scorecard
 from supportqa.errors import InputError
 from supportqa.evaluation.base import split as split_of
 from supportqa.jsonl import read_models
@@ -71,6 +76,17 @@ class CriterionAccuracy(BaseModel):
     ci_high: float | None = None
     majority: float | None = None
     """Accuracy of always answering the most common label: the floor any scorer should beat."""
+    abstained: int = 0
+    """Answers marked `unsure` (below the criterion's `abstain_below`)."""
+    answered_accuracy: float | None = None
+    """Accuracy of the answers that were not `unsure`."""
+    selective: dict[str, float] = Field(default_factory=dict)
+    """Coverage ("1", "0.9", …) → accuracy of the most confident answers at that coverage."""
+    ece: float | None = None
+    """Calibration of the confidence as the chance of being right (15 equal-mass bins)."""
+    brier: float | None = None
+    reliability: list[tuple[float, float, int]] = Field(default_factory=list)
+    """(mean confidence, share right, size) per equal-mass bin: the reliability diagram."""
 
 
 def default_corpus_dir() -> Path | None:
@@ -111,15 +127,15 @@ def load_regression(corpus: Path, split: str = "dev") -> list[RegressionItem]:
     return items
 
 
-def _ai_value(review: Review | None, key: str) -> Rating | str:
-    """The AI's answer for `key`: a rating, None for N/A, or "" when it gave neither."""
-    if review is None:
-        return ""
-    result = next((c for c in review.criteria if c.key == key), None)
+def _ai_value(result: CriterionResult | None) -> Rating | str:
+    """The AI's answer: a rating, None for N/A, or "" when it gave neither. An `unsure` answer is
+    its tentative rating (or N/A): the table measures every answer, and abstention separately."""
     if result is None:
         return ""
     if result.status is Status.NA:
         return None
+    if result.status is Status.UNSURE:
+        return None if result.rating is None else float(result.rating)
     if result.status is Status.RATED and result.rating is not None:
         return float(result.rating)
     return ""
@@ -160,18 +176,42 @@ def _reviews(
     return out
 
 
-def criterion_accuracy(
+@dataclass
+class LabelledAnswer:
+    """The AI's result for one labelled (conversation, reviewee, criterion), and whether it was right."""
+
+    result: CriterionResult | None
+    label: Rating
+    right: bool
+
+    @property
+    def confidence(self) -> float | None:
+        return self.result.confidence if self.result is not None else None
+
+    @property
+    def abstained(self) -> bool:
+        return self.result is not None and self.result.status is Status.UNSURE
+
+
+def tolerance_of(criterion: Criterion) -> float:
+    """Within one on 4- and 5-point scales, exact below."""
+    return 1.0 if criterion.scale.max - criterion.scale.min + 1 >= 4 else 0.0
+
+
+def labelled_answers(
     items: Sequence[RegressionItem],
     scorecard: Scorecard,
     *,
+    engine: ScoringEngine | None = None,
     on_batch: Callable[[int], None] | None = None,
-) -> list[CriterionAccuracy]:
+) -> dict[str, list[LabelledAnswer]]:
     """Score every conversation and pair each labelled (conversation, reviewee, criterion) with the
     AI review of that reviewee; conversation-level criteria (on the holder's label line) pair with the
     AI's holder review, which alone rates them."""
-    engine = ScoringEngine(scorecard)
+    engine = engine or ScoringEngine(scorecard)
     groups = _reviews(items, engine, on_batch)
-    pairs: dict[str, list[tuple[Rating | str, Rating]]] = {c.key: [] for c in scorecard.criteria}
+    tolerance = {c.key: tolerance_of(c) for c in scorecard.criteria}
+    pairs: dict[str, list[LabelledAnswer]] = {c.key: [] for c in scorecard.criteria}
     for item, reviews in zip(items, groups, strict=True):
         holder = reviews[-1] if reviews else None
         by_key = {r.reviewee.key: r for r in reviews}
@@ -180,13 +220,54 @@ def criterion_accuracy(
             for key, value in label.ratings.items():
                 if key not in pairs:
                     continue
-                whole = key in engine.conversation_keys
-                pairs[key].append((_ai_value(holder if whole else own, key), value))
+                review = holder if key in engine.conversation_keys else own
+                result = review.criterion(key) if review is not None else None
+                right = _hit(_ai_value(result), value, tolerance[key])
+                pairs[key].append(LabelledAnswer(result, value, right))
+    return pairs
+
+
+SELECTIVE_COVERAGES = (1.0, 0.95, 0.9, 0.8, 0.7, 0.5)
+
+
+def selective_accuracy(
+    answers: Sequence[tuple[float | None, bool]], coverage: float
+) -> float | None:
+    """Accuracy of the most confident `coverage` share of answers (confidence, right): what a
+    threshold keeping that share would give. Answers without a confidence are never set aside (they
+    rank first); a tie at the cut counts at its group's mean accuracy, as a random tie-break would."""
+    n = len(answers)
+    if n == 0:
+        return None
+    keep = coverage * n
+    groups: dict[float, list[bool]] = {}
+    for confidence, right in answers:
+        groups.setdefault(2.0 if confidence is None else confidence, []).append(right)
+    hits = taken = 0.0
+    for _, members in sorted(groups.items(), reverse=True):
+        room = keep - taken
+        if room <= 0:
+            break
+        share = min(1.0, room / len(members))
+        hits += share * sum(members)
+        taken += share * len(members)
+    return hits / taken if taken else None
+
+
+def criterion_accuracy(
+    items: Sequence[RegressionItem],
+    scorecard: Scorecard,
+    *,
+    on_batch: Callable[[int], None] | None = None,
+) -> list[CriterionAccuracy]:
+    """Per criterion: accuracy of every answer (`unsure` ones at their tentative answer), of the
+    answers kept after abstention, the selective-prediction curve and the calibration of the
+    confidence (ECE on 15 equal-mass bins, Brier) against being right."""
+    pairs = labelled_answers(items, scorecard, on_batch=on_batch)
     rows: list[CriterionAccuracy] = []
     for criterion in scorecard.criteria:
         paired = pairs[criterion.key]
-        points = criterion.scale.max - criterion.scale.min + 1
-        tolerance = 1.0 if points >= 4 else 0.0
+        tolerance = tolerance_of(criterion)
         row = CriterionAccuracy(
             criterion=criterion.key,
             scale=criterion.scale.name or f"{criterion.scale.min:g}–{criterion.scale.max:g}",
@@ -196,14 +277,35 @@ def criterion_accuracy(
             accuracy=None,
         )
         if paired:
-            hits = sum(_hit(ai, label, tolerance) for ai, label in paired)
+            hits = sum(a.right for a in paired)
             low, high = wilson(hits, len(paired))
-            common = Counter(label for _, label in paired).most_common(1)[0][0]
-            row.coverage = round(sum(ai != "" for ai, _ in paired) / len(paired), 4)
+            common = Counter(a.label for a in paired).most_common(1)[0][0]
+            row.coverage = round(sum(_ai_value(a.result) != "" for a in paired) / len(paired), 4)
             row.accuracy = round(hits / len(paired), 4)
             row.ci_low, row.ci_high = round(low, 4), round(high, 4)
             row.majority = round(
-                sum(_hit(common, label, tolerance) for _, label in paired) / len(paired), 4
+                sum(_hit(common, a.label, tolerance) for a in paired) / len(paired), 4
             )
+            kept = [a for a in paired if not a.abstained]
+            row.abstained = len(paired) - len(kept)
+            row.answered_accuracy = (
+                round(sum(a.right for a in kept) / len(kept), 4) if kept else None
+            )
+            ranked = [(a.confidence, a.right) for a in paired]
+            row.selective = {
+                f"{c:g}": round(v, 4)
+                for c in SELECTIVE_COVERAGES
+                if (v := selective_accuracy(ranked, c)) is not None
+            }
+            scored = [(a.confidence, a.right) for a in paired if a.confidence is not None]
+            if len(scored) >= 15:
+                probs = [c for c, _ in scored]
+                outcomes = [r for _, r in scored]
+                row.ece = round(expected_calibration_error(probs, outcomes), 4)
+                row.brier = round(brier_score(probs, outcomes), 4)
+                row.reliability = [
+                    (round(c, 4), round(r, 4), size)
+                    for c, r, size in reliability_bins(probs, outcomes)
+                ]
         rows.append(row)
     return rows

@@ -51,10 +51,14 @@ class EvalRow(BaseModel):
 
     @property
     def meets_goal(self) -> bool | None:
+        """At or above the goal; at or below it for the error measures (ECE, Brier); within ± the
+        goal for a share gap."""
         if self.goal is None or self.value is None:
             return None
         if self.metric == "share gap":  # the goal is a tolerance either way
             return abs(self.value) <= self.goal
+        if self.lower_is_better:
+            return self.value <= self.goal
         return self.value >= self.goal
 
     @property
@@ -97,6 +101,9 @@ class EvalReport(BaseModel):
     regression: list[CriterionAccuracy] = Field(default_factory=list)
     """The regression corpus: per criterion, accuracy against the reference labels."""
     regression_split: str | None = None
+    reliability: dict[str, list[tuple[float, float, int]]] = Field(default_factory=dict)
+    """Reliability-diagram points (mean confidence, share right, size) per calibrated figure: the
+    STC-3 resolution probability and, on the regression corpus, each criterion's confidence."""
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -107,6 +114,7 @@ class EvalReport(BaseModel):
             "datasets": [d.model_dump(mode="json") for d in self.datasets],
             "rows": [r.as_json() for r in self.rows],
             "curves": self.curves,
+            "reliability": {k: [list(p) for p in v] for k, v in self.reliability.items()},
             **(
                 {
                     "regression": {

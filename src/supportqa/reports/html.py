@@ -38,7 +38,7 @@ def _div(figure: go.Figure) -> str:
 def _criteria_rows(view: Overview) -> list[dict[str, object]]:
     """One row per criterion in scorecard order (others after, by key): its name and IQS weight, the
     AI's mean score and N/A share beside the people's mean score."""
-    columns = ("score", "rated", "na_share", "failed")
+    columns = ("score", "rated", "na_share", "unsure", "failed")
     empty: dict[str, object] = {f"{kind}_{c}": None for kind in ("ai", "human") for c in columns}
     empty |= {"name": "", "weight": None}
     rows: dict[str, dict[str, object]] = {}

@@ -44,7 +44,9 @@ def combine(
 
 
 def _rating_fraction(score: Score | None, low: float, high: float) -> float | None:
-    if score is None or score.status is not Status.RATED or score.rating is None:
+    """An `unsure` rating still counts here: CX describes the customer's experience from every
+    signal there is, and abstaining on an agent's grade must not change it."""
+    if score is None or score.status not in (Status.RATED, Status.UNSURE) or score.rating is None:
         return None
     return (score.rating - low) / (high - low)
 

@@ -20,10 +20,11 @@ from datetime import UTC, datetime
 
 from supportqa.domain.conversation import Conversation, Reviewee
 from supportqa.domain.review import Review, ReviewKind
-from supportqa.domain.score import Evidence, EvidenceKind, Score, Status
+from supportqa.domain.score import Evidence, EvidenceKind, Score, Status, abstained
 from supportqa.domain.scorecard import Criterion, Scorecard, ScorerSpec
 from supportqa.errors import ScorerAbort
 from supportqa.gc_tuning import bulk_work
+from supportqa.models.confidence import ConfidenceMap, default_maps
 from supportqa.models.markers import effective_detectors, prepare_markers
 from supportqa.models.outcome import outcome
 from supportqa.scorers.registry import BoundScorer, bind, conversation_level
@@ -69,6 +70,8 @@ class _Slot:
 class EngineStats:
     dropped_quotes: int = 0
     scorer_errors: dict[str, int] = field(default_factory=dict)
+    abstained: dict[str, int] = field(default_factory=dict)
+    """Answers marked `unsure` per criterion key."""
 
 
 def _spec_key(spec: ScorerSpec) -> str:
@@ -84,9 +87,12 @@ class ScoringEngine:
         *,
         reviewer: str = AI_REVIEWER,
         bound: Mapping[str, BoundScorer] | None = None,
+        confidence_maps: Mapping[str, ConfidenceMap] | None = None,
     ) -> None:
         """`bound` supplies ready-made scorers by name (the CLI's configured LLM judge) instead of
-        building them from the registry."""
+        building them from the registry. `confidence_maps` (by scorer `name@version`) turn raw
+        confidences into calibrated ones; None: the packaged maps, `{}`: raw confidences (fitting)."""
+        self.confidence_maps = default_maps() if confidence_maps is None else confidence_maps
         given = bound or {}
         if LLM_SCORER not in given:  # offline unless a configured judge is handed in (score --llm)
             scorecard = scorecard.without_scorer(LLM_SCORER)
@@ -316,15 +322,42 @@ class ScoringEngine:
                 score = Score.failure(
                     f"{name} said N/A ({score.explanation}) but {key} allows no N/A"
                 )
-        return Score(
-            status=score.status,
-            rating=score.rating,
-            explanation=score.explanation,
-            evidence=self._verified(score.evidence, item.conversation),
-            confidence=score.confidence,
-            scorer=scorer.ref,
-            verified=score.verified,
+        return self._calibrated(
+            criterion,
+            Score(
+                status=score.status,
+                rating=score.rating,
+                explanation=score.explanation,
+                evidence=self._verified(score.evidence, item.conversation),
+                confidence=score.confidence,
+                scorer=scorer.ref,
+                verified=score.verified,
+            ),
         )
+
+    def _calibrated(self, criterion: Criterion, score: Score) -> Score:
+        """The scorer's confidence replaced by its calibrated one (`models.confidence`) when its
+        version has a map, and the answer marked `unsure` when that is below the criterion's
+        `abstain_below`. An uncalibrated confidence is not a probability, so it never abstains."""
+        if score.status not in (Status.RATED, Status.NA) or score.scorer is None:
+            return score
+        found = self.confidence_maps.get(f"{score.scorer.name}@{score.scorer.version}")
+        if found is None:
+            return score
+        scale = criterion.scale
+        position = (
+            None
+            if score.status is Status.NA or score.rating is None
+            else (score.rating - scale.min) / (scale.max - scale.min)
+        )
+        confidence = found.calibrated(score.confidence, position)
+        if confidence is None:
+            return score
+        score = score.model_copy(update={"confidence": confidence})
+        if criterion.abstain_below is not None and confidence < criterion.abstain_below:
+            self.stats.abstained[criterion.key] = self.stats.abstained.get(criterion.key, 0) + 1
+            return abstained(score, criterion.abstain_below)
+        return score
 
     def _verified(self, evidence: list[Evidence], conversation: Conversation) -> list[Evidence]:
         """Keep only quotes that really are in the transcript, so a reviewer can click to them."""

@@ -1,7 +1,8 @@
 """Internal Quality Score maths, exactly as the leading QA tools compute it. Pure functions.
 
 - criterion score = (rating − min) / (max − min) × 100
-- review score = Σ(score × weight) / Σ(weight) over `rated` criteria only (N/A, failed, unrated excluded)
+- review score = Σ(score × weight) / Σ(weight) over `rated` criteria only (N/A, unsure, failed, unrated
+  excluded; an `unsure` criterion keeps its tentative rating but no score, and cannot auto-fail)
 - a `rated` critical criterion below 50% sets the review to 0 (auto-fail); this wins over incompleteness,
   since the outcome is already decided
 - otherwise a critical criterion whose scorer `failed` makes the review incomplete: `iqs` null, left out of
@@ -74,7 +75,7 @@ def criterion_result(criterion: Criterion, score: Score) -> CriterionResult:
         key=criterion.key,
         group=criterion.group,
         status=score.status,
-        rating=score.rating if score.status is Status.RATED else None,
+        rating=score.rating if score.status in (Status.RATED, Status.UNSURE) else None,
         score_pct=pct,
         weight=criterion.weight,
         critical=criterion.critical,

@@ -77,6 +77,7 @@ class CriterionRow(TypedDict):
     score: float | None
     rated: int
     na: int
+    unsure: int
     failed: int
     unrated: int
     na_share: float

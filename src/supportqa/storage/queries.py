@@ -16,6 +16,9 @@ from supportqa.errors import InputError
 from supportqa.storage import identities
 from supportqa.storage.tables import review_criteria, reviews
 
+STATUS_COUNTS = ("rated", "na", "unsure", "failed", "unrated")
+"""Every criterion status, counted per key: see `domain.score.Status`."""
+
 GROUP_COLUMNS: dict[str, ColumnElement[Any]] = {
     "agent": reviews.c.reviewee_id,  # with `source`: the identity, summed per person
     "team": reviews.c.team,
@@ -174,7 +177,7 @@ def criterion_averages(
         *columns,
         func.sum(case((rated, review_criteria.c.score_pct))).label("score_sum"),
         func.count(case((rated, review_criteria.c.score_pct))).label("scored"),
-        *(_count_if(status == s).label(s) for s in ("rated", "na", "failed", "unrated")),
+        *(_count_if(status == s).label(s) for s in STATUS_COUNTS),
         func.min(review_criteria.c.group).label("criterion_group"),
         func.min(review_criteria.c.id).label("first_seen"),
     ).join_from(review_criteria, reviews, review_criteria.c.review_pk == reviews.c.id)
@@ -182,7 +185,7 @@ def criterion_averages(
     query = query.group_by(review_criteria.c.key, *_grouping(groups))
     found = [dict(row._mapping) for row in connection.execute(query)]
     if "agent" in groups:
-        sums = ("score_sum", "scored", "rated", "na", "failed", "unrated")
+        sums = ("score_sum", "scored", *STATUS_COUNTS)
         for row in found:
             row["agent_name"] = None
         found = _per_person(connection, found, sums, ("criterion_group", "first_seen"))
@@ -202,6 +205,7 @@ def criterion_averages(
                 na=int(row["na"]),
                 failed=int(row["failed"]),
                 unrated=int(row["unrated"]),
+                unsure=int(row["unsure"]),
                 criterion_group=row["criterion_group"],
             )
         )
