@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -11,11 +13,13 @@ from supportqa.calibration.cx_flag import (
     MIN_FIT,
     csat_dissatisfied,
     cuts_from_third,
+    cuts_version,
     fit_cx_cuts,
     flag_figures,
     third_cut_for_share,
 )
 from supportqa.domain.detectors import ROUNDING_CUTS, CxConfig
+from supportqa.domain.scorecard import default_scorecard
 
 
 def test_flag_figures_by_hand() -> None:
@@ -112,3 +116,19 @@ def test_csat_at_or_below_three_on_five_is_dissatisfied(
     csat: float, scale: int, dissatisfied: bool
 ) -> None:
     assert csat_dissatisfied(csat_on_five(csat, scale)) is dissatisfied
+
+
+def test_cuts_version_writes_the_next_version_once() -> None:
+    base = default_scorecard()
+    card = base.model_copy(update={"version": "7", "cx": CxConfig()})  # no cuts: rounding
+    values = [1.0 + 0.1 * i for i in range(40)]
+    fit = fit_cx_cuts(values, [v < 2.0 for v in values], card.cx)
+    made = cuts_version(card, fit, on=date(2026, 12, 7), stored={"7": card})
+    assert made.version == "8" and made.scorecard is not None
+    assert made.scorecard.cx.cuts == fit.cuts and made.scorecard.cx.weights == card.cx.weights
+    assert made.scorecard.keys == card.keys
+    assert "CX cuts fitted to the customers' CSAT on 2026-12-07" in made.scorecard.description
+    again = cuts_version(card, fit, on=date(2026, 12, 8), stored={"7": card, "8": made.scorecard})
+    assert again.scorecard is None and again.already_applied_as == "8"
+    same = cuts_version(made.scorecard, fit, on=date(2026, 12, 8), stored={"8": made.scorecard})
+    assert same.scorecard is None and "already has these cuts" in same.reason
