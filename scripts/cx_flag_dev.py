@@ -1,11 +1,19 @@
-"""Issue 18 (exploration): on STC-3 dev, the share whose mean satisfaction S < 0, and the CX value cut
-that flags the same share, with its precision and recall. Dev only."""
+"""Issue 18: fit the default scorecard's CX cuts on STC-3 dev (dev only; never the test split).
+
+The share whose mean satisfaction S < 0 is the target: the third cut flags that share, the others
+are rounding's rescaled (`supportqa.calibration.cx_flag`). Prints the cuts to put in
+src/supportqa/scorecards/default.yaml and the flag's figures before (plain rounding) and after.
+
+    PYTHONPATH=src .venv/bin/python scripts/cx_flag_dev.py /work/shared/data
+"""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
+from supportqa.calibration.cx_flag import fit_cx_cuts
+from supportqa.domain.detectors import CxConfig
 from supportqa.domain.scorecard import default_scorecard
 from supportqa.evaluation.base import split
 from supportqa.evaluation.stc3 import load_stc3
@@ -17,17 +25,56 @@ items = [
     for i in load_stc3(data / "stc3-dq" / "train_data_en.json")
     if split(i.conversation.id) == "dev"
 ]
-engine = ScoringEngine(default_scorecard())
-reviews = engine.score([i.conversation for i in items])
-holder = {r.conversation_id: r for r in reviews}
+card = default_scorecard()
+reviews = ScoringEngine(card).score([i.conversation for i in items])
+holder = {r.conversation_id: r for r in reviews}  # the last review: the participant who held it
 values = [holder[i.conversation.id].cx.value for i in items]  # type: ignore[union-attr]
-unhappy = [i.labels["S"] < 0 for i in items]
-share = sum(unhappy) / len(items)
-flagged_now = sum(v < 3.5 for v in values) / len(values)
-print(f"dev n={len(items)} share S<0: {share:.3f}; flagged now (CX<=3): {flagged_now:.3f}")
-cut = sorted(values)[round(share * len(values)) - 1]
-flag = [v <= cut for v in values]
-tp = sum(f and u for f, u in zip(flag, unhappy, strict=True))
-precision, recall = tp / sum(flag), tp / sum(unhappy)
-print(f"cut at value {cut:.3f}: flagged {sum(flag) / len(flag):.3f}, ", end="")
-print(f"precision {precision:.3f}, recall {recall:.3f}")
+unhappy = [float(i.labels["S"] or 0) < 0 for i in items]
+fit = fit_cx_cuts(values, unhappy, card.cx.model_copy(update={"cuts": None}))
+print(f"STC-3 dev: n={fit.n}, share with S < 0: {fit.target_share:.4f}")
+print(f"cuts: {list(fit.cuts)}  (scorecard {card.name} v{card.version} has {card.cx.cuts})")
+for name, cuts, f in (
+    ("rounding", fit.cuts_before, fit.before),
+    ("fitted", fit.cuts, fit.after),
+):
+    print(
+        f"{name:8} {list(cuts)}: flagged {f.flagged_share:.4f}, precision {f.precision:.4f}, "
+        f"recall {f.recall:.4f}"
+    )
+if card.cx.cuts is not None:
+    now = fit_cx_cuts(values, unhappy, CxConfig(cuts=card.cx.cuts)).before
+    print(
+        f"scorecard's own cuts: flagged {now.flagged_share:.4f}, precision {now.precision:.4f}, "
+        f"recall {now.recall:.4f}"
+    )
+
+# The outer cuts: with the third cut fixed (it alone decides the flag), the cuts 1/2, 2/3 and 4/5 that
+# agree best with S on 1–5 (quadratic-weighted kappa, S rounded half up from −2..2 to 1..5), on a
+# 0.05 grid — dev only. The flag's figures do not move.
+from supportqa.calibration.agreement import cohen_kappa  # noqa: E402
+from supportqa.scoring.cx import round_half_up  # noqa: E402
+
+s_levels = [float(min(5, max(1, round_half_up(float(i.labels["S"] or 0) + 3)))) for i in items]
+levels = [1.0, 2.0, 3.0, 4.0, 5.0]
+third = fit.cuts[2]
+
+
+def agreement(cuts: tuple[float, float, float, float]) -> float:
+    scores = [float(1 + sum(v >= c for c in cuts)) for v in values]
+    return float(cohen_kappa(scores, s_levels, weights="quadratic", labels=levels))
+
+
+grid = [round(1.05 + 0.05 * k, 2) for k in range(80)]
+best = max(
+    (
+        (agreement((c1, c2, third, c4)), (c1, c2, third, c4))
+        for c1 in grid
+        if c1 < third
+        for c2 in grid
+        if c1 < c2 < third
+        for c4 in grid
+        if third < c4 < 5
+    ),
+    key=lambda pair: pair[0],
+)
+print(f"QWK with S levels: rescaled {agreement(fit.cuts):.4f}; grid best {best[0]:.4f} at {best[1]}")

@@ -131,3 +131,56 @@ def test_cx_shows_subscores_weights_and_the_formula() -> None:
     assert (
         "review queue" in result.cx.sentence and "never used to rank agents" in result.cx.sentence
     )
+
+
+def _cx_of(value: float, score: int, flagged: bool) -> CxScore:
+    return CxScore(
+        score=score,
+        value=value,
+        subscores={"resolution": 0.5, "sentiment": 0.5, "service_quality": 0.5},
+        weights={"resolution": 0.3, "sentiment": 0.5, "service_quality": 0.2},
+        explanation="Partly resolved.",
+        review_recommended=flagged,
+    )
+
+
+def test_cx_mapping_shows_the_cuts_the_band_and_the_flag() -> None:
+    card = default_scorecard()
+    card = card.model_copy(update={"cx": card.cx.model_copy(update={"cuts": (1.4, 2.2, 3.0, 4.3)})})
+    # 3.2 would round to 3 (flagged); between the cuts 3.0 and 4.3 it is a 4, not flagged
+    unflagged = explain(_review([], None, _cx_of(3.2, 4, False)), card).cx
+    assert unflagged is not None and unflagged.mapping is not None
+    mapping = unflagged.mapping
+    assert mapping.cuts == [1.4, 2.2, 3.0, 4.3] and mapping.fitted
+    assert (mapping.band_low, mapping.band_high, mapping.score) == (3.0, 4.3, 4)
+    assert mapping.flag_below == 3.0 and mapping.flagged is False
+    assert unflagged.formula.endswith("= 3.20 → band [3, 4.3) → 4")
+    assert "CX 4 because 3 ≤ 3.20 < 4.3 with the scorecard's cuts (1.4 | 2.2 | 3 | 4.3)" in (
+        unflagged.sentence
+    )
+    assert "at or above 3, so it is not flagged" in unflagged.sentence
+
+    flagged = explain(_review([], None, _cx_of(2.9, 3, True)), card).cx
+    assert flagged is not None and flagged.mapping is not None and flagged.mapping.flagged
+    assert "below 3, so CX 1–3 flags it for review" in flagged.sentence
+    top = explain(_review([], None, _cx_of(4.6, 5, False)), card).cx
+    assert top is not None and top.formula.endswith("band [4.3, 5] → 5")
+
+
+def test_cx_mapping_without_cuts_says_it_rounds_and_a_mismatch_says_rescore() -> None:
+    card = default_scorecard()
+    card = card.model_copy(update={"cx": card.cx.model_copy(update={"cuts": None})})
+    result = explain(_review([], None, _cx_of(3.2, 4, False)), card).cx
+    assert result is not None and result.mapping is not None
+    assert result.mapping.score == 3 and not result.mapping.fitted
+    assert "rounding half up (the scorecard sets no cuts)" in result.sentence
+    assert "The stored CX 4 was banded otherwise: re-score" in result.sentence
+
+
+def test_a_reviewers_own_cx_has_no_mapping() -> None:
+    human = _review([], None, _cx_of(3.0, 3, True)).model_copy(
+        update={"kind": ReviewKind.HUMAN, "reviewer": "ana"}
+    )
+    result = explain(human, default_scorecard()).cx
+    assert result is not None and result.mapping is None
+    assert "review queue" in result.sentence

@@ -28,7 +28,8 @@ from supportqa.scoring.ratings import review_from_ratings
 from supportqa.storage import Database, Repository
 from supportqa.testing import conversation
 
-CARD = rules_only(default_scorecard())  # greeting, clarity, ..., closing: all rule scorers
+# greeting, clarity, ..., closing: all rule scorers; at v2 so the next version is "3"
+CARD = rules_only(default_scorecard()).model_copy(update={"version": "2"})
 DAY = date(2026, 3, 2)
 
 

@@ -16,7 +16,9 @@ from supportqa.storage import Database, Repository
 from supportqa.synthetic import generate_conversations, simulate_reviews
 from tests.cli.conftest import Runner
 
-CARD = rules_only(default_scorecard())  # "default-rules" v3, CX off
+CARD = rules_only(default_scorecard())  # "default-rules", CX off
+V = CARD.version
+NEXT = str(int(V) + 1)  # the version `--apply` writes
 VERDICTS = {"trusted", "untrusted", "insufficient", "human-only"}
 
 
@@ -65,7 +67,7 @@ def test_json_reports_every_criterion_iqs_cx_and_a_summary(
     )
     assert result.code == 0, result.err
     data = result.json()
-    assert data["scorecard"] == {"name": "default-rules", "version": "3"}
+    assert data["scorecard"] == {"name": "default-rules", "version": V}
     assert data["counts"]["ai_conversations"] == 300
     assert data["counts"]["overlapping"] == data["counts"]["human_conversations"] == reviewed
     assert [c["key"] for c in data["criteria"]] == CARD.keys
@@ -94,7 +96,7 @@ def test_table_shows_the_same_figures_as_json(cli: Runner, demo_db: tuple[Path, 
     data = cli(*args, "--json").json()
     table = cli(*args)
     assert table.code == 0, table.err
-    assert "AI vs human — default-rules v3" in table.out
+    assert f"AI vs human — default-rules v{V}" in table.out
     assert "IQS and CX" in table.out and "Largest disagreements" in table.out
     assert " ".join(data["summary"].split()) in " ".join(table.out.split())
     for criterion in data["criteria"]:
@@ -129,26 +131,26 @@ def test_apply_writes_a_new_loadable_version_once(cli: Runner, db_copy: Path) ->
     assert first.code == 0, first.err
     applied = first.json()["apply"]
     assert applied["written"] is True
-    assert applied["version"] == "4"
+    assert applied["version"] == NEXT
     untrusted = [c["key"] for c in first.json()["criteria"] if c["verdict"] == "untrusted"]
     assert untrusted and [c["key"] for c in applied["changes"]] == untrusted
-    path = db_copy.parent / "scorecard-default-rules-v4.yaml"
+    path = db_copy.parent / f"scorecard-default-rules-v{NEXT}.yaml"
     assert applied["file"] == str(path)
     card = load_scorecard(path)
-    assert (card.name, card.version) == ("default-rules", "4")
+    assert (card.name, card.version) == ("default-rules", NEXT)
     for criterion in card.criteria:
         assert criterion.human_only == (criterion.key in untrusted)
         if criterion.key in untrusted:
             assert "Human-only since calibrate on" in criterion.description
     listed = cli("scorecard", "list", "--db", db_copy, "--json").json()
-    assert {"name": "default-rules", "version": "4"} in listed
+    assert {"name": "default-rules", "version": NEXT} in listed
 
     again = cli(*args, *strict, "--apply")
     assert again.code == 0, again.err
-    assert "already applied: default-rules v4" in " ".join(again.out.split())
-    assert "v4 stored later but not scored yet; comparing v3" in " ".join(again.err.split())
+    assert f"already applied: default-rules v{NEXT}" in " ".join(again.out.split())
+    assert f"v{NEXT} stored later but not scored yet; comparing v{V}" in " ".join(again.err.split())
     versions = [r["version"] for r in cli("scorecard", "list", "--db", db_copy, "--json").json()]
-    assert versions.count("4") == 1 and "5" not in versions
+    assert versions.count(NEXT) == 1 and str(int(NEXT) + 1) not in versions
 
 
 def test_apply_with_nothing_untrusted_writes_nothing(cli: Runner, db_copy: Path) -> None:
@@ -185,7 +187,7 @@ def test_subcommands_do_not_run_the_comparison(cli: Runner, demo_db: tuple[Path,
     [
         (("--scorecard-name", "nope"), "no scorecard named 'nope' is stored"),
         (("--scorecard-name", "default-rules", "--version", "9"), "has no stored version '9'"),
-        (("--scorecard-name", "default"), "no AI reviews of scorecard default v3"),
+        (("--scorecard-name", "default"), f"no AI reviews of scorecard default v{V}"),
         (("--metric", "accuracy"), "unknown --metric 'accuracy'"),
     ],
 )

@@ -75,7 +75,7 @@ def test_a_second_override_adds_to_the_same_human_review(cli: Runner, db: Path) 
     assert first["human_review_id"] == second["human_review_id"]
     assert second["overrides"] == 2
     assert second["override"]["status"] == "na" and second["override"]["rating"] is None
-    assert second["scorecard"] == {"name": "default-rules", "version": "3"}
+    assert second["scorecard"] == {"name": "default-rules", "version": default_scorecard().version}
     assert len(stored(db, "human")) == 1
 
 

@@ -16,6 +16,9 @@ from supportqa.scoring.profiles import rules_only
 from supportqa.storage import Database, Repository
 from tests.cli.conftest import Runner
 
+V = default_scorecard().version  # the stored rules-only card's version
+NEXT = str(int(V) + 1)  # the candidate's
+
 
 def write_card(path: Path, data: dict[str, Any]) -> Path:
     path.write_text(yaml.safe_dump(data, sort_keys=False))
@@ -122,7 +125,7 @@ def test_sessions_bad_selection_is_one_red_line(
 
 @pytest.fixture(scope="module")
 def built_drift_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
-    """150 conversations scored with the rules-only default card (default-rules v3)."""
+    """150 conversations scored with the rules-only default card (default-rules, this version)."""
     where = tmp_path_factory.mktemp("drift")
     conversations = where / "c.jsonl"
     supportqa("generate", "--n", "150", "--seed", "3", "-o", conversations)
@@ -142,7 +145,7 @@ def drift_db(
 
 
 def candidate(tmp_path: Path, data: dict[str, Any], change: str) -> Path:
-    changed = {**data, "version": "4", "criteria": [dict(c) for c in data["criteria"]]}
+    changed = {**data, "version": NEXT, "criteria": [dict(c) for c in data["criteria"]]}
     for criterion in changed["criteria"]:
         if criterion["key"] == "responsiveness" and change == "sla":
             sla = {"chat": {"first": 20, "next": 40}, "default": {"first": 60, "next": 120}}
@@ -165,7 +168,7 @@ def test_candidate_drift_is_exactly_on_the_changed_criterion(
     result = cli("calibrate", "drift", "--db", db, "--candidate", card, "--sample", "500", "--json")
     assert result.code == 0, result.err
     report = result.json()
-    assert report["conversations"] == 150 and report["before"] == "default-rules v3 (stored)"
+    assert report["conversations"] == 150 and report["before"] == f"default-rules v{V} (stored)"
     criteria = by_key(report)
     moved = {key for key, c in criteria.items() if c["changed_count"] > 0}
     assert moved == {"responsiveness"} and criteria["responsiveness"]["scorer_changed"]
@@ -175,7 +178,7 @@ def test_candidate_drift_is_exactly_on_the_changed_criterion(
     database = Database.open(db, create=True)  # the candidate was scored in memory only
     try:
         repo = Repository(database)
-        assert repo.get_scorecard("default-rules", "4") is None
+        assert repo.get_scorecard("default-rules", NEXT) is None
     finally:
         database.dispose()
     assert _ai_review_count(db) == stored  # a review per reviewee of the 150 conversations
@@ -217,11 +220,11 @@ def test_two_stored_versions_compare_like_the_candidate(
     assert cli("score", "--db", db, "--scorecard", card).code == 0
     stored = cli(
         "calibrate", "drift", "--db", db, "--scorecard-name", "default-rules",
-        "--from", "3", "--to", "4", "--json",
+        "--from", V, "--to", NEXT, "--json",
     )  # fmt: skip
     assert stored.code == 0, stored.err
     report = stored.json()
-    assert (report["before"], report["after"]) == ("default-rules v3", "default-rules v4")
+    assert (report["before"], report["after"]) == (f"default-rules v{V}", f"default-rules v{NEXT}")
     assert by_key(report) == by_key(in_memory)
     assert report["iqs"] == in_memory["iqs"]
 
@@ -229,9 +232,9 @@ def test_two_stored_versions_compare_like_the_candidate(
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("--from", "3", "--to", "9"), "version 9 of scorecard 'default-rules' is not in"),
-        (("--from", "7", "--to", "3"), "version 7 of scorecard 'default-rules'"),
-        (("--to", "3"), "--to needs --from"),
+        (("--from", V, "--to", "9"), "version 9 of scorecard 'default-rules' is not in"),
+        (("--from", "7", "--to", V), "version 7 of scorecard 'default-rules'"),
+        (("--to", V), "--to needs --from"),
         ((), "give either --to VERSION"),
     ],
 )

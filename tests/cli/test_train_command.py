@@ -10,7 +10,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from supportqa.domain.scorecard import default_scorecard
+from supportqa.domain.scorecard import default_scorecard, load_scorecard
 from supportqa.importers.service import import_files
 from supportqa.services.scoring import score_database
 from supportqa.storage import Database, Repository
@@ -93,8 +93,13 @@ def test_train_keeps_a_model_that_beats_zero_shot_and_apply_puts_it_to_work(
         stored = json.loads(Path(target["model_path"]).read_text())
         assert stored["target"] == target["target"] and stored["version"] == 1
     applied = report["applied"]
-    assert applied["version"] == "4"
+    new_version = str(int(default_scorecard().version) + 1)
+    assert applied["version"] == new_version
     card_file = Path(applied["file"])
+    # a trained CX model predicts the reviewers' own 1–5 CX: its version bands it by rounding, not by
+    # the cuts fitted to the weighted value
+    expected_cuts = None if "cx" in {t["target"] for t in accepted} else default_scorecard().cx.cuts
+    assert load_scorecard(card_file).cx.cuts == expected_cuts
     assert card_file.parent == db.parent
     scored = cli("score", "--db", db, "--scorecard", card_file, "--json")
     assert scored.code == 0, scored.err
@@ -104,7 +109,7 @@ def test_train_keeps_a_model_that_beats_zero_shot_and_apply_puts_it_to_work(
         reviews = list(repo.iter_reviews(kind="ai"))
     finally:
         database.dispose()
-    new = [r for r in reviews if r.scorecard.version == "4"]
+    new = [r for r in reviews if r.scorecard.version == new_version]
     assert len({r.conversation_id for r in new}) == N_CONVERSATIONS  # a review per reviewee
     key = next(t["target"] for t in accepted if t["target"] != "cx")
     criteria = [r.criterion(key) for r in new]

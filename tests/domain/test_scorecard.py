@@ -136,7 +136,7 @@ criteria:
     card = load_scorecard(path)
     assert [s.name for s in card.criterion("c").scorers] == ["responsiveness", "greeting"]
     assert card.criterion("d").human_only
-    assert card.version == "2"
+    assert card.version == "2"  # the YAML above says version: 2
 
 
 @pytest.mark.parametrize(

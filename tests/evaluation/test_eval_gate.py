@@ -81,6 +81,18 @@ def test_stc3_scorer_beats_the_keyword_baseline(stc3_report: EvalReport) -> None
             assert row.beats_keyword, (row.ours, row.metric, row.value, row.keyword)
 
 
+@pytest.mark.slow
+def test_stc3_cx_flag_tracks_dissatisfaction_on_dev(stc3_report: EvalReport) -> None:
+    """Issue 18's goal, held on dev: the flag is as big as the S < 0 share (±5 points) and both
+    precision and recall reach 0.6."""
+    gap = figure(stc3_report, "stc3", "CX flag (CX 1–3)", "share gap")
+    assert abs(gap) <= 0.05, gap
+    for metric in ("precision", "recall"):
+        assert figure(stc3_report, "stc3", "CX flag (CX 1–3)", metric) >= 0.6, metric
+    summary = next(d for d in stc3_report.datasets if d.dataset == "stc3")
+    assert summary.flagged_share is not None and summary.flagged_share < 0.75  # rounding: 0.87
+
+
 @pytest.mark.parametrize(
     ("label", "ours"),
     [

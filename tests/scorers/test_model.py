@@ -212,8 +212,11 @@ def test_cx_score_formula_and_flag(engine: ScoringEngine) -> None:
             if cx.subscores[k] is not None
         )
         assert cx.value == pytest.approx(expected, abs=1e-3)
-        assert cx.score == int(cx.value + 0.5)
-        assert cx.review_recommended is (cx.score <= 3)
+        # the default scorecard's cuts band the value: score = 1 + cuts at or below it
+        cuts = CARD.cx.cuts
+        assert cuts is not None
+        assert cx.score == 1 + sum(1 for cut in cuts if cut <= cx.value)
+        assert cx.review_recommended is (cx.value < cuts[2])
         assert cx.explanation.endswith(".")
     assert good.cx and bad.cx and good.cx.value > bad.cx.value
     assert bad.cx.review_recommended

@@ -165,7 +165,7 @@ def test_override_rows_flatten_and_filter(card: Scorecard) -> None:
     ]
     assert [r.by for r in override_rows([tara, leo], by="leo")] == ["leo"]
     assert [r.by for r in override_rows([tara, leo], conversation_id="c1")] == ["tara"]
-    assert rows[0].scorecard == "default-rules v3" and rows[0].ai_rating == 1
+    assert rows[0].scorecard == f"default-rules v{card.version}" and rows[0].ai_rating == 1
 
 
 # ---- stored -------------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """Transparency: how one review's IQS and CX were computed, in words an agent understands.
 
 Works from the stored Review alone (each criterion keeps its rating, score, weight, critical flag,
-explanation and evidence), with the scorecard only for criterion names and rating scales. The IQS is
+explanation and evidence), with the scorecard for criterion names, rating scales and the CX cuts
+that band the CX value into its 1–5 score and flag. The IQS is
 re-derived step by step (Σ weight × score / Σ weight over rated criteria; a critical criterion below
 50% sets it to 0), so the words shown are the arithmetic that produced the stored number.
 """
@@ -11,7 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from supportqa.domain.review import CriterionResult, Review
+from supportqa.domain.detectors import FLAG_AT_OR_BELOW, CxConfig
+from supportqa.domain.review import CriterionResult, Review, ReviewKind
 from supportqa.domain.score import EvidenceKind, Status
 from supportqa.domain.scorecard import Scorecard
 
@@ -58,6 +60,24 @@ class IqsArithmetic:
 
 
 @dataclass(frozen=True)
+class CxMapping:
+    """How the CX value became its 1–5 score: the scorecard's cuts and the band the value fell in."""
+
+    cuts: list[float]
+    fitted: bool
+    """False: the scorecard sets no cuts, so the value is rounded half up."""
+    band_low: float | None
+    """The band's lower cut (None: band 1 starts at the bottom of the scale)."""
+    band_high: float | None
+    """The band's upper cut, not included (None: band 5 runs to the top)."""
+    score: int
+    flag_below: float
+    """Values below this (the third cut) score 1–3 and are flagged for review."""
+    flagged: bool
+    sentence: str
+
+
+@dataclass(frozen=True)
 class CxExplanation:
     score: int
     value: float
@@ -67,6 +87,8 @@ class CxExplanation:
     story: str
     review_recommended: bool
     sentence: str
+    mapping: CxMapping | None = None
+    """AI reviews explained with their scorecard; a reviewer's own CX has none."""
 
 
 @dataclass(frozen=True)
@@ -212,13 +234,44 @@ def iqs_arithmetic(review: Review) -> IqsArithmetic:
     )
 
 
-def _cx(review: Review) -> CxExplanation | None:
+def cx_mapping(value: float, config: CxConfig) -> CxMapping:
+    """The cuts, the band `value` falls in, its score and whether it is flagged, in words."""
+    cuts = list(config.score_cuts)
+    score = config.band(value)
+    low = cuts[score - 2] if score > 1 else None
+    high = cuts[score - 1] if score < 5 else None
+    flagged = score <= FLAG_AT_OR_BELOW
+    bounds = (
+        f"{'' if low is None else f'{low:g} ≤ '}{value:.2f}{'' if high is None else f' < {high:g}'}"
+    )
+    how = "the scorecard's cuts" if config.cuts else "rounding half up (the scorecard sets no cuts)"
+    sentence = (
+        f"CX {score} because {bounds} with {how} ({' | '.join(f'{c:g}' for c in cuts)}); "
+        + (
+            f"below {cuts[2]:g}, so CX 1–3 flags it for review."
+            if flagged
+            else f"at or above {cuts[2]:g}, so it is not flagged."
+        )
+    )
+    return CxMapping(cuts, config.cuts is not None, low, high, score, cuts[2], flagged, sentence)
+
+
+def _cx(review: Review, scorecard: Scorecard | None = None) -> CxExplanation | None:
     cx = review.cx
     if cx is None:
         return None
+    mapping = (
+        cx_mapping(cx.value, scorecard.cx)
+        if scorecard is not None and review.kind is ReviewKind.AI
+        else None
+    )
     used = {k: w for k, w in cx.weights.items() if w > 0 and cx.subscores.get(k) is not None}
     terms = " + ".join(f"{w:g}×{cx.subscores[k] or 0:.2f}" for k, w in used.items())
     formula = f"1 + 4 × ({terms}) = {cx.value:.2f} → {cx.score}"
+    if mapping is not None:
+        low = "[1" if mapping.band_low is None else f"[{mapping.band_low:g}"
+        high = "5]" if mapping.band_high is None else f"{mapping.band_high:g})"
+        formula = f"1 + 4 × ({terms}) = {cx.value:.2f} → band {low}, {high} → {cx.score}"
     parts = [
         f"{k.replace('_', ' ')} ({CX_NAMES.get(k, k)}) {100 * (cx.subscores[k] or 0):.0f}% "
         f"× weight {w:.0%}"
@@ -228,7 +281,13 @@ def _cx(review: Review) -> CxExplanation | None:
     sentence = f"CX {cx.score} of 5 from " + "; ".join(parts) + "."
     if missing:
         sentence += f" Not measurable here: {', '.join(missing)} (its weight shared out)."
-    if cx.review_recommended:
+    if mapping is not None:
+        sentence += f" {mapping.sentence}"
+        if mapping.score != cx.score:
+            sentence += (
+                f" (The stored CX {cx.score} was banded otherwise: re-score with this scorecard.)"
+            )
+    elif cx.review_recommended:
         sentence += " CX 1–3 puts the conversation in the review queue."
     sentence += " CX describes the customer's experience; it is never used to rank agents."
     return CxExplanation(
@@ -240,6 +299,7 @@ def _cx(review: Review) -> CxExplanation | None:
         cx.explanation,
         cx.review_recommended,
         sentence,
+        mapping,
     )
 
 
@@ -279,7 +339,7 @@ def explain(
         scorecard=f"{review.scorecard.name} v{review.scorecard.version}",
         criteria=[_line(c, scorecard) for c in review.criteria],
         iqs=arithmetic,
-        cx=_cx(review),
+        cx=_cx(review, scorecard),
         notes=notes,
         conversation_version=review.conversation_version,
         earlier_version=earlier,

@@ -48,8 +48,14 @@ def trained_version(
     )
     cx = card.cx
     if "cx" in accepted:
+        # the model predicts the reviewers' own 1–5 CX, so its value is banded by plain rounding
+        # until `calibrate cx` fits cuts to it; cuts fitted to the weighted value would not fit it
         cx = cx.model_copy(
-            update={"model": accepted["cx"].model_path, "model_sha256": accepted["cx"].model_sha256}
+            update={
+                "model": accepted["cx"].model_path,
+                "model_sha256": accepted["cx"].model_sha256,
+                "cuts": None,
+            }
         )
     new = card.model_copy(
         update={"version": next_version(card.version, existing), "criteria": criteria, "cx": cx}

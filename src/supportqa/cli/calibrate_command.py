@@ -2,7 +2,8 @@
 
 `calibrate` alone compares AI and human reviews (and with `--apply` makes untrusted criteria
 human-only in a new scorecard version); `calibrate sessions` looks at blind calibration sessions;
-`calibrate drift` compares two scorer versions on the same conversations.
+`calibrate drift` compares two scorer versions on the same conversations; `calibrate cx` fits the
+CX flag to the customers' CSAT.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from supportqa.cli import sessions_command
+from supportqa.cli import calibrate_cx_command, sessions_command
 from supportqa.cli.common import (
     DbOption,
     JsonOption,
@@ -40,6 +41,7 @@ app = typer.Typer(
     invoke_without_command=True,
 )
 sessions_command.register(app)
+calibrate_cx_command.register(app)
 
 VERDICT_STYLE = {
     "trusted": "green",

@@ -50,7 +50,8 @@ def eval_table(report: EvalReport) -> Table:
     for row in report.rows:
         ci = "" if row.ci_low is None else f"{row.ci_low:.2f}–{row.ci_high:.2f}"
         dataset = row.dataset + (f" ({row.split})" if row.split else "")
-        goal = "" if row.goal is None else f"{row.goal:.2f} {_mark(row.meets_goal)}"
+        tolerance = "±" if row.metric == "share gap" else ""
+        goal = "" if row.goal is None else f"{tolerance}{row.goal:.2f} {_mark(row.meets_goal)}"
         table.add_row(
             dataset,
             row.ours,

@@ -7,6 +7,7 @@ exact route for phrases that must always count.
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -14,6 +15,10 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 DetectorRole = Literal["customer", "agent"]
 
 CX_PARTS = ("resolution", "sentiment", "service_quality")
+ROUNDING_CUTS = (1.5, 2.5, 3.5, 4.5)
+"""The cuts of plain rounding half up: what a scorecard without `cx.cuts` uses."""
+FLAG_AT_OR_BELOW = 3
+"""A CX score of 1–3 recommends the conversation for human review (the CX flag)."""
 
 
 class DetectorSpec(BaseModel):
@@ -50,6 +55,35 @@ class CxConfig(BaseModel):
     model: str | None = None
     """A CX model trained on the team's reviews (`supportqa train --apply`): its path and sha256."""
     model_sha256: str | None = None
+    cuts: tuple[float, float, float, float] | None = None
+    """Where the 1–5 CX score steps up: score = 1 + the number of cuts ≤ value, so the flag (score
+    1–3) is value < the third cut. None rounds half up (`ROUNDING_CUTS`); `calibrate cx` fits them."""
+
+    @field_validator("cuts")
+    @classmethod
+    def _valid_cuts(
+        cls, value: tuple[float, float, float, float] | None
+    ) -> tuple[float, float, float, float] | None:
+        if value is None:
+            return None
+        if any(not 1 < c < 5 for c in value):
+            raise ValueError(f"CX cuts must lie strictly between 1 and 5, got {list(value)}")
+        if any(b <= a for a, b in pairwise(value)):
+            raise ValueError(f"CX cuts must be strictly ascending, got {list(value)}")
+        return value
+
+    @property
+    def score_cuts(self) -> tuple[float, float, float, float]:
+        """The cuts in force: the scorecard's, else plain rounding's."""
+        return self.cuts or ROUNDING_CUTS
+
+    def band(self, value: float) -> int:
+        """The 1–5 CX score of a CX value: 1 + the number of cuts at or below it."""
+        return 1 + sum(1 for cut in self.score_cuts if cut <= value)
+
+    def flagged(self, value: float) -> bool:
+        """Recommended for human review: the value falls in band 1–3 (below the third cut)."""
+        return self.band(value) <= FLAG_AT_OR_BELOW
 
     @model_validator(mode="after")
     def _valid_weights(self) -> CxConfig:

@@ -311,7 +311,7 @@ class Scorecard(BaseModel):
                 if self.detectors
                 else {}
             ),
-            **({"cx": self.cx.model_dump(mode="json")} if self.cx != CxConfig() else {}),
+            **({"cx": _cx_dict(self.cx)} if self.cx != CxConfig() else {}),
             **(
                 {"llm": self.llm.model_dump(mode="json", exclude_defaults=True)}
                 if self.llm != LlmConfig()
@@ -331,6 +331,14 @@ class Scorecard(BaseModel):
         data.pop("former_name", None)  # a note on history, not content
         text = json.dumps(data, sort_keys=True, default=str)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _cx_dict(cx: CxConfig) -> dict[str, Any]:
+    """`cuts` only when set, so scorecards stored before cuts existed keep their content hash."""
+    data = cx.model_dump(mode="json")
+    if data.get("cuts") is None:
+        data.pop("cuts", None)
+    return data
 
 
 def _criterion_from_raw(raw: Any, index: int, origin: str) -> Criterion:

@@ -48,12 +48,40 @@ def brier_stat(a: Sequence[float], b: Sequence[float]) -> float:
     return brier_score(list(a), [bool(x) for x in b])
 
 
+def _hits(a: Sequence[float], b: Sequence[float]) -> tuple[int, int, int]:
+    """(flagged, true, both) of binary flags `a` against binary truths `b`."""
+    flags, truths = [bool(x) for x in a], [bool(x) for x in b]
+    both = sum(1 for f, t in zip(flags, truths, strict=True) if f and t)
+    return sum(flags), sum(truths), both
+
+
+def precision_stat(a: Sequence[float], b: Sequence[float]) -> float:
+    """`a` flags, `b` truths: the share of flagged that are true (NaN when nothing is flagged)."""
+    flagged, _, both = _hits(a, b)
+    return both / flagged if flagged else math.nan
+
+
+def recall_stat(a: Sequence[float], b: Sequence[float]) -> float:
+    """`a` flags, `b` truths: the share of true that are flagged (NaN when nothing is true)."""
+    _, true, both = _hits(a, b)
+    return both / true if true else math.nan
+
+
+def share_gap_stat(a: Sequence[float], b: Sequence[float]) -> float:
+    """`a` flags, `b` truths: share flagged − share true (0: the flag is as big as the problem)."""
+    flagged, true, _ = _hits(a, b)
+    return (flagged - true) / len(a) if len(a) else math.nan
+
+
 STATS: dict[str, Stat] = {
     "spearman": spearman,
     "auc": auc_stat,
     "ece": ece_stat,
     "brier": brier_stat,
     "exact": exact_agreement,
+    "share gap": share_gap_stat,
+    "precision": precision_stat,
+    "recall": recall_stat,
 }
 
 

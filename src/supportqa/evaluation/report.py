@@ -9,7 +9,9 @@ from pydantic import BaseModel, Field
 
 from supportqa.evaluation.regression import CriterionAccuracy
 
-Metric = Literal["spearman", "qwk", "auc", "ece", "brier", "exact"]
+Metric = Literal[
+    "spearman", "qwk", "auc", "ece", "brier", "exact", "share gap", "precision", "recall"
+]
 
 METRIC_TITLES: dict[str, str] = {
     "spearman": "Spearman ρ",
@@ -18,6 +20,9 @@ METRIC_TITLES: dict[str, str] = {
     "ece": "ECE (lower is better)",
     "brier": "Brier (lower is better)",
     "exact": "exact agreement",
+    "share gap": "share flagged − share true",
+    "precision": "precision",
+    "recall": "recall",
 }
 
 
@@ -46,9 +51,12 @@ class EvalRow(BaseModel):
 
     @property
     def meets_goal(self) -> bool | None:
-        """At or above the goal; at or below it for the error measures (ECE, Brier)."""
+        """At or above the goal; at or below it for the error measures (ECE, Brier); within ± the
+        goal for a share gap."""
         if self.goal is None or self.value is None:
             return None
+        if self.metric == "share gap":  # the goal is a tolerance either way
+            return abs(self.value) <= self.goal
         if self.lower_is_better:
             return self.value <= self.goal
         return self.value >= self.goal

@@ -3,7 +3,9 @@
 Three sub-scores in [0, 1] — resolution, customer sentiment (end state and trajectory) and service
 quality (responsiveness, effort, agent behaviour) — are weighted (weights from the scorecard, summing
 to 1; a missing sub-score's weight is shared out over the others) into `value = 1 + 4 × Σ wᵢ·sᵢ`.
-`score` is the value rounded half up; 1–3 are recommended for human review. CX describes the
+`score` is the value's band between the scorecard's `cx.cuts` (rounded half up when it sets none;
+the default scorecard's cuts are fitted on STC-3 dev, see docs/calibration.md); 1–3 are recommended
+for human review. `value` never changes with the cuts, so a refit re-bands stored values. CX describes the
 customer's experience and is never used to rank agents: IQS does that.
 """
 
@@ -12,7 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 
-from supportqa.domain.detectors import CxConfig
+from supportqa.domain.detectors import FLAG_AT_OR_BELOW, CxConfig
 from supportqa.domain.review import CxScore, ResolutionOutcome
 from supportqa.domain.score import Score, Status
 from supportqa.models.outcome import Outcome
@@ -20,7 +22,7 @@ from supportqa.signals.analysis import Analysis
 from supportqa.signals.text import agent_message_indices
 from supportqa.signals.timing import response_times
 
-REVIEW_AT_OR_BELOW = 3
+REVIEW_AT_OR_BELOW = FLAG_AT_OR_BELOW
 
 
 def round_half_up(value: float) -> int:
@@ -145,10 +147,11 @@ def cx_score(
         "service_quality": None if quality is None else round(quality, 4),
     }
     value, weights = combine(subscores, config)
-    score = round_half_up(value)
+    value = round(value, 4)
+    score = config.band(value)
     return CxScore(
         score=score,
-        value=round(value, 4),
+        value=value,
         subscores=subscores,
         weights={k: round(w, 4) for k, w in weights.items()},
         explanation=_story(item, result, notes),

@@ -11,7 +11,7 @@ from supportqa.domain.review import Review
 from supportqa.models.artefacts import load_artefact
 from supportqa.models.features import conversation_features
 from supportqa.models.trained import predict_with
-from supportqa.scoring.cx import REVIEW_AT_OR_BELOW, round_half_up
+from supportqa.scoring.cx import REVIEW_AT_OR_BELOW
 from supportqa.signals.analysis import Analysis
 
 
@@ -30,7 +30,7 @@ def apply_trained_cx(
     for (_, review), value in zip(scored, predicted, strict=True):
         old = review.cx
         assert old is not None
-        score = max(1, min(5, round_half_up(float(value))))
+        score = config.band(float(value))
         review.cx = old.model_copy(
             update={
                 "value": float(value),

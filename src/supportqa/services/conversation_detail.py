@@ -15,6 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from supportqa.analytics.explain import CxMapping, cx_mapping
 from supportqa.domain.conversation import Conversation, Reviewee, Role
 from supportqa.domain.review import CriterionResult, CxScore, Review, ReviewKind, ScorecardRef
 from supportqa.domain.scorecard import Scorecard
@@ -137,6 +138,8 @@ class ConversationDetail(BaseModel):
     messages: list[TranscriptMessage]
     ai_reviews: list[ReviewView]
     cx: CxScore | None
+    cx_mapping: CxMapping | None = None
+    """How `cx.value` became its score: the cuts of the scorecard the holder's review used."""
     human_reviews: list[ReviewView]
     overrides: list[OverrideView]
 
@@ -182,6 +185,7 @@ def conversation_detail(
         messages=[view.message(i, m) for i, m in enumerate(conversation.messages)],
         ai_reviews=[view.review(r) for r in current if r in seen],
         cx=_cx(holder, view) if holder is not None else None,
+        cx_mapping=_cx_mapping(workspace, holder),
         human_reviews=[view.review(r) for r in humans],
         overrides=[
             OverrideView(
@@ -200,6 +204,13 @@ def conversation_detail(
             for o in r.overrides
         ],
     )
+
+
+def _cx_mapping(workspace: Workspace, holder: Review | None) -> CxMapping | None:
+    if holder is None or holder.cx is None:
+        return None
+    card = workspace.get_scorecard(holder.scorecard.name, holder.scorecard.version)
+    return None if card is None else cx_mapping(holder.cx.value, card.cx)
 
 
 def _cx(review: Review, view: _Viewer) -> CxScore:
