@@ -77,4 +77,6 @@ best = max(
     ),
     key=lambda pair: pair[0],
 )
-print(f"QWK with S levels: rescaled {agreement(fit.cuts):.4f}; grid best {best[0]:.4f} at {best[1]}")
+print(
+    f"QWK with S levels: rescaled {agreement(fit.cuts):.4f}; grid best {best[0]:.4f} at {best[1]}"
+)
