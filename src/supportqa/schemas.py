@@ -117,6 +117,19 @@ SCORECARD_SCHEMA: dict[str, Any] = {
                         for name in ("resolution", "sentiment", "service_quality")
                     },
                 },
+                "cuts": {
+                    "type": ["array", "null"],
+                    "description": "Where the 1–5 CX score steps up (score = 1 + cuts ≤ value); "
+                    "1–3 is flagged. Null: rounding.",
+                    "items": {"type": "number", "exclusiveMinimum": 1, "exclusiveMaximum": 5},
+                    "minItems": 4,
+                    "maxItems": 4,
+                },
+                "model": {
+                    "type": ["string", "null"],
+                    "description": "A trained CX model (train --apply).",
+                },
+                "model_sha256": {"type": ["string", "null"]},
             },
         },
         "llm": {

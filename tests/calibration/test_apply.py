@@ -89,7 +89,7 @@ def test_untrusted_criterion_loses_its_scorer_and_says_why() -> None:
     result = human_only_version(CARD, report, on=DAY, stored={CARD.version: CARD})
     new = result.scorecard
     assert new is not None
-    assert (new.name, new.version, result.version) == (CARD.name, "4", "4")
+    assert (new.name, new.version, result.version) == (CARD.name, "3", "3")
     closing = new.criterion("closing")
     assert closing.human_only
     assert "Human-only since calibrate on 2026-03-02: kappa " in closing.description
@@ -116,10 +116,10 @@ def test_the_same_change_is_not_applied_twice_even_on_another_day() -> None:
     report = report_for(CARD, closing_agrees=False)
     first = human_only_version(CARD, report, on=DAY, stored={CARD.version: CARD})
     assert first.scorecard is not None
-    stored = {CARD.version: CARD, "4": first.scorecard}
+    stored = {CARD.version: CARD, "3": first.scorecard}
     again = human_only_version(CARD, report, on=date(2026, 4, 1), stored=stored)
     assert again.scorecard is None
-    assert again.already_applied_as == "4"
+    assert again.already_applied_as == "3"
     assert "already applied" in again.reason
     assert same_criteria(first.scorecard, CARD) is False
 
@@ -147,7 +147,7 @@ def test_new_version_saves_once_in_the_database(tmp_path: Path) -> None:
         assert repo.save_scorecard(CARD) is True
         assert repo.save_scorecard(new) is True
         assert repo.save_scorecard(new) is False
-        assert repo.get_scorecard(CARD.name, "4") == new
+        assert repo.get_scorecard(CARD.name, "3") == new
     finally:
         database.dispose()
 

@@ -162,6 +162,8 @@ CASES = [
     Case("calibrate", ("calibrate", "--db", "{db}", "--scorecard-name", CARD_NAME,
                        "--bootstrap", "0"), (CARD_NAME,)),
     Case("calibrate sessions", ("calibrate", "sessions", "--db", "{db}"), ("rev-harsh[/]",)),
+    Case("calibrate cx", ("calibrate", "cx", "--db", "{db}", "--scorecard-name", CARD_NAME),
+         (CARD_NAME,)),
     Case("calibrate drift", ("calibrate", "drift", "--db", "{db}", "--candidate",
                              f"{{dir}}/{MISSING}.yaml"), (f"{MISSING}.yaml",)),
     Case("override add", ("override", "add", "--db", "{db}", "--conversation", CONVERSATION,

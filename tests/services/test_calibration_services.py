@@ -24,12 +24,14 @@ from tests.services.calib_workspace import RULES, build, database_url
 
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 QUICK = CompareOptions(bootstrap=0)
+NEXT = str(int(RULES.version) + 1)
+"""A version of RULES not stored yet."""
 
 
-def responsiveness_changed(version: str = "4") -> Scorecard:
+def responsiveness_changed(version: str | None = None) -> Scorecard:
     """RULES with a stricter SLA for responsiveness: the one criterion whose ratings move."""
     data: dict[str, Any] = RULES.to_dict()
-    data["version"] = version
+    data["version"] = version or NEXT
     data["criteria"] = [dict(c) for c in data["criteria"]]
     for criterion in data["criteria"]:
         if criterion["key"] == "responsiveness":
@@ -158,7 +160,7 @@ def test_candidate_drift_scores_in_memory_and_reports_its_progress(
             progress=progress,
         )  # fmt: skip
         assert workspace.count_reviews("ai") == before
-        assert workspace.get_scorecard(RULES.name, "4") is None
+        assert workspace.get_scorecard(RULES.name, NEXT) is None
     assert calls == [("scoring the candidate", 50)] and advanced == [20, 20, 10]
     assert report.conversations == 50
     moved = {c.key for c in report.criteria if c.changed_count}
@@ -178,7 +180,7 @@ def test_drift_between_two_stored_versions_moves_only_the_changed_criterion(
         )  # fmt: skip
         with pytest.raises(InputError, match="version 9 of scorecard"):
             drift_between_versions(
-                workspace, scorecard_name=RULES.name, from_version="9", to_version="4"
+                workspace, scorecard_name=RULES.name, from_version="9", to_version=NEXT
             )
     assert report.conversations == 60
     by_key = {c.key: c for c in report.criteria}

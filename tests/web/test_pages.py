@@ -54,10 +54,10 @@ def test_the_conversation_marks_each_quote_and_escapes_every_piece(reviewer: Tes
     assert "&lt;b&gt;Thanks&lt;/b&gt;" in page and QUOTE
     assert 'href="/api/v1/conversations/jsonl/c1"' in page
     assert "<td>sentiment</td><td>0.50</td><td>1.00</td>" in page
-    # the CX mapping: c1's CX value 4.0 between the default scorecard's third and fourth cuts
-    assert '<p class="cx-mapping">CX 4 because ' in page and "so it is not flagged" in page
+    # the CX mapping: c1's CX value 4.0 at or above the default scorecard's fourth cut (3.95)
+    assert '<p class="cx-mapping">CX 5 because ' in page and "so it is not flagged" in page
     twin = reviewer.get("/api/v1/conversations/jsonl/c1").json()
-    assert twin["cx_mapping"]["score"] == 4 and twin["cx_mapping"]["flagged"] is False
+    assert twin["cx_mapping"]["score"] == 5 and twin["cx_mapping"]["flagged"] is False
     xss = reviewer.get("/conversations/jsonl/x1").text
     for payload in PAYLOADS.values():
         assert payload not in xss
