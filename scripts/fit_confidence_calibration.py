@@ -1,5 +1,6 @@
 """Fit the packaged confidence calibration (`src/supportqa/models/confidence_calibration.json`) and
-choose each criterion's abstention threshold, on the regression corpus's DEV half only.
+choose each criterion's abstention threshold, on DEV halves only: the regression corpus's, and for
+tone and empathy also the labelled replies' (tests/data/labelled/tone_empathy.jsonl).
 
     python scripts/fit_confidence_calibration.py [--target 0.9] [--min-coverage 0.8] [--write]
 
@@ -27,7 +28,9 @@ import random
 from datetime import UTC, datetime
 from pathlib import Path
 
-from supportqa.domain.scorecard import default_scorecard
+from supportqa.domain.scorecard import Scorecard, default_scorecard
+from supportqa.evaluation.base import split as split_of
+from supportqa.evaluation.messages import load_labelled_messages
 from supportqa.evaluation.regression import (
     default_corpus_dir,
     labelled_answers,
@@ -37,7 +40,9 @@ from supportqa.evaluation.regression import (
 from supportqa.models.confidence import DEFAULT_MAPS, ConfidenceMap, Method, brier, fit_map
 from supportqa.scoring.engine import ScoringEngine
 
-OUT = Path(__file__).resolve().parents[1] / "src" / "supportqa" / "models" / DEFAULT_MAPS
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "src" / "supportqa" / "models" / DEFAULT_MAPS
+REPLIES = ROOT / "tests" / "data" / "labelled" / "tone_empathy.jsonl"
 Answer = tuple[float | None, float | None, bool]
 MIN_GAIN = 0.01
 """A threshold must buy this much accuracy in cross-validation, or the criterion never abstains."""
@@ -60,6 +65,36 @@ def cross_validated(scorer: str, method: Method, answers: list[Answer]) -> list[
                 value = fitted.calibrated(answers[i][0], answers[i][1])
                 total[i] += (value if value is not None else fitted.fallback) / repeats
     return total
+
+
+def reply_answers(card: Scorecard) -> dict[str, list[Answer]]:
+    """The labelled replies' dev half (tests/data/labelled, also the developers' labels): tone and
+    empathy answers, right within one on their 4-point scales, N/A meeting N/A."""
+    items = [i for i in load_labelled_messages(REPLIES) if split_of(i.conversation.id) == "dev"]
+    engine = ScoringEngine(card, confidence_maps={})
+    reviews = engine.score([i.conversation for i in items])
+    by_id = {r.conversation_id: r for r in reviews}
+    out: dict[str, list[Answer]] = {"tone": [], "empathy": []}
+    for item in items:
+        review = by_id[item.conversation.id]
+        for key in out:
+            result = review.criterion(key)
+            criterion = card.criterion(key)
+            if result is None or criterion is None or result.status.value not in ("rated", "na"):
+                continue
+            label = item.labels.get(key)
+            if result.rating is None or label is None:
+                right = result.rating is None and label is None
+            else:
+                right = abs(result.rating - float(label)) <= 1
+            scale = criterion.scale
+            position = (
+                None
+                if result.rating is None
+                else (result.rating - scale.min) / (scale.max - scale.min)
+            )
+            out[key].append((result.confidence, position, right))
+    return out
 
 
 def threshold_for(
@@ -99,6 +134,7 @@ def main() -> None:
     card = default_scorecard()
     items = load_regression(corpus, "dev")
     pairs = labelled_answers(items, card, engine=ScoringEngine(card, confidence_maps={}))
+    replies = reply_answers(card)
     maps: list[ConfidenceMap] = []
     print(
         f"{'criterion':20s} {'scorer':22s} {'method':10s} {'n':>4s} {'acc':>6s} "
@@ -124,6 +160,7 @@ def main() -> None:
                 else (result.rating - scale.min) / (scale.max - scale.min)
             )
             answers.append((result.confidence, position, a.right))
+        answers.extend(replies.get(criterion.key, []))
         if (
             not answers
             or not scorer
@@ -132,6 +169,7 @@ def main() -> None:
         ):
             print(f"{criterion.key:20s} {scorer:22s} (every answer right or wrong: no map)")
             continue
+        extra = " and labelled replies dev half" if criterion.key in replies else ""
         right = [a[2] for a in answers]
         raw = [a[0] if a[0] is not None else 0.5 for a in answers]
         scores: dict[Method, list[float]] = {
@@ -144,7 +182,7 @@ def main() -> None:
             [a[0] for a in answers],
             [a[1] for a in answers],
             right,
-            fitted_on=f"regression corpus dev half, {len(answers)} answers",
+            fitted_on=f"regression corpus dev half{extra}, {len(answers)} answers",
         )
         maps.append(fitted)
         calibrated = [

@@ -124,11 +124,12 @@ def test_abstaining_criteria_are_more_accurate_when_they_answer(
 def test_calibrated_confidence_matches_how_often_answers_are_right_on_dev(
     dev_rows: dict[str, CriterionAccuracy],
 ) -> None:
-    """The packaged maps were fitted on this half: a large ECE here means they are stale or not
-    applied (the test half measures how well they generalise)."""
+    """The packaged maps were fitted on this half (tone and empathy with the labelled replies' dev
+    half): a large ECE here means they are stale or not applied (uncalibrated, 0.14–0.25); the test
+    half measures how well they generalise."""
     for key in ("resolution", "tone", "empathy", "effort", "solution_offered", "clarity"):
         row = dev_rows[key]
-        assert row.ece is not None and row.ece <= 0.06, row
+        assert row.ece is not None and row.ece <= 0.08, row
         assert row.reliability and sum(size for *_, size in row.reliability) == row.n
 
 

@@ -60,8 +60,11 @@ def predict(
         for item, review in zip(items, reviews, strict=True):
             result = outcome(item)
             assert review.cx is not None
+            # every answer the scorer gave: an `unsure` one at its tentative rating (abstention is
+            # measured apart, on the regression corpus)
             ratings = {
-                c.key: c.rating if c.status is Status.RATED else None for c in review.criteria
+                c.key: c.rating if c.status in (Status.RATED, Status.UNSURE) else None
+                for c in review.criteria
             }
             confidences = {c.key: c.confidence for c in review.criteria}
             out.append(
