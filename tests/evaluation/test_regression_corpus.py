@@ -17,8 +17,10 @@ from supportqa.evaluation.regression import (
     CriterionAccuracy,
     criterion_accuracy,
     default_corpus_dir,
+    gain_interval,
     load_regression,
     selective_accuracy,
+    selective_gain,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -141,3 +143,17 @@ def test_selective_accuracy_by_hand() -> None:
     assert selective_accuracy(answers, 0.6) == pytest.approx(2.5 / 3)
     assert selective_accuracy(answers, 0.4) == pytest.approx(1.0)
     assert selective_accuracy([], 0.9) is None
+
+
+def test_selective_gain_and_its_interval() -> None:
+    # the 10 least confident answers are all wrong, the 90 others all right: keeping 90% removes
+    # exactly the errors, a gain of 0.1 that every resample shows
+    answers = [(0.2, False)] * 10 + [(0.9, True)] * 90
+    assert selective_gain(answers) == pytest.approx(0.1)
+    low, high = gain_interval(answers, resamples=200)
+    assert 0.05 < low <= 0.1 + 1e-9 and 0.1 - 1e-9 <= high < 0.15
+    # confidence that says nothing: no gain, an interval around 0
+    flat = [(0.5, k % 4 != 0) for k in range(100)]
+    assert selective_gain(flat) == pytest.approx(0.0)
+    low, high = gain_interval(flat, resamples=200)
+    assert low <= 0.0 <= high

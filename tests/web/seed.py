@@ -59,6 +59,24 @@ def _with_payloads(review: Review) -> Review:
     return Review.model_validate(data)
 
 
+def _with_unsure(review: Review) -> Review:
+    """A second criterion the AI abstained on, with its tentative rating (`Status.UNSURE`)."""
+    data: dict[str, Any] = review.model_dump(mode="json")
+    data["criteria"].append(
+        {
+            "key": "empathy",
+            "status": "unsure",
+            "rating": 2.0,
+            "score_pct": None,
+            "weight": 20,
+            "explanation": "Unsure (confidence 0.410 < 0.77); tentatively: a formulaic apology.",
+            "confidence": 0.41,
+        }
+    )
+    data["counts"] = {**data.get("counts", {}), "unsure": 1}
+    return Review.model_validate(data)
+
+
 def seed(repo: Repository) -> None:
     """Conversations c1 (a1, Billing), c2 (a2, Sales), c3 (a3, Billing), x1 (a1, payloads)."""
     c1 = chat(
@@ -75,7 +93,7 @@ def seed(repo: Repository) -> None:
         c1, c2, c3, x1,
         ai_review(c1, "a1", iqs=90.0, cx=4, quotes=[(1, QUOTE), (1, OVERLAP[0]), (1, OVERLAP[1])]),
         ai_review(c2, "a2", iqs=55.0, cx=2, quotes=[(1, "On its way")]),
-        ai_review(c3, "a3", iqs=70.0, cx=3),
+        _with_unsure(ai_review(c3, "a3", iqs=70.0, cx=3)),
         _with_payloads(ai_review(x1, "a1", iqs=40.0, cx=1, quotes=[(1, XSS_QUOTE)])),
     )  # fmt: skip
 

@@ -148,3 +148,13 @@ def test_the_conversation_labels_criteria_the_latest_calibration_does_not_trust(
     assert ("greeting", ' <span class="flag untrusted"') in cells
     assert page.count(label) == sum(1 for key, _ in cells if key == "greeting" and _)
     assert all(not flag for key, flag in cells if key != "greeting")
+
+
+def test_an_unsure_criterion_shows_its_tentative_rating_and_the_api_says_unsure(
+    reviewer: TestClient,
+) -> None:
+    page = reviewer.get("/conversations/jsonl/c3").text
+    assert '<span class="flag unsure"' in page and "(tentatively 2)" in page
+    twin = reviewer.get("/api/v1/conversations/jsonl/c3").json()
+    found = [c for r in twin["ai_reviews"] for c in r["criteria"] if c["key"] == "empathy"]
+    assert found and found[0]["status"] == "unsure" and found[0]["rating"] == 2.0

@@ -109,13 +109,16 @@ def selective_table(report: EvalReport) -> Table:
     table.add_column("criterion")
     for coverage in coverages:
         table.add_column(f"{coverage:.0%}", justify="right")
-    table.add_column("gain @90%", justify="right")
+    table.add_column("gain @90% (95% CI)", justify="right")
     table.add_column("ECE", justify="right")
     table.add_column("Brier", justify="right")
     for row in report.regression:
         cells = [row.selective.get(f"{c:g}") for c in coverages]
-        full, at90 = row.selective.get("1"), row.selective.get("0.9")
-        gain = "" if full is None or at90 is None else f"{at90 - full:+.3f}"
+        gain = (
+            ""
+            if row.gain_at_90 is None
+            else f"{row.gain_at_90:+.3f} ({row.gain_ci_low:+.2f}–{row.gain_ci_high:+.2f})"
+        )
         table.add_row(
             row.criterion, *(_cell(c) for c in cells), gain, _cell(row.ece), _cell(row.brier)
         )
