@@ -82,6 +82,15 @@ def test_stc3_scorer_beats_the_keyword_baseline(stc3_report: EvalReport) -> None
 
 
 @pytest.mark.slow
+def test_stc3_resolution_confidence_stays_calibrated(stc3_report: EvalReport) -> None:
+    """Issue 18: the calibrated resolution probability's ECE (15 equal-mass bins) on dev, at most
+    the README's figure + 0.02 (lower is better)."""
+    label = "STC-3 dev: resolution confidence, ECE (lower is better)"
+    measured = figure(stc3_report, "stc3", "resolution confidence", "ece")
+    assert measured <= readme_gate(label) + TOLERANCE, f"{label}: {measured:.3f}"
+
+
+@pytest.mark.slow
 def test_stc3_cx_flag_tracks_dissatisfaction_on_dev(stc3_report: EvalReport) -> None:
     """Issue 18's goal, held on dev: the flag is as big as the S < 0 share (±5 points) and both
     precision and recall reach 0.6."""
