@@ -28,16 +28,20 @@ import random
 from datetime import UTC, datetime
 from pathlib import Path
 
-from supportqa.domain.scorecard import Scorecard, default_scorecard
+from supportqa.calibration.agreement import brier_score
+from supportqa.domain.review import CriterionResult
+from supportqa.domain.scorecard import Criterion, Scorecard, default_scorecard
 from supportqa.evaluation.base import split as split_of
 from supportqa.evaluation.messages import load_labelled_messages
 from supportqa.evaluation.regression import (
     default_corpus_dir,
+    is_right,
     labelled_answers,
     load_regression,
     selective_accuracy,
+    tolerance_of,
 )
-from supportqa.models.confidence import DEFAULT_MAPS, ConfidenceMap, Method, brier, fit_map
+from supportqa.models.confidence import DEFAULT_MAPS, ConfidenceMap, Method, fit_map
 from supportqa.scoring.engine import ScoringEngine
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -67,9 +71,16 @@ def cross_validated(scorer: str, method: Method, answers: list[Answer]) -> list[
     return total
 
 
+def answer_of(result: CriterionResult, criterion: Criterion, right: bool) -> Answer:
+    """(raw confidence, place on the scale or None for N/A, right)."""
+    position = None if result.rating is None else criterion.scale.position(result.rating)
+    return result.confidence, position, right
+
+
 def reply_answers(card: Scorecard) -> dict[str, list[Answer]]:
     """The labelled replies' dev half (tests/data/labelled, also the developers' labels): tone and
-    empathy answers, right within one on their 4-point scales, N/A meeting N/A."""
+    empathy answers, right by the corpus's rule (within one on their 4-point scales, N/A meeting
+    N/A)."""
     items = [i for i in load_labelled_messages(REPLIES) if split_of(i.conversation.id) == "dev"]
     engine = ScoringEngine(card, confidence_maps={})
     reviews = engine.score([i.conversation for i in items])
@@ -83,17 +94,12 @@ def reply_answers(card: Scorecard) -> dict[str, list[Answer]]:
             if result is None or criterion is None or result.status.value not in ("rated", "na"):
                 continue
             label = item.labels.get(key)
-            if result.rating is None or label is None:
-                right = result.rating is None and label is None
-            else:
-                right = abs(result.rating - float(label)) <= 1
-            scale = criterion.scale
-            position = (
-                None
-                if result.rating is None
-                else (result.rating - scale.min) / (scale.max - scale.min)
+            right = is_right(
+                None if result.rating is None else float(result.rating),
+                None if label is None else float(label),
+                tolerance_of(criterion),
             )
-            out[key].append((result.confidence, position, right))
+            out[key].append(answer_of(result, criterion, right))
     return out
 
 
@@ -153,13 +159,7 @@ def main() -> None:
             ):
                 continue
             scorer = f"{result.scorer.name}@{result.scorer.version}"
-            scale = criterion.scale
-            position = (
-                None
-                if result.rating is None
-                else (result.rating - scale.min) / (scale.max - scale.min)
-            )
-            answers.append((result.confidence, position, a.right))
+            answers.append(answer_of(result, criterion, a.right))
         answers.extend(replies.get(criterion.key, []))
         if (
             not answers
@@ -175,7 +175,7 @@ def main() -> None:
         scores: dict[Method, list[float]] = {
             method: cross_validated(scorer, method, answers) for method in ("confidence", "answer")
         }
-        method: Method = min(scores, key=lambda m: brier(scores[m], right))
+        method: Method = min(scores, key=lambda m: brier_score(scores[m], right))
         fitted = fit_map(
             scorer,
             method,
@@ -204,8 +204,8 @@ def main() -> None:
         at90_cv = selective_accuracy(list(zip(scores[method], right, strict=True)), 0.9) or 0.0
         print(
             f"{criterion.key:20s} {scorer:22s} {method:10s} {len(answers):4d} "
-            f"{sum(right) / len(right):6.3f} {brier(raw, right):9.3f} "
-            f"{brier(scores['confidence'], right):8.3f} {brier(scores['answer'], right):7.3f} "
+            f"{sum(right) / len(right):6.3f} {brier_score(raw, right):9.3f} "
+            f"{brier_score(scores['confidence'], right):8.3f} {brier_score(scores['answer'], right):7.3f} "
             f"{at90_raw:8.3f} {at90_cv:7.3f} {threshold if threshold is not None else '-':>8}  {why}"
         )
     if args.write:

@@ -25,6 +25,7 @@ from supportqa.analytics.stability import (
     stability,
 )
 from supportqa.analytics.trust import TrustGate, gate
+from supportqa.domain.score import STATUSES
 from supportqa.domain.scorecard import Scorecard, Targets
 
 
@@ -213,10 +214,7 @@ def criteria(frames: Frames) -> pl.DataFrame:
         joined.group_by("key", "kind")
         .agg(
             pl.col("score_pct").filter(pl.col("status") == "rated").mean().alias("score"),
-            *(
-                (pl.col("status") == status).sum().alias(status)
-                for status in ("rated", "na", "unsure", "failed", "unrated")
-            ),
+            *((pl.col("status") == status).sum().alias(status) for status in STATUSES),
             (pl.col("status") == "na").mean().alias("na_share"),
         )
         .sort("key", "kind")
@@ -265,19 +263,21 @@ def assemble(
     cards: list[AgentCoaching] | None = None,
     queue: QueueReport | None = None,
     trust: TrustGate | None = None,
+    gated: Frames | None = None,
 ) -> Overview:
     """Every figure of the report from the frames, with the coaching and queue the caller built (they
     need the workspace's notes, assignments and example reviews). `scorecard` gives the IQS targets
     and the criteria's names, order and weights. `trust` gates the agent table: its AI IQS is over
-    the trusted criteria (`analytics.trust`); headline, weekly and team figures keep the stored IQS,
-    which describes the conversations rather than ranking people."""
+    the trusted criteria (`analytics.trust`; `gated`: the frames already gated by it); headline,
+    weekly and team figures keep the stored IQS, which describes the conversations rather than
+    ranking people."""
     targets = scorecard.targets if scorecard else None
     trust = trust or TrustGate()
     return Overview(
         headline=headline(frames, targets),
         weekly=weekly(frames),
         teams=by_team(frames),
-        agents=by_agent(gate(frames, trust), targets),
+        agents=by_agent(gated if gated is not None else gate(frames, trust), targets),
         criteria=criteria(frames),
         scorecard=scorecard,
         cx_distribution=cx_distribution(frames),

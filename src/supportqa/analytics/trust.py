@@ -54,10 +54,6 @@ class TrustGate:
         """ "untrusted" when the latest calibration of `scorecard_name` marks `key` so, else None."""
         return UNTRUSTED if key in self.untrusted.get(scorecard_name, frozenset()) else None
 
-    def label(self, key: str) -> str | None:
-        """ "untrusted" for an untrusted criterion key, else None."""
-        return UNTRUSTED if key in set().union(*self.untrusted.values()) else None
-
 
 def _pairs(trust: TrustGate, names: Iterable[str]) -> pl.DataFrame:
     rows = [(name, key) for name in names for key in sorted(trust.gated_of(name))]

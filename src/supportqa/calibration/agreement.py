@@ -403,7 +403,12 @@ def expected_calibration_error(
     Pairs with a missing confidence or outcome drop out; ``nan`` when none is left. Confidences outside
     [0, 1] raise ``ValueError``.
     """
-    points = reliability_bins(confidences, correct, bins=bins, binning=binning)
+    return ece_of_bins(reliability_bins(confidences, correct, bins=bins, binning=binning))
+
+
+def ece_of_bins(points: Sequence[tuple[float, float, int]]) -> float:
+    """ECE from `reliability_bins`' points: |share right − mean confidence| weighted by bin size;
+    ``nan`` without points."""
     total = sum(size for _, _, size in points)
     if not total:
         return NAN

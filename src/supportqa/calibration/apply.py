@@ -87,6 +87,15 @@ def _comparable(card: Scorecard) -> dict[str, Any]:
     return data
 
 
+def stored_as(candidate: Scorecard, stored: Mapping[str, Scorecard], *, besides: str) -> str | None:
+    """The stored version (other than `besides`, the one it derives from) that already has
+    `candidate`'s content, if any: an `--apply` that was run before writes nothing again."""
+    return next(
+        (v for v, other in stored.items() if v != besides and same_criteria(candidate, other)),
+        None,
+    )
+
+
 def same_criteria(a: Scorecard, b: Scorecard) -> bool:
     """Same content apart from the version and the descriptions (where `--apply` leaves its notes)."""
     return a.name == b.name and _comparable(a) == _comparable(b)
@@ -147,14 +156,14 @@ def human_only_version(
     ).strip()
     candidate = scorecard_from_dict(data, f"{card.name} v{version} (calibrate --apply)")
     result.changes = changes
-    for stored_version, other in stored.items():
-        if stored_version != card.version and same_criteria(candidate, other):
-            result.already_applied_as = stored_version
-            result.reason = (
-                f"already applied: {card.name} v{stored_version} has these criteria "
-                f"human-only ({keys}); nothing written"
-            )
-            return result
+    stored_version = stored_as(candidate, stored, besides=card.version)
+    if stored_version is not None:
+        result.already_applied_as = stored_version
+        result.reason = (
+            f"already applied: {card.name} v{stored_version} has these criteria "
+            f"human-only ({keys}); nothing written"
+        )
+        return result
     result.version = version
     result.scorecard = candidate
     return result

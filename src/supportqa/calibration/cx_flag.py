@@ -17,7 +17,7 @@ from datetime import date
 
 from pydantic import BaseModel
 
-from supportqa.calibration.apply import next_version, same_criteria
+from supportqa.calibration.apply import next_version, stored_as
 from supportqa.domain.detectors import ROUNDING_CUTS, CxConfig
 from supportqa.domain.scorecard import Scorecard, scorecard_from_dict
 
@@ -189,13 +189,13 @@ def cuts_version(
         f"(calibrate cx, {fit.n} conversations, {fit.target_share:.1%} with CSAT ≤ 3)."
     ).strip()
     candidate = scorecard_from_dict(data, f"{card.name} v{version} (calibrate cx --apply)")
-    for stored_version, other in stored.items():
-        if stored_version != card.version and same_criteria(candidate, other):
-            result.already_applied_as = stored_version
-            result.reason = (
-                f"already applied: {card.name} v{stored_version} has these cuts; nothing written"
-            )
-            return result
+    stored_version = stored_as(candidate, stored, besides=card.version)
+    if stored_version is not None:
+        result.already_applied_as = stored_version
+        result.reason = (
+            f"already applied: {card.name} v{stored_version} has these cuts; nothing written"
+        )
+        return result
     result.version = version
     result.scorecard = candidate
     return result

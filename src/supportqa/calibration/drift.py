@@ -24,7 +24,7 @@ from supportqa.calibration.resampling import (
     percentile_interval,
 )
 from supportqa.domain.review import Review, ReviewKind
-from supportqa.domain.score import Status
+from supportqa.domain.score import STATUSES, Status
 from supportqa.domain.scorecard import Criterion, Scorecard
 from supportqa.errors import InputError
 
@@ -163,7 +163,7 @@ def _outcome(review: Review, key: str) -> tuple[str, float | None]:
 
 
 def _counts(outcomes: Sequence[tuple[str, float | None]]) -> StatusCounts:
-    tally = {s: 0 for s in ("rated", "na", "unsure", "failed", "unrated", MISSING)}
+    tally = {s: 0 for s in (*STATUSES, MISSING)}
     for status, _ in outcomes:
         tally[status] += 1
     return StatusCounts(**tally)

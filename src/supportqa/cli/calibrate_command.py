@@ -17,10 +17,11 @@ from rich.text import Text
 
 from supportqa.cli import calibrate_cx_command, sessions_command
 from supportqa.cli.common import (
+    ApplyOutOption,
     DbOption,
     JsonOption,
     console,
-    err_console,
+    note_newer,
     open_repository,
     print_json,
 )
@@ -52,16 +53,6 @@ VERDICT_STYLE = {
 
 
 # ---- choosing what to compare ---------------------------------------------------------------
-
-
-def note_newer(name: str, version: str, newer: list[str]) -> None:
-    """Say which later versions were stored but not scored yet (the user may have meant one)."""
-    if newer:
-        err_console.print(
-            f"note: {name} v{', v'.join(newer)} stored later but not scored yet; comparing "
-            f"v{version} (score with the newer version, then calibrate it)",
-            highlight=False,
-        )
 
 
 # ---- output ---------------------------------------------------------------------------------
@@ -270,10 +261,7 @@ def calibrate(
         bool,
         typer.Option("--apply", help="Write a new scorecard version: untrusted → human-only"),
     ] = False,
-    out: Annotated[
-        Path | None,
-        typer.Option("--out", help="With --apply: the YAML to write (default beside the DB)"),
-    ] = None,
+    out: ApplyOutOption = None,
     json: JsonOption = False,
 ) -> None:
     """Compare AI reviews with the human consensus per criterion, IQS and CX; a trust verdict each.

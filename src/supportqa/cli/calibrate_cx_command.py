@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
-from supportqa.cli.common import DbOption, JsonOption, console, open_repository, print_json
+from supportqa.cli.common import (
+    ApplyOutOption,
+    DbOption,
+    JsonOption,
+    console,
+    note_newer,
+    open_repository,
+    print_json,
+)
 from supportqa.services.cx_flag import (
     MIN_FIT,
     AppliedCuts,
@@ -85,10 +92,7 @@ def calibrate_cx(
         bool,
         typer.Option("--apply", help="Write a new scorecard version with the fitted cuts"),
     ] = False,
-    out: Annotated[
-        Path | None,
-        typer.Option("--out", help="With --apply: the YAML to write (default beside the DB)"),
-    ] = None,
+    out: ApplyOutOption = None,
     json: JsonOption = False,
 ) -> None:
     """Fit the CX flag to the team's CSAT: flag as many as have CSAT ≤ 3.
@@ -99,8 +103,6 @@ def calibrate_cx(
     conversations with both an AI review's CX and a CSAT answer. `--apply` stores a new scorecard
     version with the fitted cuts (score with it to re-flag).
     """
-    from supportqa.cli.calibrate_command import note_newer
-
     applied = None
     with open_repository(db) as repo:
         result = fit_cx_to_csat(repo, scorecard_name=scorecard_name, version=version)

@@ -24,7 +24,7 @@ from supportqa.cli.common import (
 )
 from supportqa.errors import InputError
 from supportqa.services import coaching
-from supportqa.services.trust import untrusted_criteria
+from supportqa.services.trust import trust_gate
 
 
 def _num(value: float | None, fmt: str = "{:.1f}") -> str:
@@ -167,7 +167,7 @@ def coach_command(
             if json:
                 print_json(rows)
             else:
-                left_out = sorted(untrusted_criteria(repo))
+                left_out = trust_gate(repo).gated_keys
                 console.print(summary_table(rows, left_out))
             return
         card = coaching.coaching_card(repo, agent, kind=kind, notes_path=path, settings=config)

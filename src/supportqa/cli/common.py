@@ -69,6 +69,10 @@ DbOption = Annotated[
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the same data as JSON.")]
+ApplyOutOption = Annotated[
+    Path | None,
+    typer.Option("--out", help="With --apply: the YAML to write (default beside the DB)"),
+]
 ExportOption = Annotated[
     Path | None,
     typer.Option("--export", help="Also write the table to FILE.csv or FILE.parquet"),
@@ -153,3 +157,13 @@ def print_errors(
         )
     if len(errors) > limit:
         err_console.print(f"... and {len(errors) - limit} more (use --json for all)")
+
+
+def note_newer(name: str, version: str, newer: list[str]) -> None:
+    """Say which later versions were stored but not scored yet (the user may have meant one)."""
+    if newer:
+        err_console.print(
+            f"note: {name} v{', v'.join(newer)} stored later but not scored yet; comparing "
+            f"v{version} (score with the newer version, then calibrate it)",
+            highlight=False,
+        )

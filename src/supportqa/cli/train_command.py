@@ -10,11 +10,11 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from supportqa.cli.calibrate_command import note_newer
 from supportqa.cli.common import (
     DbOption,
     JsonOption,
     console,
+    note_newer,
     open_repository,
     print_json,
     progress_bar,

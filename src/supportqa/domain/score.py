@@ -22,6 +22,10 @@ class Status(StrEnum):
     (out of IQS, counted, shown, and a review-queue reason)."""
 
 
+STATUSES = tuple(status.value for status in Status)
+"""Every criterion status by name: what per-criterion counts are kept of."""
+
+
 class EvidenceKind(StrEnum):
     QUOTE = "quote"
     ABSENCE = "absence"

@@ -80,6 +80,10 @@ class Scale(BaseModel):
     def contains(self, rating: float) -> bool:
         return self.min <= rating <= self.max
 
+    def position(self, rating: float) -> float:
+        """Where `rating` lies on the scale, 0 (min) to 1 (max)."""
+        return (rating - self.min) / (self.max - self.min)
+
     def to_yaml(self) -> str | dict[str, float]:
         return self.name if self.name else {"min": self.min, "max": self.max}
 

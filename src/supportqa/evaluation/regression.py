@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from supportqa.calibration.agreement import (
     brier_score,
-    expected_calibration_error,
+    ece_of_bins,
     reliability_bins,
 )
 from supportqa.domain.conversation import Conversation
@@ -148,7 +148,9 @@ def _ai_value(result: CriterionResult | None) -> Rating | str:
     return ""
 
 
-def _hit(ai: Rating | str, label: Rating, tolerance: float) -> bool:
+def is_right(ai: Rating | str, label: Rating, tolerance: float) -> bool:
+    """Whether an AI answer ("" for none) meets the label: N/A meets N/A, a rating within
+    `tolerance`."""
     if ai == "":
         return False
     if ai is None or label is None:
@@ -229,7 +231,7 @@ def labelled_answers(
                     continue
                 review = holder if key in engine.conversation_keys else own
                 result = review.criterion(key) if review is not None else None
-                right = _hit(_ai_value(result), value, tolerance[key])
+                right = is_right(_ai_value(result), value, tolerance[key])
                 pairs[key].append(LabelledAnswer(result, value, right))
     return pairs
 
@@ -261,12 +263,17 @@ def selective_accuracy(
     return hits / taken if taken else None
 
 
+def rounded_bins(points: Sequence[tuple[float, float, int]]) -> list[tuple[float, float, int]]:
+    """Reliability points as the report keeps them: four decimals."""
+    return [(round(c, 4), round(r, 4), size) for c, r, size in points]
+
+
 def selective_gain(
     answers: Sequence[tuple[float | None, bool]], coverage: float = 0.9
 ) -> float | None:
     """Accuracy at `coverage` minus accuracy of every answer."""
-    kept, everything = selective_accuracy(answers, coverage), selective_accuracy(answers, 1.0)
-    return None if kept is None or everything is None else kept - everything
+    kept = selective_accuracy(answers, coverage)
+    return None if kept is None else kept - sum(right for _, right in answers) / len(answers)
 
 
 def gain_interval(
@@ -313,7 +320,7 @@ def criterion_accuracy(
             row.accuracy = round(hits / len(paired), 4)
             row.ci_low, row.ci_high = round(low, 4), round(high, 4)
             row.majority = round(
-                sum(_hit(common, a.label, tolerance) for a in paired) / len(paired), 4
+                sum(is_right(common, a.label, tolerance) for a in paired) / len(paired), 4
             )
             kept = [a for a in paired if not a.abstained]
             row.abstained = len(paired) - len(kept)
@@ -327,7 +334,7 @@ def criterion_accuracy(
                 if (v := selective_accuracy(ranked, c)) is not None
             }
             gain = selective_gain(ranked)
-            if gain is not None:
+            if gain is not None:  # there are answers
                 row.gain_at_90 = round(gain, 4)
                 low_gain, high_gain = gain_interval(ranked)
                 row.gain_ci_low, row.gain_ci_high = round(low_gain, 4), round(high_gain, 4)
@@ -335,11 +342,9 @@ def criterion_accuracy(
             if len(scored) >= 15:
                 probs = [c for c, _ in scored]
                 outcomes = [r for _, r in scored]
-                row.ece = round(expected_calibration_error(probs, outcomes), 4)
+                points = reliability_bins(probs, outcomes)
+                row.ece = round(ece_of_bins(points), 4)
                 row.brier = round(brier_score(probs, outcomes), 4)
-                row.reliability = [
-                    (round(c, 4), round(r, 4), size)
-                    for c, r, size in reliability_bins(probs, outcomes)
-                ]
+                row.reliability = rounded_bins(points)
         rows.append(row)
     return rows

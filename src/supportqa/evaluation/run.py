@@ -41,6 +41,7 @@ from supportqa.evaluation.regression import (
     criterion_accuracy,
     default_corpus_dir,
     load_regression,
+    rounded_bins,
 )
 from supportqa.evaluation.report import DatasetSummary, EvalReport, EvalRow
 from supportqa.models.features import Features, conversation_features
@@ -151,10 +152,10 @@ class _Builder:
         # probability itself against the outcome.
         if metric == "ece":
             self.add(dataset, split, ours_name, human_name, "brier", ours, labels)
-            self.report.reliability[f"{dataset} {split or ''} {ours_name}".replace("  ", " ")] = [
-                (round(c, 4), round(r, 4), size)
-                for c, r, size in reliability_bins(ours, [int(v) for v in labels])
-            ]
+            name = " ".join(filter(None, (dataset, split, ours_name)))
+            self.report.reliability[name] = rounded_bins(
+                reliability_bins(ours, [int(v) for v in labels])
+            )
 
 
 def _mean(values: Sequence[float]) -> float:

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from typing import Any, Literal
@@ -68,7 +68,6 @@ class ConfidenceMap:
     """The development data's overall accuracy: for an answer it never saw."""
     n: int = 0
     fitted_on: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def calibrated(self, raw: float | None, position: float | None) -> float | None:
         """The chance the answer is right. `raw` is the scorer's confidence (None for a scorer that
@@ -94,7 +93,6 @@ class ConfidenceMap:
                 k: {"xs": [round(x, 4) for x in c.xs], "ys": [round(y, 4) for y in c.ys]}
                 for k, c in self.curves.items()
             },
-            **({"extra": self.extra} if self.extra else {}),
         }
 
     @classmethod
@@ -112,12 +110,15 @@ class ConfidenceMap:
             fallback=float(data["fallback"]),
             n=int(data.get("n", 0)),
             fitted_on=str(data.get("fitted_on", "")),
-            extra=dict(data.get("extra", {})),
         )
 
 
+PRIOR_ANSWERS = 2.0
+"""How many pseudo-answers at the prior each pooled block (and each answer's share) is shrunk with."""
+
+
 def isotonic(
-    xs: Sequence[float], ys: Sequence[float], prior: float, strength: float = 2.0
+    xs: Sequence[float], ys: Sequence[float], prior: float, strength: float = PRIOR_ANSWERS
 ) -> Curve:
     """The non-decreasing least-squares fit of `ys` (0/1) on `xs` by pool-adjacent-violators, each
     pooled block shrunk toward `prior` by `strength` pseudo-answers so a block of three right answers
@@ -174,13 +175,11 @@ def fit_map(
             groups.setdefault(answer_key(p), []).append((r if r is not None else 0.5, ok))
         curves = {}
         for key, members in groups.items():
-            share = (sum(ok for _, ok in members) + 2 * accuracy) / (len(members) + 2)
+            share = (sum(ok for _, ok in members) + PRIOR_ANSWERS * accuracy) / (
+                len(members) + PRIOR_ANSWERS
+            )
             curves[key] = isotonic([r for r, _ in members], [float(ok) for _, ok in members], share)
     return ConfidenceMap(scorer, method, curves, accuracy, len(right), fitted_on)
-
-
-def brier(predicted: Sequence[float], right: Sequence[bool]) -> float:
-    return float(np.mean([(p - float(ok)) ** 2 for p, ok in zip(predicted, right, strict=True)]))
 
 
 DEFAULT_MAPS = "confidence_calibration.json"

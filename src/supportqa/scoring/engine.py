@@ -70,8 +70,6 @@ class _Slot:
 class EngineStats:
     dropped_quotes: int = 0
     scorer_errors: dict[str, int] = field(default_factory=dict)
-    abstained: dict[str, int] = field(default_factory=dict)
-    """Answers marked `unsure` per criterion key."""
 
 
 def _spec_key(spec: ScorerSpec) -> str:
@@ -344,18 +342,16 @@ class ScoringEngine:
         found = self.confidence_maps.get(f"{score.scorer.name}@{score.scorer.version}")
         if found is None:
             return score
-        scale = criterion.scale
         position = (
             None
             if score.status is Status.NA or score.rating is None
-            else (score.rating - scale.min) / (scale.max - scale.min)
+            else criterion.scale.position(score.rating)
         )
         confidence = found.calibrated(score.confidence, position)
         if confidence is None:
             return score
         score = score.model_copy(update={"confidence": confidence})
         if criterion.abstain_below is not None and confidence < criterion.abstain_below:
-            self.stats.abstained[criterion.key] = self.stats.abstained.get(criterion.key, 0) + 1
             return abstained(score, criterion.abstain_below)
         return score
 

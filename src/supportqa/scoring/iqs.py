@@ -38,7 +38,7 @@ CRITICAL_THRESHOLD_PCT = 50.0
 
 def criterion_score_pct(rating: float, scale: Scale) -> float:
     """Position of `rating` on its scale, 0–100."""
-    return (rating - scale.min) / (scale.max - scale.min) * 100.0
+    return scale.position(rating) * 100.0
 
 
 @dataclass(frozen=True)

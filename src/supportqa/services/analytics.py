@@ -194,6 +194,9 @@ def _queue(ws: Workspace, frames: Frames, _f: ReportFilter, show: bool) -> Queue
     return queue_for_report(ws, frames, show)
 
 
+GATED_SECTIONS = frozenset({"agents", "criteria", "coaching"})
+"""The sections that depend on the latest calibration's verdicts (`services.trust`)."""
+
 BUILDERS: dict[str, Builder] = {
     "overview": _overview,
     "trends": _trends,
@@ -410,8 +413,11 @@ def section(
     # computed once per snapshot, not once per request.
     snapshot = analytics_snapshot(workspace, use_snapshot=config.analytics_snapshot, cache=cache)
     # a `calibrate` run changes what is gated without writing a review: its verdicts are in the key
-    trust = trust_gate(workspace)
-    gated = (tuple(trust.untrusted_keys), tuple(trust.gated_keys))
+    # of the sections that read them (the others need no verdicts read)
+    gated: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
+    if name in GATED_SECTIONS:
+        trust = trust_gate(workspace)
+        gated = (tuple(trust.untrusted_keys), tuple(trust.gated_keys))
     key = (id(cache), workspace.db.url_for_display, name, chosen, scope, snapshot.as_of, gated)
     # the dashboard asks three sections of one filter at once: the frames are narrowed once
     frames_key = (*key[:2], chosen, snapshot.as_of)

@@ -166,16 +166,27 @@ def apply_calibration(
     """A new scorecard version in which every untrusted criterion is human-only, stored in the
     workspace and written as YAML (`out`, else beside the database); nothing when none is untrusted
     or the same change was applied already."""
-    versions = [r.version for r in workspace.list_scorecards() if r.name == card.name]
-    stored = {v: found for v in versions if (found := workspace.get_scorecard(card.name, v))}
     today = on or datetime.now(UTC).date()
+    stored = stored_versions(workspace, card.name)
     application = human_only_version(card, report, on=today, stored=stored)
     new = application.scorecard
     if new is None:
         return AppliedCalibration(application)
+    return AppliedCalibration(application, store_new_version(workspace, new, out))
+
+
+def stored_versions(workspace: Workspace, name: str) -> dict[str, Scorecard]:
+    """Every stored version of the scorecard `name`, by version."""
+    versions = [r.version for r in workspace.list_scorecards() if r.name == name]
+    return {v: found for v in versions if (found := workspace.get_scorecard(name, v))}
+
+
+def store_new_version(workspace: Workspace, new: Scorecard, out: Path | None) -> Path:
+    """Store a new scorecard version and write it as YAML (`out`, else beside the database); an
+    existing file is never overwritten. Returns where it was written."""
     path = out or default_out_path_for(workspace, new.name, new.version)
     if path.exists():
         raise InputError(f"{path} already exists: not overwritten; pass --out for another file")
     workspace.save_scorecard(new, actor=cli_actor())
     write_scorecard_yaml(new, path)
-    return AppliedCalibration(application, path)
+    return path

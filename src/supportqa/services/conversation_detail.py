@@ -185,7 +185,7 @@ def conversation_detail(
         messages=[view.message(i, m) for i, m in enumerate(conversation.messages)],
         ai_reviews=[view.review(r) for r in current if r in seen],
         cx=_cx(holder, view) if holder is not None else None,
-        cx_mapping=_cx_mapping(workspace, holder),
+        cx_mapping=_cx_mapping(view, holder),
         human_reviews=[view.review(r) for r in humans],
         overrides=[
             OverrideView(
@@ -206,10 +206,10 @@ def conversation_detail(
     )
 
 
-def _cx_mapping(workspace: Workspace, holder: Review | None) -> CxMapping | None:
+def _cx_mapping(view: _Viewer, holder: Review | None) -> CxMapping | None:
     if holder is None or holder.cx is None:
         return None
-    card = workspace.get_scorecard(holder.scorecard.name, holder.scorecard.version)
+    card = view.scorecard(holder.scorecard)
     return None if card is None else cx_mapping(holder.cx.value, card.cx)
 
 
@@ -260,7 +260,7 @@ class _Viewer:
 
     def review(self, review: Review) -> ReviewView:
         current = review.conversation_version in (None, self.version)
-        scorecard = self._scorecard(review.scorecard)
+        scorecard = self.scorecard(review.scorecard)
         reviewee: Reviewee = review.reviewee
         return ReviewView(
             review_id=review.review_id,
@@ -276,22 +276,26 @@ class _Viewer:
             incomplete=review.incomplete,
             current=current,
             criteria=[
-                self._criterion(c, scorecard, current).model_copy(
-                    update={"trust": self.trust.label_of(review.scorecard.name, c.key)}
+                self._criterion(
+                    c,
+                    scorecard,
+                    current,
+                    self.trust.label_of(review.scorecard.name, c.key)
+                    if review.kind is ReviewKind.AI
+                    else None,
                 )
-                if review.kind is ReviewKind.AI
-                else self._criterion(c, scorecard, current)
                 for c in review.criteria
             ],
         )
 
-    def _scorecard(self, ref: ScorecardRef) -> Scorecard | None:
+    def scorecard(self, ref: ScorecardRef) -> Scorecard | None:
+        """The scorecard version a review names, read once per page."""
         if ref not in self.scorecards:
             self.scorecards[ref] = self.workspace.get_scorecard(ref.name, ref.version)
         return self.scorecards[ref]
 
     def _criterion(
-        self, c: CriterionResult, scorecard: Scorecard | None, current: bool
+        self, c: CriterionResult, scorecard: Scorecard | None, current: bool, trust: str | None
     ) -> CriterionView:
         defined = (
             next((d for d in scorecard.criteria if d.key == c.key), None) if scorecard else None
@@ -309,6 +313,7 @@ class _Viewer:
             confidence=c.confidence,
             explanation=self.text(c.explanation) or "",
             evidence=[self._evidence(e, current) for e in c.evidence],
+            trust=trust,
         )
 
     def _evidence(self, evidence: Any, current: bool) -> EvidenceView:

@@ -11,7 +11,6 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from supportqa.calibration.ai_vs_human import csat_on_five
-from supportqa.calibration.apply import write_scorecard_yaml
 from supportqa.calibration.cx_flag import (
     MIN_FIT,
     CutsApplication,
@@ -24,8 +23,7 @@ from supportqa.calibration.cx_flag import (
 from supportqa.domain.review import ScorecardRef
 from supportqa.domain.scorecard import Scorecard
 from supportqa.errors import InputError
-from supportqa.services.audit import cli_actor
-from supportqa.services.calibration import default_out_path_for, stored_scorecard
+from supportqa.services.calibration import store_new_version, stored_scorecard, stored_versions
 from supportqa.services.workspace import Workspace
 
 __all__ = [
@@ -109,15 +107,9 @@ def apply_cx_cuts(
     """A new version of the scorecard with the fitted cuts, stored and written as YAML (`out`, else
     beside the database); nothing when the cuts are already in force or were applied before."""
     card = result.card
-    versions = [r.version for r in workspace.list_scorecards() if r.name == card.name]
-    stored = {v: found for v in versions if (found := workspace.get_scorecard(card.name, v))}
+    stored = stored_versions(workspace, card.name)
     application = cuts_version(card, result.fit, on=on or datetime.now(UTC).date(), stored=stored)
     new = application.scorecard
     if new is None:
         return AppliedCuts(application)
-    path = out or default_out_path_for(workspace, new.name, new.version)
-    if path.exists():
-        raise InputError(f"{path} already exists: not overwritten; pass --out for another file")
-    workspace.save_scorecard(new, actor=cli_actor())
-    write_scorecard_yaml(new, path)
-    return AppliedCuts(application, path)
+    return AppliedCuts(application, store_new_version(workspace, new, out))

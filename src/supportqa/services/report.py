@@ -73,10 +73,21 @@ def coaching_for_report(
 ) -> tuple[list[AgentSummary], list[AgentCoaching]]:
     """Every agent's coaching line and the cards (with examples) of the clearest gaps, without the
     criteria the latest calibration marks untrusted (`services.trust`)."""
-    notes = coaching_notes(workspace)
-    frames, trust = gated_frames(workspace, frames)
-    summaries = coaching_summary(frames, notes=notes)
-    cards = _cards(frames, summaries, notes, workspace, show_personal_data)
+    gated, trust = gated_frames(workspace, frames)
+    return _gated_coaching(gated, trust, coaching_notes(workspace), workspace, show_personal_data)
+
+
+def _gated_coaching(
+    gated: Frames,
+    trust: TrustGate,
+    notes: list[CoachingNote],
+    repo: Workspace | None,
+    show_personal_data: bool,
+) -> tuple[list[AgentSummary], list[AgentCoaching]]:
+    """Coaching lines and cards over frames already gated by `trust`, each card naming what was
+    left out."""
+    summaries = coaching_summary(gated, notes=notes)
+    cards = _cards(gated, summaries, notes, repo, show_personal_data)
     return summaries, [replace(card, left_out=trust.gated_keys) for card in cards]
 
 
@@ -106,14 +117,18 @@ def overview(
     trust_gate`) leaves untrusted criteria out of the coaching and the agent table."""
     trust = trust or TrustGate()
     gated = gate(frames, trust)
-    summaries = coaching_summary(gated, notes=notes or [])
-    cards = _cards(gated, summaries, notes or [], repo, show_personal_data)
-    cards = [replace(card, left_out=trust.gated_keys) for card in cards]
+    summaries, cards = _gated_coaching(gated, trust, notes or [], repo, show_personal_data)
     queue = latest_queue(frames, assignments or [])
     if not show_personal_data:
         queue = redacted_queue(queue)
     return assemble(
-        frames, scorecard=scorecard, coaching=summaries, cards=cards, queue=queue, trust=trust
+        frames,
+        scorecard=scorecard,
+        coaching=summaries,
+        cards=cards,
+        queue=queue,
+        trust=trust,
+        gated=gated,
     )
 
 

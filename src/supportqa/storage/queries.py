@@ -12,11 +12,12 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, Select, case, func, select
 
 from supportqa.domain.aggregates import CriterionSummary, IqsSummary
+from supportqa.domain.score import STATUSES
 from supportqa.errors import InputError
 from supportqa.storage import identities
 from supportqa.storage.tables import review_criteria, reviews
 
-STATUS_COUNTS = ("rated", "na", "unsure", "failed", "unrated")
+STATUS_COUNTS = STATUSES
 """Every criterion status, counted per key: see `domain.score.Status`."""
 
 GROUP_COLUMNS: dict[str, ColumnElement[Any]] = {
