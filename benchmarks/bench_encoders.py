@@ -1,27 +1,32 @@
-"""Sentence encoders compared on support text: sentences/s of `MiniLMEncoder` (sentence-transformers)
-against `OnnxEncoder` (int8 ONNX Runtime), and how far the ONNX vectors drift from MiniLM's.
+"""The sentence encoders side by side (issue 19's A/B, docs/scorers.md § Encoders): for each
+`SUPPORTQA_ENCODER` kind, the one-off preparation, sentences/s one sentence at a time with one thread
+and with the default threads, peak memory, and how far its vectors are from MiniLM's
+(sentence-transformers, the reference).
 
-Prints figures, not a pass/fail. The sentences are the unique sentences (`sentence_spans`) of the
-messages of `generate_conversations(600, seed=3)`; when those hold fewer than --sentences, further
-seeds (4, 5, ...) top the set up. Both encoders are loaded and warmed up before timing, so the
-one-off export/load is excluded from sentences/s; the export is timed on its own when the model is
-not on disk yet (by default it is exported into a fresh temporary directory every run).
+Prints figures, not a pass/fail. Each encoder runs in its own child process (so peak memory is its
+own) with a fresh, empty model directory (so the first-run step is timed). The sentences are the
+unique sentences (`sentence_spans`) of `generate_conversations(600, seed=3)`, topped up from further
+seeds. `minilm` and `onnx` need the `models` extra (torch); without it their rows say so.
 
-    python benchmarks/bench_encoders.py [--sentences 3000] [--repeats 3] [--model-dir DIR]
+    python benchmarks/bench_encoders.py [--sentences 2000] [--repeats 3] [--kinds int8,minilm]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import resource
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 
-from supportqa.models.embeddings import Encoder, MiniLMEncoder, Vectors
-from supportqa.models.onnx_encoder import MODEL_FILE, OnnxEncoder
+from supportqa.models.embeddings import ENCODERS, make_encoder
 from supportqa.signals.text import sentence_spans
 from supportqa.synthetic import generate_conversations
 
@@ -39,83 +44,97 @@ def support_sentences(count: int, conversations: int, seed: int) -> list[str]:
     return list(seen)[:count]
 
 
-def timed_rate(encoder: Encoder, sentences: list[str], repeats: int) -> tuple[float, Vectors]:
-    """Median sentences/s over `repeats` full passes, and the vectors of the last pass."""
-    encoder.encode(sentences[:64])  # warm-up: lazy load, first-run allocations
-    rates = []
-    vectors = np.zeros((0, 0), dtype=np.float32)
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        vectors = encoder.encode(sentences)
-        rates.append(len(sentences) / (time.perf_counter() - t0))
-    return statistics.median(rates), vectors
+def measure(kind: str, sentences_file: Path, vectors_file: Path, repeats: int) -> dict[str, float]:
+    """In the child: prepare + load, then sentences/s with 1 thread and with the default threads."""
+    sentences = json.loads(sentences_file.read_text())
+    figures: dict[str, float] = {}
+    t0 = time.perf_counter()
+    encoder = make_encoder(kind)
+    encoder.encode(sentences[:8])  # lazy loads happen here
+    figures["prepare_and_load_s"] = time.perf_counter() - t0
+    settings = [("one_thread", 1), ("default_threads", 0)]
+    for label, threads in settings:
+        if kind == "minilm":
+            import torch
+
+            default = torch.get_num_threads()
+            torch.set_num_threads(threads or default)
+            timed = encoder
+        else:
+            from supportqa.models.onnx_encoder import OnnxEncoder
+
+            timed = OnnxEncoder(source=kind, threads=threads or None)
+        timed.encode(sentences[:64])
+        rates = []
+        for _ in range(repeats):
+            t1 = time.perf_counter()
+            vectors = timed.encode(sentences)
+            rates.append(len(sentences) / (time.perf_counter() - t1))
+        figures[f"{label}_per_s"] = statistics.median(rates)
+        if kind == "minilm":
+            torch.set_num_threads(default)
+    np.save(vectors_file, vectors)
+    figures["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return figures
+
+
+def run_child(kind: str, work: Path, repeats: int) -> dict[str, float] | str:
+    env = {**os.environ, "SUPPORTQA_MODEL_DIR": str(work / f"models-{kind}")}
+    command = [sys.executable, __file__, "--child", kind, "--work", str(work)]
+    command += ["--repeats", str(repeats)]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        return done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "failed"
+    result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--sentences", type=int, default=3000)
-    parser.add_argument("--conversations", type=int, default=600)
-    parser.add_argument("--seed", type=int, default=3)
+    parser.add_argument("--sentences", type=int, default=2000)
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--model-dir", type=Path, help="reuse (or export once into) this directory")
+    parser.add_argument("--kinds", default=",".join(ENCODERS))
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child:
+        work = args.work
+        figures = measure(
+            args.child, work / "sentences.json", work / f"{args.child}.npy", args.repeats
+        )
+        print(json.dumps(figures))
+        return
 
-    sentences = support_sentences(args.sentences, args.conversations, args.seed)
+    sentences = support_sentences(args.sentences, 600, 3)
     words = [len(s.split()) for s in sentences]
     print(
-        f"{len(sentences):,} unique sentences, {statistics.mean(words):.1f} words on average "
-        f"(max {max(words)})"
+        f"{len(sentences):,} unique sentences, {statistics.mean(words):.1f} words on average; "
+        f"{os.cpu_count()} cores; one sentence per call"
     )
-
+    kinds = [k.strip() for k in args.kinds.split(",") if k.strip()]
     with tempfile.TemporaryDirectory() as tmp:
-        model_dir = args.model_dir or Path(tmp)
-        exported = not (model_dir / MODEL_FILE).is_file()
-        t0 = time.perf_counter()
-        onnx = OnnxEncoder(model_dir)
-        setup_s = time.perf_counter() - t0
-        size_mb = (model_dir / MODEL_FILE).stat().st_size / 1e6
-        what = "export + quantise + load" if exported else "load (already exported)"
-        print(f"ONNX model: {what} {setup_s:.1f} s, {size_mb:.1f} MB int8")
-
-        minilm = MiniLMEncoder()
-        t0 = time.perf_counter()
-        minilm.encode(["warm up"])
-        print(f"MiniLM: import + load {time.perf_counter() - t0:.1f} s")
-
-        minilm_rate, reference = timed_rate(minilm, sentences, args.repeats)
-        onnx_rate, vectors = timed_rate(onnx, sentences, args.repeats)
-        # Dynamic int8 quantises activations with one scale per batch, so a vector depends a little
-        # on the other sentences of its batch: compare 300 sentences encoded alone.
-        alone = np.vstack([onnx.encode([s]) for s in sentences[:300]])
-
-    cosines = (reference * vectors).sum(axis=1)
-    sample = np.random.default_rng(0).choice(
-        len(sentences), min(500, len(sentences)), replace=False
-    )
-    pairs_ref = reference[sample] @ reference[sample].T
-    pairs_onnx = vectors[sample] @ vectors[sample].T
-    drift = np.abs(pairs_ref - pairs_onnx)[np.triu_indices(len(sample), k=1)]
-
+        work = Path(tmp)
+        (work / "sentences.json").write_text(json.dumps(sentences))
+        results = {kind: run_child(kind, work, args.repeats) for kind in kinds}
+        vectors = {k: np.load(work / f"{k}.npy") for k, r in results.items() if isinstance(r, dict)}
+    reference = vectors.get("minilm")
     print()
-    print(f"{'encoder':<28} {'sentences/s':>12} {'ratio':>7}")
-    print(f"{MiniLMEncoder.name:<28} {minilm_rate:>12,.0f} {1.0:>7.2f}")
-    print(f"{OnnxEncoder.name:<28} {onnx_rate:>12,.0f} {onnx_rate / minilm_rate:>7.2f}")
-    print()
-    print(
-        f"cosine(ONNX, MiniLM) per sentence: mean {cosines.mean():.4f}, "
-        f"1st percentile {np.percentile(cosines, 1):.4f}, worst {cosines.min():.4f} "
-        f"({sentences[int(cosines.argmin())]!r})"
+    header = (
+        f"{'encoder':<14} {'first run s':>11} {'1 thread/s':>11} {'default/s':>10} {'peak MB':>8}"
     )
-    stability = (alone * vectors[:300]).sum(axis=1)
-    print(
-        f"ONNX, same sentence alone vs in its batch of 64: cosine mean {stability.mean():.4f}, "
-        f"worst {stability.min():.4f}"
-    )
-    print(
-        f"pairwise cosines on {len(sample)} sentences, |ONNX - MiniLM|: "
-        f"mean {drift.mean():.4f}, 99th percentile {np.percentile(drift, 99):.4f}, "
-        f"max {drift.max():.4f}"
-    )
+    print(header + f" {'cos mean':>9} {'cos worst':>9}")
+    for kind, result in results.items():
+        if isinstance(result, str):
+            print(f"{kind:<14} not measured: {result}")
+            continue
+        cosines = (vectors[kind] * reference).sum(axis=1) if reference is not None else None
+        mean = f"{cosines.mean():.4f}" if cosines is not None else "-"
+        worst = f"{cosines.min():.4f}" if cosines is not None else "-"
+        print(
+            f"{kind:<14} {result['prepare_and_load_s']:>11.1f} {result['one_thread_per_s']:>11,.0f} "
+            f"{result['default_threads_per_s']:>10,.0f} {result['peak_rss_mb']:>8,.0f} "
+            f"{mean:>9} {worst:>9}"
+        )
 
 
 if __name__ == "__main__":

@@ -10,18 +10,24 @@ lives in `supportqa.models`, with the detectors that read its vectors (`markers`
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
 
 from supportqa.errors import MissingExtraError
 
+if TYPE_CHECKING:
+    from supportqa.models.background import BackgroundEncoder
+
+logger = logging.getLogger(__name__)
 Vectors = npt.NDArray[np.float32]
 DIMENSIONS = 384
 ENCODER_ENV = "SUPPORTQA_ENCODER"
@@ -43,6 +49,7 @@ class MiniLMEncoder:
     """all-MiniLM-L6-v2 through sentence-transformers on the CPU; imported only when first used."""
 
     name = "all-MiniLM-L6-v2"
+    kind = "minilm"
 
     def __init__(self, batch_size: int = 64) -> None:
         self.batch_size = batch_size
@@ -93,13 +100,23 @@ class CacheStats:
 
 class EmbeddingCache:
     """Least-recently-used cache from text hash to vector, bounded so streaming 100k conversations
-    stays in memory bounds (the default 100k entries hold ~150 MB)."""
+    stays in memory bounds (the default 100k entries hold ~150 MB).
+
+    `prefetch` encodes the next batch's sentences in a child process while the caller scores the
+    current one in Python, so the two overlap on the cores. The cache is thread-safe, and a text
+    being prefetched is waited for, never encoded twice.
+    """
 
     def __init__(self, encoder: Encoder, max_entries: int = 100_000) -> None:
         self.encoder = encoder
         self.max_entries = max_entries
         self.stats = CacheStats()
         self._vectors: OrderedDict[bytes, Vectors] = OrderedDict()
+        self._lock = threading.Lock()
+        self._inflight: frozenset[bytes] = frozenset()
+        self._prefetch: tuple[list[bytes], Future[Vectors]] | None = None
+        self._background: BackgroundEncoder | None = None
+        self._broken = False
 
     @staticmethod
     def key(text: str) -> bytes:
@@ -108,27 +125,91 @@ class EmbeddingCache:
     def embed(self, texts: Sequence[str]) -> Vectors:
         """Vectors for `texts` in order; only texts never seen (or evicted) reach the encoder, once."""
         keys = [self.key(t) for t in texts]
-        missing: dict[bytes, str] = {}
-        for key, text in zip(keys, texts, strict=True):
-            if key in self._vectors:
-                self._vectors.move_to_end(key)
-            elif key not in missing:
-                missing[key] = text
-        self.stats.hits += len(texts) - len(missing)
-        fresh: dict[bytes, Vectors] = {}
+        missing, found = self._missing(keys, texts)
+        if missing.keys() & self._inflight:
+            self.wait()  # the background thread is encoding some of them right now
+            missing, found = self._missing(keys, texts)
         if missing:
             encoded = self.encoder.encode(list(missing.values()))
-            self.stats.encoded += len(missing)
             fresh = dict(zip(missing, encoded, strict=True))
+            found.update(fresh)
+        with self._lock:
+            self.stats.hits += len(texts) - len(missing)
+            self.stats.encoded += len(missing)
+            if missing:
+                self._store(fresh)
         out = np.empty((len(texts), DIMENSIONS), dtype=np.float32)
         for row, key in enumerate(keys):
-            vector = fresh.get(key)
-            out[row] = vector if vector is not None else self._vectors[key]
+            out[row] = found[key]
+        return out
+
+    def prefetch(self, texts: Sequence[str]) -> None:
+        """Start encoding the `texts` not cached yet in a child process (`models.background`),
+        after collecting any earlier prefetch; `embed` of those texts then finds them (or waits
+        for them). Nothing when the encoder has no `kind` to start a child with."""
+        self.wait()
+        kind = getattr(self.encoder, "kind", None)
+        keys = [self.key(t) for t in texts]
+        missing, _found = self._missing(keys, texts)
+        if not missing or not isinstance(kind, str) or self._broken:
+            return
+        if self._background is None:
+            from supportqa.models.background import BackgroundEncoder
+
+            self._background = BackgroundEncoder(kind)
+        with self._lock:
+            self._inflight = frozenset(missing)
+        self._prefetch = (list(missing), self._background.submit(list(missing.values())))
+
+    def wait(self) -> None:
+        """Store the background prefetch's vectors once they are ready; re-raise what it failed with."""
+        pending, self._prefetch = self._prefetch, None
+        if pending is None:
+            return
+        keys, future = pending
+        try:
+            encoded = future.result()
+        except Exception as exc:  # the child died or could not start: encode here from now on
+            logger.warning("background sentence encoder failed (%s); encoding in this process", exc)
+            self._broken = True
+            return
+        finally:
+            with self._lock:
+                self._inflight = frozenset()
+        with self._lock:
+            self.stats.encoded += len(keys)
+            self._store(dict(zip(keys, encoded, strict=True)))
+
+    def close(self) -> None:
+        """Stop the background process, if one was started (it also exits with this process)."""
+        self._prefetch = None
+        if self._background is not None:
+            self._background.close()
+            self._background = None
+
+    def _missing(
+        self, keys: Sequence[bytes], texts: Sequence[str]
+    ) -> tuple[dict[bytes, str], dict[bytes, Vectors]]:
+        """key → text of the texts not in the cache (each once), and key → vector of the ones that
+        are (taken now, so a prefetch evicting them meanwhile cannot lose them), marked recent."""
+        missing: dict[bytes, str] = {}
+        found: dict[bytes, Vectors] = {}
+        with self._lock:
+            for key, text in zip(keys, texts, strict=True):
+                vector = self._vectors.get(key)
+                if vector is not None:
+                    self._vectors.move_to_end(key)
+                    found[key] = vector
+                elif key not in missing:
+                    missing[key] = text
+        return missing, found
+
+    def _store(self, fresh: dict[bytes, Vectors]) -> None:
+        """Insert new vectors and evict the least recently used beyond the bound (lock held)."""
         for key, vector in fresh.items():
             self._vectors[key] = vector
         while len(self._vectors) > self.max_entries:
             self._vectors.popitem(last=False)
-        return out
 
 
 _shared: EmbeddingCache | None = None

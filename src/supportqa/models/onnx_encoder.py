@@ -313,6 +313,7 @@ class OnnxEncoder:
             raise ConfigError(f"unknown ONNX encoder source {source!r}: use {', '.join(SOURCES)}")
         self.source = SOURCES[source]
         self.name = self.source.name
+        self.kind = source
         self.batch_size = batch_size
         self.model_dir = Path(model_dir) if model_dir is not None else default_model_dir()
         self.model_path = self._prepared()

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any, TypeVar
 
 from supportqa.domain.conversation import Conversation, Reviewee
 from supportqa.domain.review import Review, ReviewKind
@@ -25,12 +26,18 @@ from supportqa.domain.scorecard import Criterion, Scorecard, ScorerSpec
 from supportqa.errors import ScorerAbort
 from supportqa.gc_tuning import bulk_work
 from supportqa.models.confidence import ConfidenceMap, default_maps
-from supportqa.models.markers import effective_detectors, prepare_markers
+from supportqa.models.markers import (
+    conversation_sentences,
+    detector_set,
+    effective_detectors,
+    prepare_markers,
+)
 from supportqa.models.outcome import outcome
 from supportqa.scorers.registry import BoundScorer, bind, conversation_level
 from supportqa.scoring.cx import CX_INPUTS, cx_score, input_fractions, resolution_outcome
 from supportqa.scoring.iqs import build_review
 from supportqa.scoring.participants import Plan, plan
+from supportqa.scoring.profiles import uses_sentence_model
 from supportqa.scoring.trained_cx import apply_trained_cx
 from supportqa.signals.analysis import Analysis
 
@@ -126,6 +133,15 @@ class ScoringEngine:
         with bulk_work():
             items = [Analysis(c, self.detectors) for c in conversations]
             return self.review_analyses(items, reviewed_at=reviewed_at)
+
+    def prefetch(self, conversations: Sequence[Conversation]) -> None:
+        """Start encoding these conversations' sentences in a background thread, to overlap with
+        scoring the batch before them (`prefetching`); nothing when the scorecard reads no
+        sentence vectors."""
+        if not uses_sentence_model(self.scorecard) or not conversations:
+            return
+        texts = [s.text for c in conversations for s in conversation_sentences(c)]
+        detector_set(self.detectors).embeddings.prefetch(texts)
 
     def review_analyses(
         self, items: Sequence[Analysis], *, reviewed_at: datetime | None = None
@@ -372,6 +388,32 @@ class ScoringEngine:
                     continue
             kept.append(ev)
         return kept
+
+
+B = TypeVar("B")
+
+
+def prefetching(
+    engine: object,
+    batches: Iterable[B],
+    conversations: Callable[[B], Sequence[Conversation]] | None = None,
+) -> Iterator[B]:
+    """`batches`, each yielded once the encoding of the one after it has started in the background
+    (`ScoringEngine.prefetch`): the encoder (native threads, no GIL) works on batch k+1 while Python
+    scores batch k, instead of the two taking turns. `conversations` picks a batch's conversations
+    (default: the batch is them). Engines without `prefetch` (the LLM run) get plain batches."""
+    prefetch = getattr(engine, "prefetch", None)
+    iterator = iter(batches)
+    current = next(iterator, _END)
+    while current is not _END:
+        following = next(iterator, _END)
+        if following is not _END and prefetch is not None:
+            prefetch(conversations(following) if conversations else following)
+        yield current
+        current = following
+
+
+_END: Any = object()
 
 
 def _cx_inputs(

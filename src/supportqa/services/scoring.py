@@ -28,7 +28,7 @@ from supportqa.gc_tuning import bulk_work
 from supportqa.importers.records import parse_record
 from supportqa.jsonl import Line, chunks, lines, parse
 from supportqa.scorers.registry import registered
-from supportqa.scoring.engine import EngineStats, ScoringEngine, ai_review_id_for
+from supportqa.scoring.engine import EngineStats, ScoringEngine, ai_review_id_for, prefetching
 from supportqa.scoring.llm_run import llm_reviewer
 from supportqa.scoring.parallel import ordered_map, worker_engine
 from supportqa.services.outfile import Done, read_reviews_file, refuse_input_as_output
@@ -130,7 +130,8 @@ def parse_line(line: Line) -> Conversation | dict[str, Any]:
         return {"file": line.file, "line": line.number, "reason": exc.reason}
 
 
-def _score_chunk(engine: BatchScorer, chunk: list[Line]) -> _ChunkResult:
+def _parse_chunk(chunk: list[Line]) -> tuple[list[Conversation], list[dict[str, Any]]]:
+    """The chunk's conversations, and its bad lines as (file, line, reason) records."""
     conversations: list[Conversation] = []
     errors: list[dict[str, Any]] = []
     for line in chunk:
@@ -139,6 +140,16 @@ def _score_chunk(engine: BatchScorer, chunk: list[Line]) -> _ChunkResult:
             conversations.append(parsed)
         else:
             errors.append(parsed)
+    return conversations, errors
+
+
+def _score_chunk(engine: BatchScorer, chunk: list[Line]) -> _ChunkResult:
+    return _score_parsed(engine, *_parse_chunk(chunk))
+
+
+def _score_parsed(
+    engine: BatchScorer, conversations: list[Conversation], errors: list[dict[str, Any]]
+) -> _ChunkResult:
     reviews, dropped_quotes = (
         _score_counting_quotes(engine, conversations) if conversations else ([], 0)
     )
@@ -221,7 +232,11 @@ def _scored_chunks(
 
     if workers <= 1 or scorer is not None:
         engine = scorer or ScoringEngine(scorecard)
-        results: Iterator[_ChunkResult] = (_score_chunk(engine, job) for job in jobs())
+        parsed = (_parse_chunk(job) for job in jobs())
+        results: Iterator[_ChunkResult] = (
+            _score_parsed(engine, *chunk)
+            for chunk in prefetching(engine, parsed, conversations=lambda chunk: chunk[0])
+        )
     else:
         results = ordered_map(_score_chunk_in_worker, jobs(), workers=workers, scorecard=scorecard)
     for result in results:
@@ -371,7 +386,10 @@ def score_database(
             scored: Iterator[tuple[list[Review], int]] = (
                 ordered_map(_score_in_worker, batches(), workers=workers, scorecard=scorecard)
                 if workers > 1
-                else (_score_counting_quotes(engine, batch) for batch in batches())
+                else (
+                    _score_counting_quotes(engine, batch)
+                    for batch in prefetching(engine, batches())
+                )
             )
             for reviews, dropped_quotes in scored:
                 done = claimed.popleft()
