@@ -34,7 +34,9 @@ from supportqa.signals.language import (
 )
 from supportqa.synthetic import generate_conversations
 
-FIXTURE = Path(__file__).resolve().parents[1] / "tests" / "data" / "languages" / "conversations.jsonl"
+FIXTURE = (
+    Path(__file__).resolve().parents[1] / "tests" / "data" / "languages" / "conversations.jsonl"
+)
 
 
 def english_set(name: str, conversations: Iterable[Conversation]) -> None:

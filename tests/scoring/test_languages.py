@@ -14,8 +14,7 @@ from sqlalchemy import select
 from supportqa.domain.conversation import Conversation
 from supportqa.domain.review import Review
 from supportqa.domain.score import Status
-from supportqa.domain.scorecard import default_scorecard, scorecard_from_dict
-from supportqa.domain.scorecard import ScorerSpec
+from supportqa.domain.scorecard import ScorerSpec, default_scorecard, scorecard_from_dict
 from supportqa.scorers.registry import bind, registered
 from supportqa.scoring.engine import ScoringEngine
 from supportqa.scoring.profiles import rules_only

@@ -88,7 +88,7 @@ class DetectedLanguage:
         return language_name(self.code)
 
     def describe(self) -> str:
-        """"German (de, p=0.99)": what an explanation or a page shows."""
+        """ "German (de, p=0.99)": what an explanation or a page shows."""
         if self.probability is None:
             return f"{self.name} ({self.code})"
         return f"{self.name} ({self.code}, p={self.probability:.2f})"
@@ -112,7 +112,10 @@ class _Identifier:
         if cls._model is None:
             with cls._lock:
                 if cls._model is None:
-                    from langid.langid import LanguageIdentifier, model
+                    from langid.langid import (  # type: ignore[import-untyped]
+                        LanguageIdentifier,
+                        model,
+                    )
 
                     cls._model = LanguageIdentifier.from_modelstring(model, norm_probs=True)
         return cls._model

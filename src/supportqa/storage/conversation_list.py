@@ -170,7 +170,9 @@ def visible(
     """One conversation's pk, version, payload and detected language, or None when absent or
     outside `scope`."""
     c = conversations.c
-    query = select(c.id, c.version_hash, c.payload, c.language).where(c.source == source, c.external_id == id)
+    query = select(c.id, c.version_hash, c.payload, c.language).where(
+        c.source == source, c.external_id == id
+    )
     if scope is not None:
         query = query.where(involving(Reviewees(pairs=scope)))
     return connection.execute(query).first()
