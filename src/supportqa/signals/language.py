@@ -26,7 +26,7 @@ from supportqa.signals.artefacts import content
 ENGLISH = "en"
 UNDETERMINED = "und"
 MAX_CHARS = 1000
-"""Characters read per conversation: plenty for a language, and it bounds the cost (~0.3 ms)."""
+"""Characters read per conversation: plenty for a language, and it bounds the cost (~0.5 ms)."""
 MIN_LETTERS = 30
 """Fewer letters than this ("ok", "Danke!", an order number) is too little to tell: `und`."""
 MIN_PROBABILITY = 0.99

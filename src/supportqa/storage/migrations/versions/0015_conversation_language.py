@@ -4,7 +4,7 @@ Scorers that read English only answer `unsure` on conversations in other languag
 conversation page shows the language, so each conversation row gains `language` (`signals.language`:
 `en`, `de`, ..., `und`). Scoring writes it with the AI reviews of the current version; an import that
 changes a conversation's text clears it until that version is scored. Existing rows are filled here
-from their payloads (about 0.3 ms per conversation), so conversations scored before this revision
+from their payloads (about 0.5 ms per conversation), so conversations scored before this revision
 show theirs without being scored again.
 
 Revision ID: 0015
