@@ -12,6 +12,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import column, insert, inspect, select, table
 
+from supportqa.domain.conversation import Message, Role
 from supportqa.domain.review import CxScore, Review, ScorecardRef
 from supportqa.domain.scorecard import default_scorecard
 from supportqa.domain.versions import conversation_version
@@ -77,6 +78,8 @@ def test_downgrade_to_base_and_upgrade_again(db: Database) -> None:
 ADDED_IN_0005 = ("version_hash", "conversation_version", "scorer_versions")
 ADDED_IN_0006 = ("judge_pending",)
 ADDED_IN_0013 = ("search_text", "search_text_masked", "message_count", "changed_at", "_reviewees")
+ADDED_IN_0015 = ("language",)
+ENGLISH_REPLY = "Thanks for waiting, your refund is on its way and should arrive within five days."
 
 
 def test_0002_fills_cx_and_confidence_columns_of_existing_reviews(tmp_path: Path) -> None:
@@ -133,7 +136,7 @@ def test_0004_fills_nps_and_ces_from_the_metadata_of_existing_conversations(
             {
                 k: v
                 for k, v in conversation_row(c, MONDAY_W07).items()
-                if k not in (*added, *ADDED_IN_0005, *ADDED_IN_0006, *ADDED_IN_0013)
+                if k not in (*added, *ADDED_IN_0005, *ADDED_IN_0006, *ADDED_IN_0013, *ADDED_IN_0015)
             }
             for c in (answered, bad, conversation("c3"))
         ]
@@ -164,7 +167,7 @@ def test_0005_fills_versions_and_scorer_versions_of_existing_rows(tmp_path: Path
         c_row = {
             k: v
             for k, v in conversation_row(stored_conversation, MONDAY_W07).items()
-            if k not in (*ADDED_IN_0005, *ADDED_IN_0006, *ADDED_IN_0013)
+            if k not in (*ADDED_IN_0005, *ADDED_IN_0006, *ADDED_IN_0013, *ADDED_IN_0015)
         }
         r_row = {
             k: v
@@ -291,5 +294,45 @@ def test_0007_turns_stored_scorecard_names_into_slugs_everywhere_and_keeps_the_o
             assert sorted(columns.scalars()) == sorted(expected.values())
         logged = [r.getMessage() for r in caplog.records if r.name == "supportqa.migrations"]
         assert len(logged) == 2 and "'Support QA'" in logged[0] and "'support-qa-2'" in logged[0]
+    finally:
+        db.dispose()
+
+
+def test_0015_fills_the_language_of_existing_conversations(db_url: str) -> None:
+    """Conversations stored before 0015 get their detected language from their payloads: German
+    text is `de`, English `en`, a few words `und`."""
+    german = conversation("c-de").model_copy(
+        update={
+            "messages": [
+                Message(role=Role.CUSTOMER, text="Meine Bestellung ist noch nicht angekommen."),
+                Message(
+                    role=Role.AGENT,
+                    text="Das tut mir leid, ich habe nachgesehen: das Paket kommt morgen an.",
+                ),
+            ]
+        }
+    )
+    short = conversation("c-und").model_copy(
+        update={"messages": [Message(role=Role.CUSTOMER, text="Danke!")]}
+    )
+    db = Database.open(db_url, migrate="never", create=True)
+    try:
+        db.migrate("0014")
+        rows = [
+            {k: v for k, v in conversation_row(c, MONDAY_W07).items() if k not in ADDED_IN_0015}
+            for c in (german, conversation("c-en", text=ENGLISH_REPLY), short)
+        ]
+        for row in rows:
+            del row["_reviewees"]
+        old = table("conversations", *[column(name) for name in rows[0]])
+        with db.engine.begin() as connection:
+            connection.execute(insert(old), rows)
+        db.migrate()
+        query = select(column("external_id"), column("language")).select_from(
+            table("conversations")
+        )
+        with db.engine.connect() as connection:
+            stored = dict(tuple(r) for r in connection.execute(query))
+        assert stored == {"c-de": "de", "c-en": "en", "c-und": "und"}
     finally:
         db.dispose()

@@ -9,9 +9,11 @@ from urllib.parse import parse_qs, urlsplit
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import case, update
 
 from supportqa.storage import Repository
 from supportqa.storage.calibration_verdicts import StoredVerdict, replace_verdicts
+from supportqa.storage.tables import conversations
 from supportqa.web import vendor
 from tests.web.conftest import HTML
 from tests.web.seed import PAYLOADS, QUOTE
@@ -158,3 +160,21 @@ def test_an_unsure_criterion_shows_its_tentative_rating_and_the_api_says_unsure(
     twin = reviewer.get("/api/v1/conversations/jsonl/c3").json()
     found = [c for r in twin["ai_reviews"] for c in r["criteria"] if c["key"] == "empathy"]
     assert found and found[0]["status"] == "unsure" and found[0]["rating"] == 2.0
+
+
+def test_the_conversation_shows_its_detected_language_escaped_and_the_api_returns_it(
+    reviewer: TestClient, seeded: Repository
+) -> None:
+    assert "language not detected yet" in reviewer.get("/conversations/jsonl/c1").text
+    assert reviewer.get("/api/v1/conversations/jsonl/c1").json()["language"] is None
+    with seeded.db.write_transaction() as connection:
+        connection.execute(
+            update(conversations)
+            .where(conversations.c.external_id.in_(["c1", "c2"]))
+            .values(language=case((conversations.c.external_id == "c1", "de"), else_="<b>x"))
+        )
+    page = reviewer.get("/conversations/jsonl/c1").text
+    assert '<span class="language" title="detected language">German (de)</span>' in page
+    twin = reviewer.get("/api/v1/conversations/jsonl/c1").json()
+    assert twin["language"] == "de" and twin["language_name"] == "German"
+    assert "&lt;b&gt;x (&lt;b&gt;x)" in reviewer.get("/conversations/jsonl/c2").text

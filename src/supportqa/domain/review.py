@@ -165,6 +165,9 @@ class Review(BaseModel):
     """The version of the conversation this review judged (`domain.versions.conversation_version`):
     set by the engine, and on storing for reviews that do not say; old versions are kept while a
     review points at them, so the transcript it judged can always be shown."""
+    language: str | None = None
+    """AI reviews: the language the conversation was detected in when scored (`en`, `de`, ...;
+    `und` when too little text or no clear answer; docs/scorers.md#languages)."""
     judged: list[str] = Field(default_factory=list)
     """`score --llm` only: the criteria whose rating (or N/A) came from the LLM judge's answer."""
     judge_pending: list[str] = Field(default_factory=list)

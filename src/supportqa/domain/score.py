@@ -128,6 +128,18 @@ def abstained(score: Score, threshold: float) -> Score:
     )
 
 
+def unreadable(score: Score, language: str) -> Score:
+    """`score` marked `unsure`: an English-only scorer read a conversation in another `language`
+    (as described, "German (de, p=0.99)"). The rating stays as the tentative answer."""
+    return score.model_copy(
+        update={
+            "status": Status.UNSURE,
+            "explanation": f"Unsure: the conversation reads as {language}; this scorer reads "
+            "English only; tentatively: " + score.explanation,
+        }
+    )
+
+
 def clip_quote(text: str, max_words: int = MAX_QUOTE_WORDS) -> str:
     """Evidence quotes are spans, not whole messages: at most `max_words` words, sliced verbatim from
     `text` (whitespace kept as it is) so the quote is always a substring of the message."""

@@ -82,7 +82,14 @@ def _resolution(result: Outcome, item: Analysis, criterion: Criterion) -> Score:
     return Score.rated(rating, explanation, evidence, round(res.probability, 3))
 
 
-@scorer(name="resolution", version="2", batch=True, family="model", scope="conversation")
+@scorer(
+    name="resolution",
+    version="2",
+    batch=True,
+    family="model",
+    scope="conversation",
+    english_only=True,
+)
 def resolution() -> Callable[[Sequence[Analysis], Sequence[Criterion]], list[dict[str, Score]]]:
     """Resolved / partial / unresolved with a probability, from the customer's last word, the agent's
     solution, escalation and ticket status/reopen metadata."""
@@ -127,7 +134,7 @@ REPLY_CONFIDENCE = 0.7
 development half of the regression corpus."""
 
 
-@scorer(name="solution_offered", version="2", batch=True, family="model")
+@scorer(name="solution_offered", version="2", batch=True, family="model", english_only=True)
 def solution_offered() -> Callable[
     [Sequence[Analysis], Sequence[Criterion]], list[dict[str, Score]]
 ]:
@@ -186,7 +193,7 @@ def _comprehension(result: Outcome, item: Analysis, criterion: Criterion) -> Sco
     )
 
 
-@scorer(name="comprehension", version="2", batch=True, family="model")
+@scorer(name="comprehension", version="2", batch=True, family="model", english_only=True)
 def comprehension() -> Callable[[Sequence[Analysis], Sequence[Criterion]], list[dict[str, Score]]]:
     """0 when the customer says they were misunderstood; 1 for a clarifying question or an answer."""
     return _batch(_comprehension)
@@ -259,7 +266,7 @@ def _tone_scorer(cuts: tuple[float, float]) -> ItemScore:
     return rate
 
 
-@scorer(name="tone", version="2", batch=True, family="model")
+@scorer(name="tone", version="2", batch=True, family="model", english_only=True)
 def tone(
     cuts: Sequence[float] = TONE_CUTS,
 ) -> Callable[[Sequence[Analysis], Sequence[Criterion]], list[dict[str, Score]]]:
@@ -377,7 +384,7 @@ def _empathy(result: Outcome, item: Analysis, criterion: Criterion) -> Score:
     )
 
 
-@scorer(name="empathy", version="2", batch=True, family="model")
+@scorer(name="empathy", version="2", batch=True, family="model", english_only=True)
 def empathy() -> Callable[[Sequence[Analysis], Sequence[Criterion]], list[dict[str, Score]]]:
     """Judged against the customer's distress (N/A without it): specific > general > apology only >
     ignored."""
@@ -412,7 +419,14 @@ def _customer_sentiment(result: Outcome, item: Analysis, criterion: Criterion) -
     )
 
 
-@scorer(name="customer_sentiment", version="2", batch=True, family="model", scope="conversation")
+@scorer(
+    name="customer_sentiment",
+    version="2",
+    batch=True,
+    family="model",
+    scope="conversation",
+    english_only=True,
+)
 def customer_sentiment() -> Callable[
     [Sequence[Analysis], Sequence[Criterion]], list[dict[str, Score]]
 ]:
@@ -433,7 +447,9 @@ def _effort(result: Outcome, item: Analysis, criterion: Criterion) -> Score:
     )
 
 
-@scorer(name="effort", version="2", batch=True, family="model", scope="conversation")
+@scorer(
+    name="effort", version="2", batch=True, family="model", scope="conversation", english_only=True
+)
 def effort() -> Callable[[Sequence[Analysis], Sequence[Criterion]], list[dict[str, Score]]]:
     """How hard the customer had to work: chasing, repeating, hand-offs, many turns (a CX input)."""
     return _batch(_effort)

@@ -9,7 +9,7 @@ model scorer can vectorise and an LLM judge can rate several criteria in one cal
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib.metadata import entry_points
 from typing import Any, Protocol
@@ -51,6 +51,11 @@ class ScorerInfo:
     a conversation), `conversation` (the whole conversation, rated on the review of the participant
     who held it at the end, N/A on the others) or `either` (generic scorers — the LLM judge, trained
     models — that take the scope of the criterion's other scorers)."""
+    english_only: bool | Callable[[Mapping[str, Any]], bool] = False
+    """Whether the scorer reads English only (English word lists, phrases, English-trained
+    models): on a conversation detected as another language its answers become `unsure`. A
+    callable decides from the configured arguments (a team's own patterns may be in any
+    language)."""
 
 
 @dataclass(frozen=True)
@@ -59,6 +64,8 @@ class BoundScorer:
 
     ref: ScorerRef
     score_batch: BatchScoreFn
+    english_only: bool = False
+    """`ScorerInfo.english_only` for these arguments."""
 
 
 _REGISTRY: dict[str, ScorerInfo] = {}
@@ -72,6 +79,7 @@ def scorer(
     batch: bool = False,
     family: str = "rule",
     scope: str = PARTICIPANT,
+    english_only: bool | Callable[[Mapping[str, Any]], bool] = False,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register a scorer factory under `name`; the built-ins use this exactly as plugins do."""
     if scope not in SCOPES:
@@ -82,7 +90,7 @@ def scorer(
             raise ConfigError(f"scorer {name!r} is registered twice")
         doc = inspect.getdoc(factory) or ""
         _REGISTRY[name] = ScorerInfo(
-            name, version, factory, batch, doc.split("\n")[0], family, scope
+            name, version, factory, batch, doc.split("\n")[0], family, scope, english_only
         )
         return factory
 
@@ -127,7 +135,12 @@ def bind(spec: ScorerSpec) -> BoundScorer:
         raise ConfigError(f"scorer {spec.name!r}: bad arguments {spec.args!r} ({exc})") from None
     fn = info.factory(**spec.args)
     batch_fn: BatchScoreFn = fn if info.batch else _lift(fn)
-    return BoundScorer(ScorerRef(name=info.name, version=info.version, args=spec.args), batch_fn)
+    english = info.english_only
+    return BoundScorer(
+        ScorerRef(name=info.name, version=info.version, args=spec.args),
+        batch_fn,
+        english(spec.args) if callable(english) else english,
+    )
 
 
 def conversation_level(criterion: Criterion) -> bool:

@@ -348,10 +348,16 @@ def listing(items: Sequence[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
+def own_patterns_absent(args: Mapping[str, Any]) -> bool:
+    """Greeting and closing read English phrase lists, so they are English-only unless the team
+    adds `extra_patterns` of its own (which may be in its customers' languages)."""
+    return not args.get("extra_patterns")
+
+
 # --- greeting -----------------------------------------------------------------------------------
 
 
-@scorer(name="greeting", version="1")
+@scorer(name="greeting", version="1", english_only=own_patterns_absent)
 def greeting(extra_patterns: list[str] | None = None) -> ScoreFn:
     """The first public staff reply opens with a greeting or introduction within two sentences."""
     extra = _compile_extra("greeting", extra_patterns)
@@ -469,7 +475,7 @@ def _opening_end(text: str) -> int:
     return spans[1][0] if len(spans) > 1 else 0
 
 
-@scorer(name="closing", version="3", scope="conversation")
+@scorer(name="closing", version="3", scope="conversation", english_only=own_patterns_absent)
 def closing(extra_patterns: list[str] | None = None) -> ScoreFn:
     """The agent's last one or two public replies close: further help, thanks, wishes or goodbye."""
     patterns = (_CLOSING, _compile_extra("closing", extra_patterns))

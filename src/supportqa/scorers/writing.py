@@ -428,7 +428,7 @@ def _name_slip(slip: Slip) -> str:
     return f"'{slip.word}' (→ {fix})" if fix and fix != slip.word else f"'{slip.word}'"
 
 
-@scorer(name="spelling_grammar", version="2")
+@scorer(name="spelling_grammar", version="2", english_only=True)
 def spelling_grammar(
     allow: list[str] | None = None,
     max_rate_top: float = 0.5,
@@ -701,7 +701,7 @@ def clarity_confidence(margin: float, words: int) -> float:
     return round(0.5 + 0.45 * min(1.0, 2 * max(0.0, margin)) * words / (words + 30), 2)
 
 
-@scorer(name="clarity", version="1")
+@scorer(name="clarity", version="1", english_only=True)
 def clarity(
     confusion_phrases: list[str] | None = None,
     jargon: list[str] | None = None,

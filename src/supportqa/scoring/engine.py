@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 
 from supportqa.domain.conversation import Conversation, Reviewee
 from supportqa.domain.review import Review, ReviewKind
-from supportqa.domain.score import Evidence, EvidenceKind, Score, Status, abstained
+from supportqa.domain.score import Evidence, EvidenceKind, Score, Status, abstained, unreadable
 from supportqa.domain.scorecard import Criterion, Scorecard, ScorerSpec
 from supportqa.errors import ScorerAbort
 from supportqa.gc_tuning import bulk_work
@@ -40,6 +40,7 @@ from supportqa.scoring.participants import Plan, plan
 from supportqa.scoring.profiles import uses_sentence_model
 from supportqa.scoring.trained_cx import apply_trained_cx
 from supportqa.signals.analysis import Analysis
+from supportqa.signals.language import DetectedLanguage, conversation_language
 
 AI_REVIEWER = "supportqa"
 LLM_SCORER = "llm"
@@ -77,6 +78,10 @@ class _Slot:
 class EngineStats:
     dropped_quotes: int = 0
     scorer_errors: dict[str, int] = field(default_factory=dict)
+    languages: dict[str, int] = field(default_factory=dict)
+    """Conversations reviewed per detected language code (`und` included)."""
+    unsure_language: int = 0
+    """English-only answers marked `unsure` because the conversation reads as another language."""
 
 
 def _spec_key(spec: ScorerSpec) -> str:
@@ -157,6 +162,7 @@ class ScoringEngine:
         that keep the analyses (evaluation) can read the shared signals afterwards."""
         at = reviewed_at or datetime.now(UTC)
         plans = [plan(item, self.participant_keys, self.whole_keys) for item in items]
+        languages = [self._language(item, p) for item, p in zip(items, plans, strict=True)]
         units = [unit for p in plans for unit in p.units]
         flat = self.score_analyses([u.analysis for u in units], [u.keys for u in units])
         scores: list[list[dict[str, Score]]] = []
@@ -165,10 +171,22 @@ class ScoringEngine:
             scores.append(flat[offset : offset + len(p.units)])
             offset += len(p.units)
         groups = [self._group(p, s, at) for p, s in zip(plans, scores, strict=True)]
+        for group, language in zip(groups, languages, strict=True):
+            for review in group:
+                review.language = language.code
         if self.scorecard.cx.enabled and items:
             inputs = [_cx_inputs(p, s) for p, s in zip(plans, scores, strict=True)]
             self._add_cx(items, inputs, [g[-1] for g in groups])
         return groups
+
+    def _language(self, item: Analysis, p: Plan) -> DetectedLanguage:
+        """The conversation's language, detected once and shared with its participants' views
+        (same messages), counted in the stats."""
+        language = item.signal(conversation_language)
+        for unit in p.units:
+            unit.analysis.put(conversation_language, language)
+        self.stats.languages[language.code] = self.stats.languages.get(language.code, 0) + 1
+        return language
 
     def _group(self, p: Plan, scores: list[dict[str, Score]], at: datetime) -> list[Review]:
         """The item's reviews from its units' scores: the whole conversation's (unit 0) for the
@@ -336,8 +354,10 @@ class ScoringEngine:
                 score = Score.failure(
                     f"{name} said N/A ({score.explanation}) but {key} allows no N/A"
                 )
+        language = item.signal(conversation_language) if scorer.english_only else None
         return self._calibrated(
             criterion,
+            language,
             Score(
                 status=score.status,
                 rating=score.rating,
@@ -349,15 +369,20 @@ class ScoringEngine:
             ),
         )
 
-    def _calibrated(self, criterion: Criterion, score: Score) -> Score:
+    def _calibrated(
+        self, criterion: Criterion, language: DetectedLanguage | None, score: Score
+    ) -> Score:
         """The scorer's confidence replaced by its calibrated one (`models.confidence`) when its
         version has a map, and the answer marked `unsure` when that is below the criterion's
-        `abstain_below`. An uncalibrated confidence is not a probability, so it never abstains."""
+        `abstain_below`. An uncalibrated confidence is not a probability, so it never abstains.
+        An English-only scorer's answer (`language` given) on a conversation detected as another
+        language is `unsure` whatever its confidence, critical criteria included: an English
+        reading of, say, German text cannot fail an agent, so a person rates it."""
         if score.status not in (Status.RATED, Status.NA) or score.scorer is None:
             return score
         found = self.confidence_maps.get(f"{score.scorer.name}@{score.scorer.version}")
         if found is None:
-            return score
+            return self._readable(score, language)
         position = (
             None
             if score.status is Status.NA or score.rating is None
@@ -365,11 +390,20 @@ class ScoringEngine:
         )
         confidence = found.calibrated(score.confidence, position)
         if confidence is None:
-            return score
+            return self._readable(score, language)
         score = score.model_copy(update={"confidence": confidence})
+        if language is not None and not language.english_or_unknown:
+            return self._readable(score, language)
         if criterion.abstain_below is not None and confidence < criterion.abstain_below:
             return abstained(score, criterion.abstain_below)
         return score
+
+    def _readable(self, score: Score, language: DetectedLanguage | None) -> Score:
+        """`score`, or `unsure` when an English-only scorer read another language."""
+        if language is None or language.english_or_unknown:
+            return score
+        self.stats.unsure_language += 1
+        return unreadable(score, language.describe())
 
     def _verified(self, evidence: list[Evidence], conversation: Conversation) -> list[Evidence]:
         """Keep only quotes that really are in the transcript, so a reviewer can click to them."""

@@ -25,6 +25,7 @@ from supportqa.services.scope import EVERYTHING, Scope
 from supportqa.services.transcript_view import MaskedText, masked, plain, quote_span
 from supportqa.services.trust import trust_gate
 from supportqa.services.workspace import Workspace
+from supportqa.signals.language import language_name
 from supportqa.storage import conversation_list
 
 __all__ = [
@@ -134,6 +135,10 @@ class ConversationDetail(BaseModel):
     created_at: datetime | None
     closed_at: datetime | None
     version: str | None
+    language: str | None = None
+    """The detected language of the current version (`en`, `de`, ..., `und`: undetermined), null
+    until that version is scored (docs/scorers.md#languages)."""
+    language_name: str | None = None
     masked: bool
     messages: list[TranscriptMessage]
     ai_reviews: list[ReviewView]
@@ -181,6 +186,8 @@ def conversation_detail(
         created_at=conversation.created_at,
         closed_at=conversation.closed_at,
         version=row.version_hash,
+        language=row.language,
+        language_name=language_name(row.language) if row.language else None,
         masked=redactor is not None,
         messages=[view.message(i, m) for i, m in enumerate(conversation.messages)],
         ai_reviews=[view.review(r) for r in current if r in seen],

@@ -167,9 +167,12 @@ def payloads(connection: Connection, pks: list[int]) -> dict[int, Any]:
 def visible(
     connection: Connection, source: str, id: str, scope: frozenset[tuple[str, str]] | None
 ) -> Any | None:
-    """One conversation's pk, version and payload, or None when absent or outside `scope`."""
+    """One conversation's pk, version, payload and detected language, or None when absent or
+    outside `scope`."""
     c = conversations.c
-    query = select(c.id, c.version_hash, c.payload).where(c.source == source, c.external_id == id)
+    query = select(c.id, c.version_hash, c.payload, c.language).where(
+        c.source == source, c.external_id == id
+    )
     if scope is not None:
         query = query.where(involving(Reviewees(pairs=scope)))
     return connection.execute(query).first()

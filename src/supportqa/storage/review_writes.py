@@ -22,7 +22,7 @@ from sqlalchemy import (
     update,
 )
 
-from supportqa.domain.review import Review
+from supportqa.domain.review import Review, ReviewKind
 from supportqa.storage import conversation_summary, identities, versions
 from supportqa.storage.bulk import (
     UpsertCounts,
@@ -34,7 +34,7 @@ from supportqa.storage.bulk import (
     utc_now,
 )
 from supportqa.storage.rows import criteria_rows, review_row
-from supportqa.storage.tables import review_criteria, reviews
+from supportqa.storage.tables import conversations, review_criteria, reviews
 
 __all__ = ["ReviewQuery", "review_page", "write_chunk"]
 
@@ -71,8 +71,38 @@ def write_chunk(connection: Connection, chunk: list[Review], counts: UpsertCount
     ]
     if criteria:
         connection.execute(insert(review_criteria), criteria)
+    record_languages(connection, chunk)
     conversation_summary.refresh(connection, links.values(), utc_now())
     return chunk
+
+
+def record_languages(connection: Connection, chunk: list[Review]) -> None:
+    """The language each AI review detected, onto its conversation while the conversation is still
+    the version judged: a review of an older version never overwrites a newer text's language."""
+    found = {
+        (r.source, r.conversation_id, r.conversation_version): r.language
+        for r in chunk
+        if r.kind is ReviewKind.AI and r.language is not None and r.conversation_version
+    }
+    if not found:
+        return
+    c = conversations.c
+    statement = (
+        update(conversations)
+        .where(
+            c.source == bindparam("k_source"),
+            c.external_id == bindparam("k_id"),
+            c.version_hash == bindparam("k_version"),
+        )
+        .values(language=bindparam("k_language"))
+    )
+    connection.execute(
+        statement,
+        [
+            {"k_source": s, "k_id": i, "k_version": v, "k_language": language}
+            for (s, i, v), language in found.items()
+        ],
+    )
 
 
 @dataclass(frozen=True)

@@ -70,6 +70,7 @@ def conversation_row(conversation: Conversation, now: datetime) -> dict[str, Any
         "search_text": searched,
         "search_text_masked": searched_masked,
         "message_count": len(conversation.messages),
+        "language": None,  # detected when this version is scored (`review_writes`)
         "changed_at": now,
         "_reviewees": reviewees(conversation),
     }

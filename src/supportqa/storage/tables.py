@@ -133,6 +133,10 @@ class ConversationRow(Base):
     human_iqs: Mapped[float | None]
     """...the IQS of the latest human review, and how many human reviews there are."""
     human_reviews: Mapped[int] = mapped_column(default=0, server_default="0")
+    language: Mapped[str | None] = mapped_column(String(16))
+    """The detected language (`signals.language`: `en`, `de`, ..., `und`), written with the AI
+    reviews of the current version (`storage.review_writes`); NULL until the current version is
+    scored (an import that changes the text clears it)."""
     changed_at: Mapped[datetime | None]
     """When anything a list item shows or sorts on last changed (import or review write): a list
     traversal leaves out rows changed after it began, so none appears twice."""
