@@ -20,6 +20,8 @@ The machine is shared: every phase also prints this process's CPU time / wall ti
 one full core), the cores other processes kept busy meanwhile ("others", from /proc/stat) and the
 load average, so a slow figure can be told apart from a starved one; the encoder calls made while
 scoring are also split into quiet ones (others < 0.25 cores) and busy ones.
+With prefetching, "others" in the model-scoring row includes this run's own background encoder
+process (a child of this one), so there it measures that process's work plus any contention.
 
     python benchmarks/bench_model_scoring.py --n 20000 [--json] [--profile 2000] [--threads 1]
         [--encoder int8|int8-weights|onnx|minilm]

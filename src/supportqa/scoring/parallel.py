@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
 from supportqa.domain.scorecard import Scorecard, scorecard_from_dict
 from supportqa.gc_tuning import tune_worker_process
+from supportqa.models.onnx_encoder import THREADS_ENV
 from supportqa.parallel import ordered_map as _ordered_map
 from supportqa.scoring.engine import ScoringEngine
 
@@ -16,9 +18,12 @@ R = TypeVar("R")
 _ENGINE: ScoringEngine | None = None
 
 
-def _init_worker(scorecard_data: dict[str, Any]) -> None:
+def _init_worker(scorecard_data: dict[str, Any], workers: int) -> None:
+    """Build this worker's engine; its ONNX encoder gets its share of the cores (not one session per
+    core in every worker, which would oversubscribe them) unless the threads are set explicitly."""
     global _ENGINE
     tune_worker_process()
+    os.environ.setdefault(THREADS_ENV, str(max(1, (os.cpu_count() or 1) // max(1, workers))))
     _ENGINE = ScoringEngine(scorecard_from_dict(scorecard_data))
 
 
@@ -34,5 +39,9 @@ def ordered_map(
 ) -> Iterator[R]:
     """`supportqa.parallel.ordered_map` with a scoring engine in every worker (`worker_engine()`)."""
     return _ordered_map(
-        fn, items, workers=workers, initializer=_init_worker, initargs=(scorecard.to_dict(),)
+        fn,
+        items,
+        workers=workers,
+        initializer=_init_worker,
+        initargs=(scorecard.to_dict(), workers),
     )

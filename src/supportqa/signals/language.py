@@ -112,10 +112,7 @@ class _Identifier:
         if cls._model is None:
             with cls._lock:
                 if cls._model is None:
-                    from langid.langid import (  # type: ignore[import-untyped]
-                        LanguageIdentifier,
-                        model,
-                    )
+                    from langid.langid import LanguageIdentifier, model
 
                     cls._model = LanguageIdentifier.from_modelstring(model, norm_probs=True)
         return cls._model
