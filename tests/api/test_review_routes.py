@@ -157,3 +157,18 @@ def test_a_comment_naming_the_customer_is_masked_for_those_who_see_customers_mas
     masked = seen(Role.VIEWER)
     assert "Lopez" not in masked and "maria.lopez@example.com" not in masked
     assert masked.endswith("agent was kind")
+
+
+def test_a_record_whose_cx_is_outside_1_to_5_answers_422_not_500(served: Served) -> None:
+    """A review record allows a CX value the human shorthand bounds to 1-5 (found by schemathesis):
+    the answer names the field instead of failing inside the handler."""
+    record = {
+        "review_id": "x", "kind": "human", "conversation_id": "c1", "source": "jsonl",
+        "scorecard": {"name": SCORECARD.name, "version": SCORECARD.version},
+        "criteria": [{"key": KEY, "status": "rated", "rating": 1}],
+        "cx": {"score": 1, "value": 0.0, "subscores": {}, "weights": {}, "explanation": "",
+               "review_recommended": True},
+    }  # fmt: skip
+    refused = post(served, "/api/v1/reviews", record)
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["errors"][0]["loc"] == ["body", "cx", "value"]

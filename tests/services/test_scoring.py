@@ -33,10 +33,10 @@ def _invented_quote():  # type: ignore[no-untyped-def]
 _start_engine = parallel._init_worker
 
 
-def _start_engine_with_test_scorers(scorecard_data: dict[str, object]) -> None:
+def _start_engine_with_test_scorers(scorecard_data: dict[str, object], workers: int) -> None:
     """A worker's initializer that is found in this module, so a spawned worker imports it and
     registers the scorers above before building its engine."""
-    _start_engine(scorecard_data)
+    _start_engine(scorecard_data, workers)
 
 
 @pytest.fixture(autouse=True)

@@ -10,6 +10,7 @@ identical to this process's. The child exits with its parent (`parallel.exit_wit
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import multiprocessing
 import os
@@ -53,9 +54,13 @@ class BackgroundEncoder:
             initializer=_start,
             initargs=(kind,),
         )
+        # Shut down before the interpreter tears modules down: a pool collected after that prints
+        # "Exception ignored in ... weakref_cb" on the way out.
+        atexit.register(self.close)
 
     def submit(self, texts: Sequence[str]) -> Future[Vectors]:
         return self._pool.submit(_encode, list(texts))
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
+        atexit.unregister(self.close)

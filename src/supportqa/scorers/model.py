@@ -9,6 +9,7 @@ something missing.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 
 from supportqa.domain.detectors import DetectorSpec
@@ -329,7 +330,17 @@ DISTRESSED_SENTIMENT = -0.35
 CONTENT_SENTIMENT = 0.1
 """A message this positive is not distress, however close its wording ("thanks for the great help")."""
 SOME_EMPATHY = 0.36
-"""Specific-empathy similarity that, below the detector's threshold, still reads as general empathy."""
+"""Specific-empathy similarity that, below the detector's threshold, still reads as general empathy
+when the sentence speaks of feelings or regret (`FEELING_WORDS`)."""
+FEELING_WORDS = re.compile(
+    r"\b(?:sorry|apolog\w*|understand\w*|imagine|frustrat\w*|upset\w*|annoy\w*|stress\w*|"
+    r"worr\w*|disappoint\w*|hear|feel\w*|awful|terrible|unfortunate\w*|inconvenien\w*|"
+    r"concern\w*|difficult|sad|shame|afraid|scar\w*|anxious|upsetting|must\s+be)\b",
+    re.IGNORECASE,
+)
+"""Below the detector's threshold, similarity alone is word overlap: "Send the order number." sits
+0.33-0.36 from "I'm so sorry your order didn't arrive in time..." depending on the encoder's
+rounding. A sentence with none of these words is not read as empathy."""
 
 
 def _best_sentence(m: Markers, name: str) -> tuple[int, str, float]:
@@ -363,7 +374,10 @@ def _empathy(result: Outcome, item: Analysis, criterion: Criterion) -> Score:
     choice: tuple[Hit, float, str] | None = None
     if specific is not None:
         choice = (specific, 1.0, "acknowledged the customer's specific situation and feelings")
-    elif general is not None or specific_strength >= SOME_EMPATHY:
+    elif general is not None or (
+        specific_strength >= SOME_EMPATHY
+        and FEELING_WORDS.search(_best_sentence(m, "empathy_specific")[1]) is not None
+    ):
         hit = general or Hit("empathy_specific", *_best_sentence(m, "empathy_specific"))
         choice = (hit, 2 / 3, "acknowledged the customer's feelings in general terms")
     elif apology is not None:
@@ -384,7 +398,7 @@ def _empathy(result: Outcome, item: Analysis, criterion: Criterion) -> Score:
     )
 
 
-@scorer(name="empathy", version="2", batch=True, family="model", english_only=True)
+@scorer(name="empathy", version="3", batch=True, family="model", english_only=True)
 def empathy() -> Callable[[Sequence[Analysis], Sequence[Criterion]], list[dict[str, Score]]]:
     """Judged against the customer's distress (N/A without it): specific > general > apology only >
     ignored."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from supportqa.domain.conversation import Conversation, Reviewee
 from supportqa.domain.review import (
@@ -126,16 +126,22 @@ def from_record(record: Review, principal: Principal) -> ReviewSubmission:
             ratings[result.key] = result.rating
         elif result.status is Status.NA:
             ratings[result.key] = None
-    return ReviewSubmission(
-        conversation=f"{record.source}/{record.conversation_id}",
-        ratings=ratings,
-        reviewee=record.reviewee.id,
-        reviewee_is_bot=record.reviewee.is_bot,
-        scorecard=record.scorecard,
-        cx=record.cx.value if record.cx else None,
-        comment=record.comment,
-        session_id=record.session_id,
-    )
+    try:
+        return ReviewSubmission(
+            conversation=f"{record.source}/{record.conversation_id}",
+            ratings=ratings,
+            reviewee=record.reviewee.id,
+            reviewee_is_bot=record.reviewee.is_bot,
+            scorecard=record.scorecard,
+            cx=record.cx.value if record.cx else None,
+            comment=record.comment,
+            session_id=record.session_id,
+        )
+    except ValidationError as exc:  # a record field the shorthand bounds tighter (cx.value 1-5)
+        error = exc.errors()[0]
+        where = ".".join(str(part) for part in error["loc"])
+        field = "cx.value" if where == "cx" else where
+        raise InvalidField(f"{field}: {error['msg']}", field=field) from None
 
 
 def _conversation(workspace: Workspace, ref: str, principal: Principal) -> Conversation:
