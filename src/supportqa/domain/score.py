@@ -115,28 +115,28 @@ class Score(BaseModel):
         )
 
 
-def abstained(score: Score, threshold: float) -> Score:
-    """`score` marked `unsure`: a calibrated confidence below `threshold` (`Criterion.abstain_below`).
-    The rating stays as the tentative answer; the explanation says why it does not count."""
-    confidence = score.confidence if score.confidence is not None else 0.0
+def set_aside(score: Score, why: str) -> Score:
+    """`score` marked `unsure`, its rating kept as the tentative answer, the explanation saying why
+    it does not count ("Unsure<why>; tentatively: …")."""
     return score.model_copy(
         update={
             "status": Status.UNSURE,
-            "explanation": f"Unsure (confidence {confidence:.3f} < {threshold:g}); tentatively: "
-            + score.explanation,
+            "explanation": f"Unsure{why}; tentatively: " + score.explanation,
         }
     )
 
 
+def abstained(score: Score, threshold: float) -> Score:
+    """`score` set aside: a calibrated confidence below `threshold` (`Criterion.abstain_below`)."""
+    confidence = score.confidence if score.confidence is not None else 0.0
+    return set_aside(score, f" (confidence {confidence:.3f} < {threshold:g})")
+
+
 def unreadable(score: Score, language: str) -> Score:
-    """`score` marked `unsure`: an English-only scorer read a conversation in another `language`
-    (as described, "German (de, p=0.99)"). The rating stays as the tentative answer."""
-    return score.model_copy(
-        update={
-            "status": Status.UNSURE,
-            "explanation": f"Unsure: the conversation reads as {language}; this scorer reads "
-            "English only; tentatively: " + score.explanation,
-        }
+    """`score` set aside: an English-only scorer read a conversation in another `language` (as
+    described, "German (de, p=0.99)")."""
+    return set_aside(
+        score, f": the conversation reads as {language}; this scorer reads English only"
     )
 
 

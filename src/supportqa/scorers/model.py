@@ -335,7 +335,7 @@ when the sentence speaks of feelings or regret (`FEELING_WORDS`)."""
 FEELING_WORDS = re.compile(
     r"\b(?:sorry|apolog\w*|understand\w*|imagine|frustrat\w*|upset\w*|annoy\w*|stress\w*|"
     r"worr\w*|disappoint\w*|hear|feel\w*|awful|terrible|unfortunate\w*|inconvenien\w*|"
-    r"concern\w*|difficult|sad|shame|afraid|scar\w*|anxious|upsetting|must\s+be)\b",
+    r"concern\w*|difficult|sad|shame|afraid|scar\w*|anxious|must\s+be)\b",
     re.IGNORECASE,
 )
 """Below the detector's threshold, similarity alone is word overlap: "Send the order number." sits

@@ -110,6 +110,8 @@ class ScoringEngine:
         self.reviewer = reviewer
         self.stats = EngineStats()
         self.detectors = effective_detectors(scorecard.detectors)
+        self.reads_sentences = uses_sentence_model(scorecard)
+        """Whether scoring embeds sentences (a model scorer or the CX score): what `prefetch` feeds."""
         self.conversation_keys = frozenset(
             c.key for c in scorecard.criteria if c.scorers and conversation_level(c)
         )
@@ -143,7 +145,7 @@ class ScoringEngine:
         """Start encoding these conversations' sentences in a background thread, to overlap with
         scoring the batch before them (`prefetching`); nothing when the scorecard reads no
         sentence vectors."""
-        if not uses_sentence_model(self.scorecard) or not conversations:
+        if not self.reads_sentences or not conversations:
             return
         texts = [s.text for c in conversations for s in conversation_sentences(c)]
         detector_set(self.detectors).embeddings.prefetch(texts)
@@ -373,37 +375,41 @@ class ScoringEngine:
         self, criterion: Criterion, language: DetectedLanguage | None, score: Score
     ) -> Score:
         """The scorer's confidence replaced by its calibrated one (`models.confidence`) when its
-        version has a map, and the answer marked `unsure` when that is below the criterion's
-        `abstain_below`. An uncalibrated confidence is not a probability, so it never abstains.
-        An English-only scorer's answer (`language` given) on a conversation detected as another
-        language is `unsure` whatever its confidence, critical criteria included: an English
-        reading of, say, German text cannot fail an agent, so a person rates it."""
+        version has a map, then the answer set aside as `unsure`:
+        - whatever its confidence when an English-only scorer (`language` given) read a conversation
+          detected as another language, critical criteria included: an English reading of, say,
+          German text cannot fail an agent, so a person rates it;
+        - when the calibrated confidence is below the criterion's `abstain_below`. An uncalibrated
+          confidence is not a probability, so it never abstains."""
         if score.status not in (Status.RATED, Status.NA) or score.scorer is None:
             return score
+        confidence = self._calibrated_confidence(criterion, score)
+        if confidence is not None:
+            score = score.model_copy(update={"confidence": confidence})
+        if language is not None and not language.english_or_unknown:
+            self.stats.unsure_language += 1
+            return unreadable(score, language.describe())
+        if (
+            confidence is not None
+            and criterion.abstain_below is not None
+            and confidence < criterion.abstain_below
+        ):
+            return abstained(score, criterion.abstain_below)
+        return score
+
+    def _calibrated_confidence(self, criterion: Criterion, score: Score) -> float | None:
+        """The answer's calibrated confidence, or None when its scorer version has no map."""
+        if score.scorer is None:
+            return None
         found = self.confidence_maps.get(f"{score.scorer.name}@{score.scorer.version}")
         if found is None:
-            return self._readable(score, language)
+            return None
         position = (
             None
             if score.status is Status.NA or score.rating is None
             else criterion.scale.position(score.rating)
         )
-        confidence = found.calibrated(score.confidence, position)
-        if confidence is None:
-            return self._readable(score, language)
-        score = score.model_copy(update={"confidence": confidence})
-        if language is not None and not language.english_or_unknown:
-            return self._readable(score, language)
-        if criterion.abstain_below is not None and confidence < criterion.abstain_below:
-            return abstained(score, criterion.abstain_below)
-        return score
-
-    def _readable(self, score: Score, language: DetectedLanguage | None) -> Score:
-        """`score`, or `unsure` when an English-only scorer read another language."""
-        if language is None or language.english_or_unknown:
-            return score
-        self.stats.unsure_language += 1
-        return unreadable(score, language.describe())
+        return found.calibrated(score.confidence, position)
 
     def _verified(self, evidence: list[Evidence], conversation: Conversation) -> list[Evidence]:
         """Keep only quotes that really are in the transcript, so a reviewer can click to them."""
